@@ -1,0 +1,1 @@
+"""The thin HTTP edge: authenticate, validate, publish with confirms, answer; reads go to the store."""

@@ -1,0 +1,48 @@
+"""Composition root of the edge: `create_app(settings)`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from edge_api import errors
+from edge_api.context import EdgeContext
+from edge_api.routes import catalog, health, onboarding, orders, webhooks
+from juhe.runtime import Runtime
+from juhe.settings import Settings
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    runtime = runtime or Runtime.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.store.connect()
+        await runtime.broker.connect()
+        await runtime.broker.declare_exchange(runtime.topology.commands)
+        await runtime.broker.declare_exchange(runtime.topology.events)
+        app.state.edge = EdgeContext(runtime)
+        yield
+        await runtime.broker.stop()
+        await runtime.store.close()
+
+    app = FastAPI(title="Juhe API", version="1", lifespan=lifespan)
+    errors.install(app)
+    for module in (health, onboarding, catalog, webhooks, orders):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def bind_request(request: Request, call_next: object) -> Response:
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(path=request.url.path, method=request.method)
+        response: Response = await call_next(request)  # type: ignore[operator]
+        return response
+
+    return app
+
+
+__all__ = ["JSONResponse", "create_app"]

@@ -1,0 +1,41 @@
+"""The edge's runtime: the broker to publish and request on, the store to read."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from juhe.messaging.bus import BrokerUnavailableError
+from juhe.runtime import Runtime
+from schemas.envelope import Message
+
+
+class EdgeContext:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.settings = runtime.settings
+
+    @property
+    def db(self) -> Any:
+        return self.runtime.store.db
+
+    async def publish(self, message: Message) -> None:
+        await self.runtime.bus.publish(message)
+
+    async def request(self, message: Message) -> dict[str, Any]:
+        """Ask a worker and wait; the request expires unread if no worker takes it in time."""
+        timeout = self.settings.request_timeout_seconds
+        try:
+            async with asyncio.timeout(timeout + 1):
+                response = await self.runtime.broker.request(
+                    message.model_dump_json().encode(),
+                    exchange=self.runtime.topology.exchange_for(type(message)).name,
+                    routing_key=message.NAME, timeout=timeout, persist=True,
+                    message_id=message.message_id, correlation_id=message.correlation_id,
+                    content_type="application/json", expiration=int(timeout),
+                )
+        except Exception as exc:
+            raise BrokerUnavailableError(f"{message.NAME} got no answer: {exc}") from exc
+        reply: dict[str, Any] = json.loads(response.body)
+        return reply

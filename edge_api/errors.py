@@ -1,0 +1,71 @@
+"""Every error leaves the edge as {"error": {"code", "message"}} with the fitting status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from juhe.messaging.bus import BrokerUnavailableError
+
+_log = structlog.get_logger("edge.errors")
+
+#: Domain refusal codes from request/reply workers, mapped once here.
+REPLY_STATUS = {"not_found": 404, "conflict": 409, "invalid": 422}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def not_found(what: str = "resource") -> ApiError:
+    return ApiError(404, "not_found", f"{what} not found")
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def from_reply(reply: dict[str, Any]) -> ApiError:
+    code = reply["error"]["code"]
+    return ApiError(REPLY_STATUS.get(code, 409), code, reply["error"]["message"])
+
+
+def describe_validation(errors: list[Any]) -> tuple[int, str, str]:
+    """400 for a body that is not JSON at all, else 422 naming the first bad field."""
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        return 400, "malformed_json", f"request body is not valid JSON: {first.get('msg', '')}"
+    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    field = ".".join(loc) or "body"
+    return 422, "invalid_field", f"{field}: {first.get('msg', 'invalid')}"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        status, code, message = describe_validation(list(exc.errors()))
+        return JSONResponse(error_body(code, message), status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+    @app.exception_handler(BrokerUnavailableError)
+    async def _broker_down(_: Request, exc: BrokerUnavailableError) -> JSONResponse:
+        _log.error("broker.unavailable", error=str(exc))
+        return JSONResponse(
+            error_body("broker_unavailable", "the message broker is unavailable; nothing was accepted"),
+            status_code=503,
+        )

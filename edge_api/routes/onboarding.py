@@ -1,0 +1,122 @@
+"""Operator onboarding: suppliers, merchants and tiers, shops, wallet top-ups and reads."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+
+from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, new_api_key
+from edge_api.deps import Edge, Operator, OperatorOrMerchant
+from edge_api.errors import ApiError, from_reply, not_found
+from juhe.settings import new_secret
+from schemas.accounts import AddShop, ChangeMerchantTier, CreateMerchant, CreateSupplier, Delivery, PlatformName, ShopId
+from schemas.commands import CreditWallet
+from schemas.common import ShortText
+
+router = APIRouter(prefix="/v1", tags=["onboarding"])
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SupplierIn(Body):
+    name: ShortText
+    delivery: Delivery
+
+
+class MerchantIn(Body):
+    name: ShortText
+    tier: str = "standard"
+
+
+class TierIn(Body):
+    tier: str
+
+
+class ShopIn(Body):
+    platform: PlatformName
+    shop_id: ShopId
+    callback_url: AnyHttpUrl | None = None
+
+
+class TopUpIn(Body):
+    amount: int = Field(gt=0, le=10**12)
+    reference: str = Field(min_length=1, max_length=128)
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+def _check_tier(tier: str, tiers: list[str]) -> None:
+    if tier not in tiers:
+        raise ApiError(422, "invalid_field", f"tier: unknown tier {tier!r}; configured: {tiers}")
+
+
+async def _ask(edge: Edge, command: Any) -> dict[str, Any]:
+    reply = await edge.request(command)
+    if "error" in reply:
+        raise from_reply(reply)
+    return reply
+
+
+@router.post("/suppliers", status_code=201)
+async def create_supplier(body: SupplierIn, edge: Edge, _: Operator) -> dict[str, str]:
+    supplier_id = _new_id("sup")
+    api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX)
+    secret = new_secret("whsec")
+    await _ask(edge, CreateSupplier(correlation_id=supplier_id, supplier_id=supplier_id, name=body.name,
+                                    delivery=body.delivery, api_key_hash=key_hash, webhook_secret=secret))
+    return {"id": supplier_id, "api_key": api_key, "webhook_secret": secret}
+
+
+@router.post("/merchants", status_code=201)
+async def create_merchant(body: MerchantIn, edge: Edge, _: Operator) -> dict[str, str]:
+    _check_tier(body.tier, edge.settings.tiers)
+    merchant_id = _new_id("mch")
+    api_key, key_hash = new_api_key(MERCHANT_KEY_PREFIX)
+    await _ask(edge, CreateMerchant(correlation_id=merchant_id, merchant_id=merchant_id, name=body.name,
+                                    tier=body.tier, api_key_hash=key_hash))
+    return {"id": merchant_id, "api_key": api_key}
+
+
+@router.patch("/merchants/{merchant_id}")
+async def change_tier(merchant_id: str, body: TierIn, edge: Edge, _: Operator) -> dict[str, Any]:
+    _check_tier(body.tier, edge.settings.tiers)
+    return await _ask(edge, ChangeMerchantTier(correlation_id=merchant_id, merchant_id=merchant_id, tier=body.tier))
+
+
+@router.post("/merchants/{merchant_id}/shops", status_code=201)
+async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> dict[str, Any]:
+    command = AddShop(correlation_id=merchant_id, merchant_id=merchant_id, platform=body.platform,
+                      shop_id=body.shop_id, callback_url=body.callback_url, webhook_secret=new_secret("shsec"))
+    return await _ask(edge, command)
+
+
+@router.post("/merchants/{merchant_id}/wallet/top-ups", status_code=202)
+async def top_up(merchant_id: str, body: TopUpIn, edge: Edge, _: Operator) -> dict[str, Any]:
+    if await edge.db["merchants"].find_one({"_id": merchant_id}, {"_id": 1}) is None:
+        raise not_found("merchant")
+    await edge.publish(CreditWallet(correlation_id=merchant_id, merchant_id=merchant_id, amount=body.amount,
+                                    kind="top_up", reference=body.reference))
+    return {"merchant_id": merchant_id, "reference": body.reference}
+
+
+@router.get("/merchants/{merchant_id}/wallet")
+async def wallet(merchant_id: str, edge: Edge, caller: OperatorOrMerchant) -> dict[str, Any]:
+    if not caller.is_operator and caller.id != merchant_id:
+        raise not_found("merchant")
+    if await edge.db["merchants"].find_one({"_id": merchant_id}, {"_id": 1}) is None:
+        raise not_found("merchant")
+    cursor = edge.db["ledger"].find({"merchant_id": merchant_id}).sort("seq", -1).limit(500)
+    entries = [
+        {"amount": e["amount"], "balance_after": e["balance_after"], "kind": e["kind"],
+         "reference": e["reference"], "at": e["at"]}
+        async for e in cursor
+    ]
+    # The newest ledger entry is authoritative even if the wallet projection lags a crash.
+    return {"balance": entries[0]["balance_after"] if entries else 0, "entries": entries}

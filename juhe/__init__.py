@@ -1,0 +1,1 @@
+"""Shared infrastructure for the Juhe edge and workers: settings, logging, broker, store."""

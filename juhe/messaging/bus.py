@@ -1,0 +1,60 @@
+"""Publishing: persistent, confirmed, and raising when a command would go nowhere."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from faststream.rabbit import RabbitBroker
+
+from juhe.messaging.topology import Topology
+from juhe.outgoing import Later, Outgoing
+from schemas.envelope import Message
+
+
+class BrokerUnavailableError(RuntimeError):
+    """The broker did not confirm a publish; nothing may be assumed accepted."""
+
+
+class Bus:
+    """The one way Juhe code publishes messages."""
+
+    def __init__(self, broker: RabbitBroker, topology: Topology, timeout: float) -> None:
+        self._broker = broker
+        self._topology = topology
+        self._timeout = timeout
+
+    async def publish(self, message: Message) -> None:
+        exchange = self._topology.exchange_for(type(message))
+        await self._send(message, exchange.name, mandatory=message.MUST_ROUTE)
+
+    async def publish_all(self, messages: Iterable[Outgoing]) -> None:
+        for message in messages:
+            if isinstance(message, Later):
+                await self.publish_after(message.message, message.seconds)
+            else:
+                await self.publish(message)
+
+    async def publish_after(self, message: Message, seconds: int) -> None:
+        """Deliver a command once `seconds` have passed, through that delay's TTL queue."""
+        if seconds not in self._topology.delay_seconds:
+            raise ValueError(f"no delay queue for {seconds}s; declared: {self._topology.delay_seconds}")
+        exchange = self._topology.delay_exchange(seconds)
+        await self._send(message, exchange.name, mandatory=True)
+
+    async def _send(self, message: Message, exchange: str, *, mandatory: bool) -> None:
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._broker.publish(
+                    message.model_dump_json().encode(),
+                    exchange=exchange,
+                    routing_key=message.NAME,
+                    mandatory=mandatory,
+                    persist=True,
+                    message_id=message.message_id,
+                    correlation_id=message.correlation_id,
+                    content_type="application/json",
+                    message_type=message.NAME,
+                )
+        except Exception as exc:
+            raise BrokerUnavailableError(f"publish of {message.NAME} not confirmed: {exc}") from exc

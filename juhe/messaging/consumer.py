@@ -1,0 +1,93 @@
+"""The subscriber adapter: parse, bind log context, call the handler, publish, then ack."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import structlog
+from faststream import AckPolicy
+from faststream.exceptions import RejectMessage
+from faststream.rabbit.annotations import RabbitMessage
+from pydantic import ValidationError
+
+from juhe.outgoing import DeadLetterError, Outgoing
+from juhe.replies import Reply
+from juhe.runtime import Runtime
+from schemas.envelope import Message
+
+M = TypeVar("M", bound=Message)
+Handler = Callable[[M], Awaitable[Sequence[Outgoing]]]
+Responder = Callable[[M], Awaitable[Reply]]
+
+_log = structlog.get_logger("juhe.consumer")
+
+
+def parse(message: type[M], raw: RabbitMessage, worker: str) -> M:
+    """Validate the body; an invalid message can never succeed, so it is dead-lettered now."""
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(worker=worker, message=message.NAME)
+    try:
+        parsed = message.model_validate_json(raw.body)
+    except ValidationError as exc:
+        _log.error("message.invalid", errors=exc.errors(include_url=False)[:5])
+        raise RejectMessage from exc
+    structlog.contextvars.bind_contextvars(
+        message_id=parsed.message_id, correlation_id=parsed.correlation_id
+    )
+    return parsed
+
+
+def consume(runtime: Runtime, worker: str, message: type[M], handle: Handler[M]) -> None:
+    """Subscribe `handle` to `message`; errors nack for redelivery up to the delivery limit."""
+
+    @runtime.broker.subscriber(
+        runtime.topology.queue_for(worker, message),
+        runtime.topology.exchange_for(message),
+        channel=runtime.consumer_channel,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        no_reply=True,
+        title=f"{worker}:{message.NAME}",
+        description=message.__doc__,
+    )
+    async def _consume(raw: RabbitMessage) -> None:
+        parsed = parse(message, raw, worker)
+        try:
+            outgoing = await handle(parsed)
+        except DeadLetterError as exc:
+            _log.error("message.dead_lettered", why=str(exc))
+            raise RejectMessage from exc
+        runtime.faults.hit(f"{worker}.{message.NAME}.before_publish")
+        await runtime.bus.publish_all(outgoing)
+        _log.info(
+            "message.handled",
+            published=[type(m).__name__ for m in outgoing],
+            redelivered=bool(raw.raw_message.redelivered),
+        )
+
+
+def respond(runtime: Runtime, worker: str, message: type[M], handle: Responder[M]) -> None:
+    """Answer a request/reply command; the reply is the handler's result."""
+
+    @runtime.broker.subscriber(
+        runtime.topology.queue_for(worker, message),
+        runtime.topology.exchange_for(message),
+        channel=runtime.consumer_channel,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title=f"{worker}:{message.NAME}",
+        description=message.__doc__,
+    )
+    async def _respond(raw: RabbitMessage) -> dict[str, Any]:
+        parsed = parse(message, raw, worker)
+        reply, follow_ups = await handle(parsed)
+        await runtime.bus.publish_all(follow_ups)
+        _log.info("request.answered", ok="error" not in reply)
+        return reply
+
+
+async def declare_dead_letter_queues(runtime: Runtime) -> None:
+    """Each subscription's DLQ; FastStream declares only the queues it consumes."""
+    for subscriber in runtime.broker.subscribers:
+        queue = getattr(subscriber, "queue", None)
+        if queue is not None:
+            await runtime.topology.declare_dead_letter_queue(runtime.broker, queue.name)

@@ -1,0 +1,64 @@
+"""The per-process composition: broker, topology, bus, store and outbound HTTP, wired once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+from faststream.rabbit import Channel, RabbitBroker
+
+from juhe.faults import Faults
+from juhe.messaging.bus import Bus
+from juhe.messaging.topology import Topology
+from juhe.settings import Settings
+from juhe.store.mongo import Store
+from schemas import routing
+
+
+def build_topology(settings: Settings) -> Topology:
+    delays = tuple(sorted({*routing.BACKOFF_SECONDS, settings.funds_hold_seconds}))
+    return Topology(settings.namespace, settings.delivery_limit, delays)
+
+
+@dataclass
+class Runtime:
+    """Everything a worker or the edge needs; clients open in `start()`, never at import."""
+
+    settings: Settings
+    broker: RabbitBroker
+    topology: Topology
+    bus: Bus
+    store: Store
+    faults: Faults = field(default_factory=Faults)
+    consumer_channel: Channel = field(default_factory=Channel)
+    _http: httpx.AsyncClient | None = None
+
+    @classmethod
+    def create(cls, settings: Settings, faults: Faults | None = None) -> Runtime:
+        broker = RabbitBroker(
+            settings.amqp_url,
+            default_channel=Channel(publisher_confirms=True, on_return_raises=True),
+            graceful_timeout=15.0,
+            logger=None,
+        )
+        topology = build_topology(settings)
+        return cls(
+            settings=settings,
+            broker=broker,
+            topology=topology,
+            bus=Bus(broker, topology, settings.publish_timeout_seconds),
+            store=Store(settings),
+            faults=faults or Faults(),
+            consumer_channel=Channel(prefetch_count=settings.prefetch),
+        )
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=self.settings.callback_timeout_seconds)
+        return self._http
+
+    async def close_http(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None

@@ -1,0 +1,59 @@
+"""One settings class for every Juhe process, read from `JUHE_*` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_ADMIN_TOKEN = "juhe-dev-admin-token"
+
+
+class Settings(BaseSettings):
+    """Process configuration; passed into every factory, never read from a global."""
+
+    model_config = SettingsConfigDict(env_prefix="JUHE_", env_file=".env", extra="ignore")
+
+    env: str = "development"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    mongodb_url: str | None = None
+    namespace: str = "juhe"
+    data_dir: Path = Path(".juhe")
+    admin_token: str = DEV_ADMIN_TOKEN
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    funds_hold_seconds: int = Field(default=1800, ge=1)
+    tiers: list[str] = Field(default_factory=lambda: ["standard", "silver", "gold"])
+    prefetch: int = Field(default=32, ge=1, le=1000)
+    delivery_limit: int = Field(default=10, ge=1)
+    publish_timeout_seconds: float = Field(default=5.0, gt=0)
+    request_timeout_seconds: float = Field(default=10.0, gt=0)
+    callback_timeout_seconds: float = Field(default=10.0, gt=0)
+    callback_give_up_seconds: int = Field(default=86_400, ge=1)
+    webhook_clock_skew_seconds: int = 300
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Self:
+        if self.env == "production":
+            if self.admin_token == DEV_ADMIN_TOKEN or len(self.admin_token) < 24:
+                raise ValueError("JUHE_ADMIN_TOKEN must be set to a strong secret in production")
+            if self.mongodb_url is None:
+                raise ValueError("JUHE_MONGODB_URL must point at a replica set in production")
+        if not self.tiers:
+            raise ValueError("JUHE_TIERS must name at least one tier")
+        return self
+
+    @property
+    def database_name(self) -> str:
+        return self.namespace.replace(".", "_")
+
+    def with_namespace(self, namespace: str) -> Settings:
+        return self.model_copy(update={"namespace": namespace})
+
+
+def new_secret(prefix: str) -> str:
+    """A random credential with a readable prefix, e.g. `sk_...`."""
+    return f"{prefix}_{secrets.token_urlsafe(24)}"

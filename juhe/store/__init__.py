@@ -1,0 +1,1 @@
+"""The document store: the embedded SecantusDB child process and its launcher."""

@@ -1,0 +1,168 @@
+"""Child-process entry point that serves SecantusDB with Juhe's candidate-selection fix."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib
+import importlib.metadata
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+REQUIRED_VERSION = "0.7.0b3"
+_FIX_MARKER = "__juhe_candidate_fix__"
+
+Candidates = list[Any] | None
+CandidatePicker = Callable[..., Candidates]
+
+
+def _secantus(module: str) -> Any:
+    """Import a SecantusDB module as untyped, since the package ships no type information."""
+    return importlib.import_module(f"secantus.{module}")
+
+
+def version_problem() -> str | None:
+    """Describe why the installed SecantusDB cannot take the fix, or None when it can."""
+    try:
+        found = importlib.metadata.version("secantusdb")
+    except importlib.metadata.PackageNotFoundError:
+        found = None
+    if found == REQUIRED_VERSION:
+        return None
+    # The fix wraps a private method, so any other release may silently change its meaning.
+    return (
+        f"the embedded store needs secantusdb=={REQUIRED_VERSION}, found {found or 'none'}; "
+        "run `uv sync --extra embedded` or set JUHE_MONGODB_URL"
+    )
+
+
+def _field_clauses(filter: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the field clauses of a filter whose only operator key is `$and`, else None."""
+    if not filter:
+        return None
+    operators = {key for key in filter if key.startswith("$")}
+    if operators != {"$and"}:
+        return None
+    clauses = {key: value for key, value in filter.items() if key != "$and"}
+    return clauses or None
+
+
+def _with_field_candidates(original: CandidatePicker) -> CandidatePicker:
+    """Wrap the candidate picker so a `$and` beside field clauses no longer forces a scan."""
+
+    @functools.wraps(original)
+    def pick(
+        self: Any, db: str, coll: str, filter: dict[str, Any], *, collation: Any = None
+    ) -> Candidates:
+        # Every caller re-checks each candidate against the full filter with matches(), and a
+        # top-level $and can only narrow the result, so the field clauses give a safe superset.
+        clauses = _field_clauses(filter)
+        chosen = filter if clauses is None else clauses
+        return original(self, db, coll, chosen, collation=collation)
+
+    setattr(pick, _FIX_MARKER, True)
+    return pick
+
+
+def candidate_fix_applied() -> bool:
+    """Tell whether SecantusDB's candidate picker is Juhe's wrapper in this process."""
+    picker = getattr(_secantus("storage").Storage, "_try_index_id_keys", None)
+    return getattr(picker, _FIX_MARKER, False) is True
+
+
+def apply_candidate_fix() -> None:
+    """Install the candidate-selection fix once; calling it again changes nothing."""
+    problem = version_problem()
+    if problem is not None:
+        raise RuntimeError(problem)
+    storage_cls = _secantus("storage").Storage
+    if not candidate_fix_applied():
+        storage_cls._try_index_id_keys = _with_field_candidates(storage_cls._try_index_id_keys)
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Read the command line of the store child."""
+    parser = argparse.ArgumentParser(prog="python -m juhe.store.secantus_server")
+    parser.add_argument("--storage-path", type=Path, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--watch-stdin",
+        action="store_true",
+        help="stop when stdin closes (the launcher's pipe closes when the launcher dies)",
+    )
+    return parser.parse_args(argv)
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    """Turn SIGTERM and SIGINT into a request to stop."""
+
+    def request_stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
+
+def _stop_on_stdin_eof(stop: threading.Event) -> None:
+    """Request a stop once stdin reaches end of file."""
+
+    def watch() -> None:
+        # Raw reads: a daemon thread parked in sys.stdin's buffer aborts interpreter shutdown.
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
+        stop.set()
+
+    threading.Thread(target=watch, name="juhe-parent-watch", daemon=True).start()
+
+
+def _serve(args: argparse.Namespace, stop: threading.Event) -> None:
+    """Run the server until a stop is requested, announcing the bound port on stdout."""
+    server = _secantus("server").SecantusDBServer(
+        host=args.host,
+        port=args.port,
+        storage_path=str(args.storage_path),
+        sync_on_commit=True,
+    )
+    server.start()
+    try:
+        # start() has bound the socket, so address holds the port the OS picked for port 0.
+        sys.stdout.write(f"READY {server.address[1]}\n")
+        sys.stdout.flush()
+        stop.wait()
+    finally:
+        server.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the fixed SecantusDB server and block until told to stop."""
+    args = _parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    log = logging.getLogger("juhe.store")
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    if args.watch_stdin:
+        _stop_on_stdin_eof(stop)
+    try:
+        apply_candidate_fix()
+    except RuntimeError as exc:
+        log.error("refusing to start: %s", exc)
+        return 2
+    if not candidate_fix_applied():
+        log.error("refusing to start: the candidate-selection fix is not in place")
+        return 2
+    args.storage_path.mkdir(parents=True, exist_ok=True)
+    _serve(args, stop)
+    log.info("store stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

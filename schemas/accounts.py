@@ -1,0 +1,57 @@
+"""Requests answered by the accounts worker (request/reply over the broker)."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import AnyHttpUrl, Field, StringConstraints
+
+from schemas.common import Frozen, ShortText
+from schemas.envelope import Command
+
+PlatformName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,31}$")]
+ShopId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._\-]+$")]
+
+
+class PullDelivery(Frozen):
+    mode: Literal["pull"]
+
+
+class WebhookDelivery(Frozen):
+    mode: Literal["webhook"]
+    url: AnyHttpUrl
+
+
+Delivery = Annotated[PullDelivery | WebhookDelivery, Field(discriminator="mode")]
+
+
+class CreateSupplier(Command):
+    NAME: ClassVar[str] = "accounts.create_supplier"
+    supplier_id: str
+    name: ShortText
+    delivery: Delivery
+    api_key_hash: str
+    webhook_secret: str
+
+
+class CreateMerchant(Command):
+    NAME: ClassVar[str] = "accounts.create_merchant"
+    merchant_id: str
+    name: ShortText
+    tier: str
+    api_key_hash: str
+
+
+class ChangeMerchantTier(Command):
+    NAME: ClassVar[str] = "accounts.change_merchant_tier"
+    merchant_id: str
+    tier: str
+
+
+class AddShop(Command):
+    NAME: ClassVar[str] = "accounts.add_shop"
+    merchant_id: str
+    platform: PlatformName
+    shop_id: ShopId
+    callback_url: AnyHttpUrl | None = None
+    webhook_secret: str

@@ -1,0 +1,131 @@
+"""Commands: imperative requests, each consumed by exactly one worker."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import AwareDatetime, Field
+
+from schemas.common import Fen, Frozen, OrderLineIn, ShippingAddress, Sku, StockLine
+from schemas.envelope import Command
+
+
+class PlaceOrder(Command):
+    NAME: ClassVar[str] = "order.place"
+    order_key: str
+    platform: str
+    shop_id: str
+    platform_order_id: str
+    merchant_id: str
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
+    shipping_address: ShippingAddress
+    received_at: AwareDatetime
+
+
+class ReserveStock(Command):
+    NAME: ClassVar[str] = "inventory.reserve"
+    order_key: str
+    lines: list[StockLine]
+
+
+class ReleaseStock(Command):
+    NAME: ClassVar[str] = "inventory.release"
+    order_key: str
+    lines: list[StockLine]
+    reason: str
+
+
+class CommitStock(Command):
+    NAME: ClassVar[str] = "inventory.commit"
+    order_key: str
+    sub_order_id: str
+    lines: list[StockLine]
+
+    def business_key(self) -> str:
+        return self.sub_order_id
+
+
+class SyncStockItem(Frozen):
+    sku: Sku
+    on_hand: int = Field(ge=0, le=10**9)
+
+
+class SyncStock(Command):
+    NAME: ClassVar[str] = "inventory.sync"
+    supplier_id: str
+    sync_id: str
+    items: list[SyncStockItem] = Field(min_length=1, max_length=10_000)
+
+    def business_key(self) -> str:
+        return self.sync_id
+
+
+class DebitWallet(Command):
+    NAME: ClassVar[str] = "wallet.debit"
+    merchant_id: str
+    order_key: str
+    amount: Fen
+
+
+class CreditWallet(Command):
+    """Money into a wallet: a top-up, or a refund of an order's debit."""
+
+    NAME: ClassVar[str] = "wallet.credit"
+    merchant_id: str
+    amount: Fen
+    kind: Literal["top_up", "refund_credit", "adjustment"]
+    reference: str
+
+    def business_key(self) -> str:
+        return f"{self.merchant_id}|{self.kind}|{self.reference}"
+
+
+class ExpireFundsHold(Command):
+    NAME: ClassVar[str] = "order.expire_funds_hold"
+    order_key: str
+
+
+class AcceptSubOrder(Command):
+    NAME: ClassVar[str] = "order.accept_sub_order"
+    sub_order_id: str
+    supplier_id: str
+
+    def business_key(self) -> str:
+        return self.sub_order_id
+
+
+class ShipSubOrder(Command):
+    NAME: ClassVar[str] = "order.ship_sub_order"
+    sub_order_id: str
+    supplier_id: str
+    carrier: str
+    tracking_no: str
+
+    def business_key(self) -> str:
+        return f"{self.sub_order_id}|{self.carrier}|{self.tracking_no}"
+
+
+class DeliverShipment(Command):
+    """Tell the platform shop that a sub-order shipped (signed callback, retried)."""
+
+    NAME: ClassVar[str] = "order.deliver_shipment"
+    order_key: str
+    sub_order_id: str
+    attempt: int = Field(default=1, ge=1)
+    first_attempt_at: AwareDatetime | None = None
+
+    def business_key(self) -> str:
+        return f"{self.sub_order_id}|{self.attempt}"
+
+
+class PushSubOrder(Command):
+    """Deliver a routed sub-order to a webhook supplier (signed push, retried)."""
+
+    NAME: ClassVar[str] = "order.push_sub_order"
+    order_key: str
+    sub_order_id: str
+    attempt: int = Field(default=1, ge=1)
+    first_attempt_at: AwareDatetime | None = None
+
+    def business_key(self) -> str:
+        return f"{self.sub_order_id}|{self.attempt}"

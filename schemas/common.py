@@ -1,0 +1,36 @@
+"""Value types used inside messages and documents."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Sku = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._\-]+$")]
+Fen = Annotated[int, Field(ge=0, le=10**12)]
+Quantity = Annotated[int, Field(ge=1, le=100_000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StockLine(Frozen):
+    sku: Sku
+    qty: Quantity
+
+
+class OrderLineIn(Frozen):
+    sku: Sku
+    qty: Quantity
+    unit_price: Fen
+
+
+class ShippingAddress(Frozen):
+    name: ShortText
+    phone: Annotated[str, StringConstraints(min_length=3, max_length=32)]
+    province: ShortText
+    city: ShortText
+    district: ShortText
+    detail: ShortText

@@ -1,0 +1,63 @@
+"""Session fixtures: one embedded store (unless JUHE_MONGODB_URL is set), one namespace per run."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import pytest
+
+from juhe.settings import Settings
+from juhe.store.embedded import EmbeddedStore
+from tests.support.api import Api
+from tests.support.receiver import CallbackReceiver
+from tests.support.system import System, delete_namespace, start_system
+
+FUNDS_HOLD_SECONDS = 4
+
+
+@pytest.fixture(scope="session")
+def mongodb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if url := os.environ.get("JUHE_MONGODB_URL"):
+        yield url
+        return
+    with EmbeddedStore(Path(tmp_path_factory.mktemp("store"))) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(mongodb_url: str) -> Settings:
+    return Settings(
+        namespace=f"juhe_test_{uuid.uuid4().hex[:8]}", mongodb_url=mongodb_url,
+        admin_token="test-admin-token-0123456789abcdef", funds_hold_seconds=FUNDS_HOLD_SECONDS,
+        delivery_limit=5,
+    )
+
+
+@pytest.fixture(scope="session")
+async def system(settings: Settings) -> AsyncIterator[System]:
+    async with AsyncExitStack() as stack:
+        running = await start_system(settings, stack)
+        queues = [s.queue.name for s in running.workers.runtime.broker.subscribers]  # type: ignore[attr-defined]
+        yield running
+    await delete_namespace(settings, [*queues, *(f"{q}.dlq" for q in queues)])
+    client = running.workers.runtime.store
+    await client.connect()
+    await client.client.drop_database(settings.database_name)
+    await client.close()
+
+
+@pytest.fixture(scope="session")
+def api(system: System) -> Api:
+    return Api(system.http, system.settings.admin_token)
+
+
+@pytest.fixture(scope="session")
+async def receiver() -> AsyncIterator[CallbackReceiver]:
+    running = CallbackReceiver()
+    await running.start()
+    yield running
+    await running.stop()

@@ -1,0 +1,1 @@
+"""Juhe workers: each owns its collections and consumes its own queues."""

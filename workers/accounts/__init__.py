@@ -1,0 +1,1 @@
+"""Supplier and merchant accounts, merchant tiers, and shops on the platforms."""

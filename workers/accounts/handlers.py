@@ -1,0 +1,69 @@
+"""Onboarding rules. Ids and credential hashes come from the edge, so a repeat is a no-op."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from juhe.replies import Reply, ok, refuse
+from schemas.accounts import AddShop, ChangeMerchantTier, CreateMerchant, CreateSupplier
+from schemas.envelope import utcnow
+
+Db = AsyncDatabase[dict[str, Any]]
+
+
+async def create_supplier(cmd: CreateSupplier, *, db: Db) -> Reply:
+    doc = cmd.model_dump(mode="json", include={"name", "delivery", "api_key_hash", "webhook_secret"})
+    await _insert_once(db, "suppliers", cmd.supplier_id, {**doc, "created_at": utcnow()})
+    return ok({"id": cmd.supplier_id})
+
+
+async def create_merchant(cmd: CreateMerchant, *, db: Db, tiers: list[str]) -> Reply:
+    if cmd.tier not in tiers:
+        return refuse("invalid", f"tier: unknown tier {cmd.tier!r}; configured: {tiers}")
+    doc = {"name": cmd.name, "tier": cmd.tier, "api_key_hash": cmd.api_key_hash}
+    await _insert_once(db, "merchants", cmd.merchant_id, {**doc, "created_at": utcnow()})
+    return ok({"id": cmd.merchant_id})
+
+
+async def change_merchant_tier(cmd: ChangeMerchantTier, *, db: Db, tiers: list[str]) -> Reply:
+    if cmd.tier not in tiers:
+        return refuse("invalid", f"tier: unknown tier {cmd.tier!r}; configured: {tiers}")
+    result = await db["merchants"].update_one({"_id": cmd.merchant_id}, {"$set": {"tier": cmd.tier}})
+    if result.matched_count == 0:
+        return refuse("not_found", "merchant not found")
+    return ok({"id": cmd.merchant_id, "tier": cmd.tier})
+
+
+async def add_shop(cmd: AddShop, *, db: Db) -> Reply:
+    if await db["merchants"].find_one({"_id": cmd.merchant_id}, {"_id": 1}) is None:
+        return refuse("not_found", "merchant not found")
+    key = f"{cmd.platform}:{cmd.shop_id}"
+    doc = {
+        "merchant_id": cmd.merchant_id, "platform": cmd.platform, "shop_id": cmd.shop_id,
+        "callback_url": str(cmd.callback_url) if cmd.callback_url else None,
+        "webhook_secret": cmd.webhook_secret, "created_at": utcnow(),
+    }
+    stored = await _insert_once(db, "shops", key, doc)
+    if stored["merchant_id"] != cmd.merchant_id or stored["webhook_secret"] != cmd.webhook_secret:
+        return refuse("conflict", f"shop {cmd.platform}/{cmd.shop_id} is already registered")
+    return ok({"platform": cmd.platform, "shop_id": cmd.shop_id, "webhook_secret": stored["webhook_secret"]})
+
+
+async def _insert_once(db: Db, collection: str, key: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """Insert under `key`, or return what a previous delivery (or someone else) stored."""
+    try:
+        await db[collection].insert_one({"_id": key, **doc})
+    except DuplicateKeyError:
+        existing = await db[collection].find_one({"_id": key})
+        assert existing is not None
+        return existing
+    return {"_id": key, **doc}
+
+
+async def ensure_indexes(db: Db) -> None:
+    await db["suppliers"].create_index("api_key_hash", unique=True)
+    await db["merchants"].create_index("api_key_hash", unique=True)
+    await db["shops"].create_index("merchant_id")

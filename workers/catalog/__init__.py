@@ -1,0 +1,1 @@
+"""Products, SKUs with tier prices, review and listing."""

@@ -1,0 +1,26 @@
+"""Catalog's request/reply subscriptions."""
+
+from __future__ import annotations
+
+from juhe.messaging.consumer import respond
+from juhe.runtime import Runtime
+from schemas.catalog import ChangeProductStatus, CreateProduct
+from workers.catalog import handlers
+
+WORKER = "catalog"
+
+
+def register(runtime: Runtime) -> None:
+    tiers = runtime.settings.tiers
+    respond(
+        runtime, WORKER, CreateProduct,
+        lambda m: handlers.create_product(m, db=runtime.store.db, tiers=tiers),
+    )
+    respond(
+        runtime, WORKER, ChangeProductStatus,
+        lambda m: handlers.change_product_status(m, db=runtime.store.db),
+    )
+
+
+async def prepare(runtime: Runtime) -> None:
+    await handlers.ensure_indexes(runtime.store.db)

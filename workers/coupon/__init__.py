@@ -1,0 +1,1 @@
+"""The coupon worker: planned, not yet built (see the issue tracker)."""

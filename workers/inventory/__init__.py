@@ -1,0 +1,1 @@
+"""Inventory: supplier stock, reservations per order, commits on shipment."""

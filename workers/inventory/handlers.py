@@ -1,0 +1,72 @@
+"""Inventory rules: reserve all lines or none, release, commit on shipment, supplier sync."""
+
+from __future__ import annotations
+
+import structlog
+
+from schemas.commands import CommitStock, ReleaseStock, ReserveStock, SyncStock
+from schemas.common import StockLine
+from schemas.envelope import Message
+from workers.inventory.model import ReservationState, merge_lines
+from workers.inventory.repository import InventoryRepository
+
+_log = structlog.get_logger("inventory")
+
+
+async def reserve_stock(cmd: ReserveStock, *, repo: InventoryRepository) -> list[Message]:
+    """Hold every line or none; the stored decision answers every redelivery alike."""
+    lines = merge_lines(cmd.lines)
+    decision = await repo.open_reservation(cmd.order_key, lines)
+    if decision.state is ReservationState.PENDING:
+        short_sku = await _hold_all(repo, cmd.order_key, lines)
+        if short_sku is None:
+            decision = await repo.decide(cmd.order_key, ReservationState.RESERVED)
+        else:
+            decision = await repo.decide(
+                cmd.order_key, ReservationState.REJECTED, reason="out_of_stock", sku=short_sku
+            )
+    if decision.closed:
+        # Whoever closed it may have released before our holds landed: release again.
+        await _release_all(repo, cmd.order_key, lines)
+    return [decision.outcome()]
+
+
+async def _hold_all(repo: InventoryRepository, order_key: str, lines: list[StockLine]) -> str | None:
+    """Hold line by line; the first SKU that cannot be held is returned."""
+    for line in lines:
+        if not await repo.hold(line.sku, order_key, line.qty):
+            return line.sku
+    return None
+
+
+async def _release_all(repo: InventoryRepository, order_key: str, lines: list[StockLine]) -> None:
+    for line in lines:
+        await repo.release_hold(line.sku, order_key)
+
+
+async def release_stock(cmd: ReleaseStock, *, repo: InventoryRepository) -> list[Message]:
+    """Close the reservation first, so no late reserve can hold again, then drop the holds."""
+    lines = merge_lines(cmd.lines)
+    await repo.close_reservation(cmd.order_key)
+    await _release_all(repo, cmd.order_key, lines)
+    _log.info("stock.released", reason=cmd.reason, skus=[ln.sku for ln in lines])
+    return []
+
+
+async def commit_stock(cmd: CommitStock, *, repo: InventoryRepository) -> list[Message]:
+    """A shipped sub-order's held units leave the warehouse; a repeat finds no hold."""
+    for line in merge_lines(cmd.lines):
+        committed = await repo.commit_hold(line.sku, cmd.order_key)
+        if not committed:
+            _log.info("stock.commit_skipped", sku=line.sku, why="no hold (already committed)")
+    return []
+
+
+async def sync_stock(cmd: SyncStock, *, repo: InventoryRepository) -> list[Message]:
+    """Set absolute on-hand counts; reservations are kept, shortfalls are reported."""
+    stale = 0
+    for item in cmd.items:
+        applied = await repo.set_on_hand(item.sku, cmd.supplier_id, item.on_hand, cmd.occurred_at)
+        stale += 0 if applied else 1
+    _log.info("stock.synced", items=len(cmd.items), stale=stale, sync_id=cmd.sync_id)
+    return []

@@ -1,0 +1,89 @@
+"""Order values: statuses, pricing at the merchant's tier, sub-order split by supplier."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from schemas.common import OrderLineIn
+
+
+class OrderStatus(StrEnum):
+    RECEIVED = "received"
+    RESERVED = "reserved"
+    PAID = "paid"
+    ROUTED = "routed"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    AWAITING_FUNDS = "awaiting_funds"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+#: Statuses in which the order holds no stock and must not be charged.
+CLOSED_UNPAID = frozenset({OrderStatus.REJECTED, OrderStatus.CANCELLED})
+
+
+@dataclass(frozen=True)
+class SkuOffer:
+    """What the catalog says about a SKU at pricing time."""
+
+    sku: str
+    supplier_id: str
+    orderable: bool
+    tier_prices: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Pricing:
+    lines: list[dict[str, Any]]
+    rejection: str | None = None
+    bad_sku: str | None = None
+
+    @property
+    def total_cost(self) -> int:
+        return sum(line["qty"] * line["unit_cost"] for line in self.lines)
+
+
+def price_lines(lines: list[OrderLineIn], offers: dict[str, SkuOffer], tier: str) -> Pricing:
+    """Each line at the tier's price now; an unknown or unlisted SKU rejects the order."""
+    priced: list[dict[str, Any]] = []
+    for line in lines:
+        offer = offers.get(line.sku)
+        if offer is None or not offer.orderable:
+            return Pricing(lines=[], rejection="unknown_sku", bad_sku=line.sku)
+        if tier not in offer.tier_prices:
+            return Pricing(lines=[], rejection="no_price_for_tier", bad_sku=line.sku)
+        priced.append({
+            "sku": line.sku, "qty": line.qty, "unit_price": line.unit_price,
+            "unit_cost": offer.tier_prices[tier], "supplier_id": offer.supplier_id,
+        })
+    return Pricing(lines=priced)
+
+
+def sub_order_id(order_key: str, supplier_id: str) -> str:
+    """Deterministic, so re-routing after a crash recreates the same sub-orders."""
+    return "so_" + hashlib.sha256(f"{order_key}|{supplier_id}".encode()).hexdigest()[:24]
+
+
+def split_by_supplier(order: dict[str, Any]) -> list[dict[str, Any]]:
+    by_supplier: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for line in order["lines"]:
+        by_supplier[line["supplier_id"]].append({"sku": line["sku"], "qty": line["qty"]})
+    return [
+        {
+            "_id": sub_order_id(order["_id"], supplier_id), "order_key": order["_id"],
+            "supplier_id": supplier_id, "merchant_id": order["merchant_id"],
+            "status": "routed", "lines": lines, "shipping_address": order["shipping_address"],
+        }
+        for supplier_id, lines in sorted(by_supplier.items())
+    ]
+
+
+def log_entry(kind: str, at: Any, **data: Any) -> dict[str, Any]:
+    return {"type": kind, "at": at, "data": data}

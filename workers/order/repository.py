@@ -1,0 +1,165 @@
+"""Orders and sub-orders (both owned here); reads of merchants and SKUs for pricing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from workers.order.model import SkuOffer
+
+Doc = dict[str, Any]
+ORDERS = "orders"
+SUB_ORDERS = "sub_orders"
+
+
+class OrderRepository(Protocol):
+    async def get(self, order_key: str) -> Doc | None: ...
+    async def insert(self, order: Doc) -> Doc: ...
+    async def transition(
+        self, order_key: str, from_: list[str], to: str, entries: list[Doc], **fields: Any
+    ) -> Doc | None: ...
+    async def log_once(self, order_key: str, entry: Doc, sub_order_id: str) -> None: ...
+    async def oldest_awaiting_funds(self, merchant_id: str) -> Doc | None: ...
+    async def add_sub_orders(self, sub_orders: list[Doc]) -> None: ...
+    async def get_sub_order(self, sub_order_id: str) -> Doc | None: ...
+    async def move_sub_order(
+        self, sub_order_id: str, supplier_id: str, from_: list[str], to: str, **fields: Any
+    ) -> Doc | None: ...
+    async def mark_sub_order_shipped(self, order_key: str, sub_order_id: str, shipment: Doc, at: datetime) -> None: ...
+    async def finish_shipping(self, order_key: str, at: datetime) -> Doc | None: ...
+
+
+class CatalogReader(Protocol):
+    async def merchant_tier(self, merchant_id: str) -> str | None: ...
+    async def offers(self, skus: list[str]) -> dict[str, SkuOffer]: ...
+    async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]: ...
+    async def shop(self, platform: str, shop_id: str) -> Doc | None: ...
+    async def supplier(self, supplier_id: str) -> Doc | None: ...
+
+
+class MongoOrderRepository:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self._orders = db[ORDERS]
+        self._subs = db[SUB_ORDERS]
+
+    async def get(self, order_key: str) -> Doc | None:
+        return await self._orders.find_one({"_id": order_key})
+
+    async def insert(self, order: Doc) -> Doc:
+        try:
+            await self._orders.insert_one(order)
+        except DuplicateKeyError:
+            stored = await self.get(order["_id"])
+            assert stored is not None
+            return stored
+        return order
+
+    async def transition(
+        self, order_key: str, from_: list[str], to: str, entries: list[Doc], **fields: Any
+    ) -> Doc | None:
+        """Move status only from an expected one, logging in the same write; else read as is."""
+        moved = await self._orders.find_one_and_update(
+            {"_id": order_key, "status": {"$in": from_}},
+            {"$set": {"status": to, **fields}, "$push": {"events": {"$each": entries}}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return moved if moved is not None else await self.get(order_key)
+
+    async def log_once(self, order_key: str, entry: Doc, sub_order_id: str) -> None:
+        await self._orders.update_one(
+            {
+                "_id": order_key,
+                "events": {"$not": {"$elemMatch": {"type": entry["type"], "data.sub_order_id": sub_order_id}}},
+            },
+            {"$push": {"events": entry}},
+        )
+
+    async def oldest_awaiting_funds(self, merchant_id: str) -> Doc | None:
+        return await self._orders.find_one(
+            {"merchant_id": merchant_id, "status": "awaiting_funds"},
+            sort=[("received_at", ASCENDING)],
+        )
+
+    async def add_sub_orders(self, sub_orders: list[Doc]) -> None:
+        try:
+            await self._subs.insert_many(sub_orders, ordered=False)
+        except BulkWriteError as exc:  # already there from an earlier delivery
+            if any(err.get("code") != 11000 for err in exc.details.get("writeErrors", [])):
+                raise
+
+    async def get_sub_order(self, sub_order_id: str) -> Doc | None:
+        return await self._subs.find_one({"_id": sub_order_id})
+
+    async def move_sub_order(
+        self, sub_order_id: str, supplier_id: str, from_: list[str], to: str, **fields: Any
+    ) -> Doc | None:
+        moved = await self._subs.find_one_and_update(
+            {"_id": sub_order_id, "supplier_id": supplier_id, "status": {"$in": from_}},
+            {"$set": {"status": to, **fields}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return moved if moved is not None else await self.get_sub_order(sub_order_id)
+
+    async def mark_sub_order_shipped(
+        self, order_key: str, sub_order_id: str, shipment: Doc, at: datetime
+    ) -> None:
+        await self._orders.update_one(
+            {"_id": order_key, "sub_orders": {"$elemMatch": {"id": sub_order_id, "status": {"$ne": "shipped"}}}},
+            {
+                "$set": {"sub_orders.$.status": "shipped", "sub_orders.$.shipment": shipment},
+                "$push": {"events": {"type": "sub_order_shipped", "at": at,
+                                     "data": {"sub_order_id": sub_order_id, **shipment}}},
+            },
+        )
+
+    async def finish_shipping(self, order_key: str, at: datetime) -> Doc | None:
+        """`routed` -> `shipped` once no sub-order is left unshipped."""
+        entry = {"type": "shipped", "at": at, "data": {}}
+        return await self._orders.find_one_and_update(
+            {"_id": order_key, "status": "routed",
+             "sub_orders": {"$not": {"$elemMatch": {"status": {"$ne": "shipped"}}}}},
+            {"$set": {"status": "shipped", "shipped_at": at}, "$push": {"events": entry}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+
+class MongoCatalogReader:
+    """Reads of collections other workers own: merchants, shops, suppliers, SKUs."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self._db = db
+
+    async def merchant_tier(self, merchant_id: str) -> str | None:
+        doc = await self._db["merchants"].find_one({"_id": merchant_id}, {"tier": 1})
+        return None if doc is None else str(doc["tier"])
+
+    async def offers(self, skus: list[str]) -> dict[str, SkuOffer]:
+        cursor = self._db["skus"].find({"_id": {"$in": skus}})
+        return {
+            doc["_id"]: SkuOffer(doc["_id"], doc["supplier_id"], doc["orderable"], doc["tier_prices"])
+            async for doc in cursor
+        }
+
+    async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]:
+        cursor = self._db["suppliers"].find(
+            {"_id": {"$in": supplier_ids}, "delivery.mode": "webhook"}, {"_id": 1}
+        )
+        return {doc["_id"] async for doc in cursor}
+
+    async def shop(self, platform: str, shop_id: str) -> Doc | None:
+        return await self._db["shops"].find_one({"_id": f"{platform}:{shop_id}"})
+
+    async def supplier(self, supplier_id: str) -> Doc | None:
+        return await self._db["suppliers"].find_one({"_id": supplier_id})
+
+
+async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:
+    await db[ORDERS].create_index([("merchant_id", 1), ("status", 1), ("received_at", 1)])
+    await db[ORDERS].create_index("list_key")
+    await db[ORDERS].create_index("status")
+    await db[SUB_ORDERS].create_index([("supplier_id", 1), ("status", 1), ("list_key", 1)])
+    await db[SUB_ORDERS].create_index("order_key")

@@ -1,0 +1,44 @@
+"""Order's subscriptions: commands from the edge, events from inventory and wallet."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from juhe.messaging.consumer import consume
+from juhe.runtime import Runtime
+from schemas import commands as c
+from schemas import events as e
+from workers.order import delivery, saga, shipping
+from workers.order.repository import MongoCatalogReader, MongoOrderRepository, ensure_indexes
+
+WORKER = "order"
+
+
+def register(runtime: Runtime) -> None:
+    def deps() -> saga.SagaDeps:
+        db = runtime.store.db
+        return saga.SagaDeps(MongoOrderRepository(db), MongoCatalogReader(db), runtime.settings.funds_hold_seconds)
+
+    async def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+        response = await runtime.http.post(url, content=body, headers=headers)
+        return response.status_code
+
+    def delivery_deps() -> delivery.DeliveryDeps:
+        give_up = timedelta(seconds=runtime.settings.callback_give_up_seconds)
+        return delivery.DeliveryDeps(deps(), post, give_up)
+
+    consume(runtime, WORKER, c.PlaceOrder, lambda m: saga.place_order(m, deps=deps()))
+    consume(runtime, WORKER, e.StockReserved, lambda m: saga.on_stock_reserved(m, deps=deps()))
+    consume(runtime, WORKER, e.StockRejected, lambda m: saga.on_stock_rejected(m, deps=deps()))
+    consume(runtime, WORKER, e.WalletDebited, lambda m: saga.on_wallet_debited(m, deps=deps()))
+    consume(runtime, WORKER, e.FundsInsufficient, lambda m: saga.on_funds_insufficient(m, deps=deps()))
+    consume(runtime, WORKER, e.WalletCredited, lambda m: saga.on_wallet_credited(m, deps=deps()))
+    consume(runtime, WORKER, c.ExpireFundsHold, lambda m: saga.expire_funds_hold(m, deps=deps()))
+    consume(runtime, WORKER, c.AcceptSubOrder, lambda m: shipping.accept_sub_order(m, deps=deps()))
+    consume(runtime, WORKER, c.ShipSubOrder, lambda m: shipping.ship_sub_order(m, deps=deps()))
+    consume(runtime, WORKER, c.DeliverShipment, lambda m: delivery.deliver_shipment(m, deps=delivery_deps()))
+    consume(runtime, WORKER, c.PushSubOrder, lambda m: delivery.push_sub_order(m, deps=delivery_deps()))
+
+
+async def prepare(runtime: Runtime) -> None:
+    await ensure_indexes(runtime.store.db)

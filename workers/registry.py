@@ -1,0 +1,28 @@
+"""The workers a process can host, by name."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from juhe.runtime import Runtime
+from workers.accounts import subscribers as accounts
+from workers.catalog import subscribers as catalog
+from workers.inventory import subscribers as inventory
+from workers.order import subscribers as order
+from workers.wallet import subscribers as wallet
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    register: Callable[[Runtime], None]
+    prepare: Callable[[Runtime], Awaitable[None]]
+
+
+WORKERS: dict[str, WorkerSpec] = {
+    "accounts": WorkerSpec(accounts.register, accounts.prepare),
+    "catalog": WorkerSpec(catalog.register, catalog.prepare),
+    "inventory": WorkerSpec(inventory.register, inventory.prepare),
+    "wallet": WorkerSpec(wallet.register, wallet.prepare),
+    "order": WorkerSpec(order.register, order.prepare),
+}

@@ -1,0 +1,1 @@
+"""The sales worker: planned, not yet built (see the issue tracker)."""

@@ -1,0 +1,1 @@
+"""Merchant funds: prepaid balance and a ledger entry for every change."""
