@@ -34,7 +34,9 @@ class Runtime:
     _http: httpx.AsyncClient | None = None
 
     @classmethod
-    def create(cls, settings: Settings, faults: Faults | None = None) -> Runtime:
+    def create(
+        cls, settings: Settings, faults: Faults | None = None, store: Store | None = None
+    ) -> Runtime:
         broker = RabbitBroker(
             settings.amqp_url,
             default_channel=Channel(publisher_confirms=True, on_return_raises=True),
@@ -47,7 +49,7 @@ class Runtime:
             broker=broker,
             topology=topology,
             bus=Bus(broker, topology, settings.publish_timeout_seconds),
-            store=Store(settings),
+            store=store or Store(settings),
             faults=faults or Faults(),
             consumer_channel=Channel(prefetch_count=settings.prefetch),
         )

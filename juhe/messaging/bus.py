@@ -6,10 +6,14 @@ import asyncio
 from collections.abc import Iterable
 
 from faststream.rabbit import RabbitBroker
+from prometheus_client import Counter
 
 from juhe.messaging.topology import Topology
 from juhe.outgoing import Later, Outgoing
 from schemas.envelope import Message
+
+
+PUBLISHED = Counter("juhe_messages_published", "Messages confirmed by the broker", ["message"])
 
 
 class BrokerUnavailableError(RuntimeError):
@@ -56,5 +60,6 @@ class Bus:
                     content_type="application/json",
                     message_type=message.NAME,
                 )
-        except Exception as exc:
+        except Exception as exc:  # any failure means the broker did not take it
             raise BrokerUnavailableError(f"publish of {message.NAME} not confirmed: {exc}") from exc
+        PUBLISHED.labels(message.NAME).inc()

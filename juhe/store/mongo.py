@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.monitoring import CommandListener
 
 from juhe.settings import Settings
 
@@ -36,13 +38,16 @@ def resolve_mongodb_url(settings: Settings) -> str:
 class Store:
     """Holds the client; `db` is only valid between `connect()` and `close()`."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, listeners: Sequence[CommandListener] = ()) -> None:
         self._settings = settings
+        self._listeners = list(listeners)
         self._client: AsyncMongoClient[Document] | None = None
 
     async def connect(self) -> None:
         url = resolve_mongodb_url(self._settings)
-        self._client = AsyncMongoClient(url, tz_aware=True, maxIdleTimeMS=_MAX_IDLE_MS)
+        self._client = AsyncMongoClient(
+            url, tz_aware=True, maxIdleTimeMS=_MAX_IDLE_MS, event_listeners=self._listeners
+        )
         await self._client.admin.command("ping")
 
     @property
@@ -60,7 +65,7 @@ class Store:
     async def ping(self) -> bool:
         try:
             await self.client.admin.command("ping")
-        except Exception:
+        except Exception:  # unreachable, for whatever reason
             return False
         return True
 
