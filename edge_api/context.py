@@ -31,9 +31,13 @@ class EdgeContext:
                 response = await self.runtime.broker.request(
                     message.model_dump_json().encode(),
                     exchange=self.runtime.topology.exchange_for(type(message)).name,
-                    routing_key=message.NAME, timeout=timeout, persist=True,
-                    message_id=message.message_id, correlation_id=message.correlation_id,
-                    content_type="application/json", expiration=int(timeout),
+                    routing_key=message.NAME,
+                    timeout=timeout,
+                    persist=True,
+                    message_id=message.message_id,
+                    correlation_id=message.correlation_id,
+                    content_type="application/json",
+                    expiration=int(timeout),
                 )
         except Exception as exc:
             raise BrokerUnavailableError(f"{message.NAME} got no answer: {exc}") from exc

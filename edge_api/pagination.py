@@ -26,8 +26,14 @@ def decode(cursor: str) -> str:
 
 
 async def page(
-    collection: Any, query: dict[str, Any], *, field: str, limit: int, cursor: str | None,
-    descending: bool, render: Callable[[dict[str, Any]], dict[str, Any]],
+    collection: Any,
+    query: dict[str, Any],
+    *,
+    field: str,
+    limit: int,
+    cursor: str | None,
+    descending: bool,
+    render: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> dict[str, Any]:
     if cursor is not None:
         query = {**query, field: {"$lt" if descending else "$gt": decode(cursor)}}

@@ -44,8 +44,13 @@ class _ApiServer(uvicorn.Server):
 def _api_server(settings: Settings) -> uvicorn.Server:
     from edge_api.app import create_app
 
-    config = uvicorn.Config(create_app(settings), host=settings.api_host, port=settings.api_port,
-                            log_config=None, access_log=False)
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+    )
     return _ApiServer(config)
 
 

@@ -34,9 +34,7 @@ class Runtime:
     _http: httpx.AsyncClient | None = None
 
     @classmethod
-    def create(
-        cls, settings: Settings, faults: Faults | None = None, store: Store | None = None
-    ) -> Runtime:
+    def create(cls, settings: Settings, faults: Faults | None = None, store: Store | None = None) -> Runtime:
         broker = RabbitBroker(
             settings.amqp_url,
             default_channel=Channel(publisher_confirms=True, on_return_raises=True),

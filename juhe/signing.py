@@ -12,7 +12,9 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signed_headers(secret: str, shop_or_account: str, body: bytes, *, now: float | None = None) -> dict[str, str]:
+def signed_headers(
+    secret: str, shop_or_account: str, body: bytes, *, now: float | None = None
+) -> dict[str, str]:
     timestamp = str(int(time.time() if now is None else now))
     return {
         "Content-Type": "application/json",
@@ -22,7 +24,9 @@ def signed_headers(secret: str, shop_or_account: str, body: bytes, *, now: float
     }
 
 
-def verify(secret: str, timestamp: str, body: bytes, given: str, *, skew: int, now: float | None = None) -> bool:
+def verify(
+    secret: str, timestamp: str, body: bytes, given: str, *, skew: int, now: float | None = None
+) -> bool:
     """Constant-time check of the signature and that the timestamp is within `skew` seconds."""
     try:
         sent_at = int(timestamp)

@@ -31,8 +31,10 @@ def mongodb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(mongodb_url: str) -> Settings:
     return Settings(
-        namespace=f"juhe_test_{uuid.uuid4().hex[:8]}", mongodb_url=mongodb_url,
-        admin_token="test-admin-token-0123456789abcdef", funds_hold_seconds=FUNDS_HOLD_SECONDS,
+        namespace=f"juhe_test_{uuid.uuid4().hex[:8]}",
+        mongodb_url=mongodb_url,
+        admin_token="test-admin-token-0123456789abcdef",
+        funds_hold_seconds=FUNDS_HOLD_SECONDS,
         delivery_limit=5,
     )
 

@@ -52,18 +52,23 @@ async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> dict[
             raise ApiError(422, "invalid_field", f"skus.{i}.tier_prices: no price for tier {missing[0]!r}")
     product_id = f"prd_{secrets.token_hex(8)}"
     assert caller.id is not None
-    command = CreateProduct(correlation_id=product_id, product_id=product_id, supplier_id=caller.id,
-                            **body.model_dump())
+    command = CreateProduct(
+        correlation_id=product_id, product_id=product_id, supplier_id=caller.id, **body.model_dump()
+    )
     return await _reply(edge, command)
 
 
 async def _change(edge: Edge, product_id: str, action: ProductAction, reason: str | None) -> dict[str, Any]:
-    return await _reply(edge, ChangeProductStatus(correlation_id=product_id, product_id=product_id,
-                                                  action=action, reason=reason))
+    return await _reply(
+        edge,
+        ChangeProductStatus(correlation_id=product_id, product_id=product_id, action=action, reason=reason),
+    )
 
 
 @router.post("/products/{product_id}/{action}")
-async def change_status(product_id: str, action: str, edge: Edge, _: Operator, body: ReasonIn | None = None) -> dict[str, Any]:
+async def change_status(
+    product_id: str, action: str, edge: Edge, _: Operator, body: ReasonIn | None = None
+) -> dict[str, Any]:
     if action not in ("approve", "reject", "delist", "relist", "restore"):
         raise not_found("action")
     if action == "reject" and not (body and body.reason):
@@ -77,14 +82,17 @@ async def delete_product(product_id: str, edge: Edge, _: Operator) -> dict[str, 
 
 
 @router.get("/products")
-async def list_products(edge: Edge, caller: AnyCaller, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+async def list_products(
+    edge: Edge, caller: AnyCaller, limit: Limit = 50, cursor: Cursor = None
+) -> dict[str, Any]:
     query: dict[str, Any] = {"status": {"$ne": "deleted"}}
     if caller.kind == "supplier":
         query["supplier_id"] = caller.id
     if caller.kind == "merchant":
         query = {"status": "listed"}
-    return await page(edge.db["products"], query, field="_id", limit=limit, cursor=cursor,
-                      descending=False, render=_product)
+    return await page(
+        edge.db["products"], query, field="_id", limit=limit, cursor=cursor, descending=False, render=_product
+    )
 
 
 def _product(doc: dict[str, Any]) -> dict[str, Any]:
@@ -95,13 +103,18 @@ def _product(doc: dict[str, Any]) -> dict[str, Any]:
 @router.put("/supplier/inventory", status_code=202)
 async def sync_inventory(body: InventoryIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
     codes = [item.sku for item in body.items]
-    owned = {d["_id"] async for d in edge.db["skus"].find({"_id": {"$in": codes}, "supplier_id": caller.id}, {"_id": 1})}
+    owned = {
+        d["_id"]
+        async for d in edge.db["skus"].find({"_id": {"$in": codes}, "supplier_id": caller.id}, {"_id": 1})
+    }
     for i, code in enumerate(codes):
         if code not in owned:
             raise ApiError(422, "invalid_field", f"items.{i}.sku: no SKU {code!r} of yours")
     sync_id = body.sync_id or f"sync_{secrets.token_hex(8)}"
     assert caller.id is not None
-    await edge.publish(SyncStock(correlation_id=sync_id, supplier_id=caller.id, sync_id=sync_id, items=body.items))
+    await edge.publish(
+        SyncStock(correlation_id=sync_id, supplier_id=caller.id, sync_id=sync_id, items=body.items)
+    )
     return {"sync_id": sync_id, "items": len(codes)}
 
 
@@ -112,6 +125,12 @@ async def get_sku(sku: str, edge: Edge, caller: OperatorOrSupplier) -> dict[str,
         raise not_found("sku")
     stock = await edge.db["stock"].find_one({"_id": sku}) or {}
     on_hand, reserved = stock.get("on_hand", 0), stock.get("reserved", 0)
-    return {"sku": sku, "product_id": doc["product_id"], "supplier_id": doc["supplier_id"],
-            "on_hand": on_hand, "reserved": reserved, "available": available(on_hand, reserved),
-            "shortfall": shortfall(on_hand, reserved)}
+    return {
+        "sku": sku,
+        "product_id": doc["product_id"],
+        "supplier_id": doc["supplier_id"],
+        "on_hand": on_hand,
+        "reserved": reserved,
+        "available": available(on_hand, reserved),
+        "shortfall": shortfall(on_hand, reserved),
+    }

@@ -12,7 +12,15 @@ from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, new_api_key
 from edge_api.deps import Edge, Operator, OperatorOrMerchant
 from edge_api.errors import ApiError, from_reply, not_found
 from juhe.settings import new_secret
-from schemas.accounts import AddShop, ChangeMerchantTier, CreateMerchant, CreateSupplier, Delivery, PlatformName, ShopId
+from schemas.accounts import (
+    AddShop,
+    ChangeMerchantTier,
+    CreateMerchant,
+    CreateSupplier,
+    Delivery,
+    PlatformName,
+    ShopId,
+)
 from schemas.commands import CreditWallet
 from schemas.common import ShortText
 
@@ -69,8 +77,17 @@ async def create_supplier(body: SupplierIn, edge: Edge, _: Operator) -> dict[str
     supplier_id = _new_id("sup")
     api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX)
     secret = new_secret("whsec")
-    await _ask(edge, CreateSupplier(correlation_id=supplier_id, supplier_id=supplier_id, name=body.name,
-                                    delivery=body.delivery, api_key_hash=key_hash, webhook_secret=secret))
+    await _ask(
+        edge,
+        CreateSupplier(
+            correlation_id=supplier_id,
+            supplier_id=supplier_id,
+            name=body.name,
+            delivery=body.delivery,
+            api_key_hash=key_hash,
+            webhook_secret=secret,
+        ),
+    )
     return {"id": supplier_id, "api_key": api_key, "webhook_secret": secret}
 
 
@@ -79,21 +96,37 @@ async def create_merchant(body: MerchantIn, edge: Edge, _: Operator) -> dict[str
     _check_tier(body.tier, edge.settings.tiers)
     merchant_id = _new_id("mch")
     api_key, key_hash = new_api_key(MERCHANT_KEY_PREFIX)
-    await _ask(edge, CreateMerchant(correlation_id=merchant_id, merchant_id=merchant_id, name=body.name,
-                                    tier=body.tier, api_key_hash=key_hash))
+    await _ask(
+        edge,
+        CreateMerchant(
+            correlation_id=merchant_id,
+            merchant_id=merchant_id,
+            name=body.name,
+            tier=body.tier,
+            api_key_hash=key_hash,
+        ),
+    )
     return {"id": merchant_id, "api_key": api_key}
 
 
 @router.patch("/merchants/{merchant_id}")
 async def change_tier(merchant_id: str, body: TierIn, edge: Edge, _: Operator) -> dict[str, Any]:
     _check_tier(body.tier, edge.settings.tiers)
-    return await _ask(edge, ChangeMerchantTier(correlation_id=merchant_id, merchant_id=merchant_id, tier=body.tier))
+    return await _ask(
+        edge, ChangeMerchantTier(correlation_id=merchant_id, merchant_id=merchant_id, tier=body.tier)
+    )
 
 
 @router.post("/merchants/{merchant_id}/shops", status_code=201)
 async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> dict[str, Any]:
-    command = AddShop(correlation_id=merchant_id, merchant_id=merchant_id, platform=body.platform,
-                      shop_id=body.shop_id, callback_url=body.callback_url, webhook_secret=new_secret("shsec"))
+    command = AddShop(
+        correlation_id=merchant_id,
+        merchant_id=merchant_id,
+        platform=body.platform,
+        shop_id=body.shop_id,
+        callback_url=body.callback_url,
+        webhook_secret=new_secret("shsec"),
+    )
     return await _ask(edge, command)
 
 
@@ -101,8 +134,15 @@ async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> d
 async def top_up(merchant_id: str, body: TopUpIn, edge: Edge, _: Operator) -> dict[str, Any]:
     if await edge.db["merchants"].find_one({"_id": merchant_id}, {"_id": 1}) is None:
         raise not_found("merchant")
-    await edge.publish(CreditWallet(correlation_id=merchant_id, merchant_id=merchant_id, amount=body.amount,
-                                    kind="top_up", reference=body.reference))
+    await edge.publish(
+        CreditWallet(
+            correlation_id=merchant_id,
+            merchant_id=merchant_id,
+            amount=body.amount,
+            kind="top_up",
+            reference=body.reference,
+        )
+    )
     return {"merchant_id": merchant_id, "reference": body.reference}
 
 
@@ -114,8 +154,13 @@ async def wallet(merchant_id: str, edge: Edge, caller: OperatorOrMerchant) -> di
         raise not_found("merchant")
     cursor = edge.db["ledger"].find({"merchant_id": merchant_id}).sort("seq", -1).limit(500)
     entries = [
-        {"amount": e["amount"], "balance_after": e["balance_after"], "kind": e["kind"],
-         "reference": e["reference"], "at": e["at"]}
+        {
+            "amount": e["amount"],
+            "balance_after": e["balance_after"],
+            "kind": e["kind"],
+            "reference": e["reference"],
+            "at": e["at"],
+        }
         async for e in cursor
     ]
     # The newest ledger entry is authoritative even if the wallet projection lags a crash.

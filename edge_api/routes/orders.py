@@ -14,8 +14,20 @@ from edge_api.pagination import Cursor, Limit, page
 from schemas.commands import AcceptSubOrder, ShipSubOrder
 
 router = APIRouter(prefix="/v1", tags=["orders"])
-ORDER_FIELDS = ("platform", "shop_id", "platform_order_id", "merchant_id", "status", "lines",
-                "total_cost", "discount", "charged", "sub_orders", "events", "received_at")
+ORDER_FIELDS = (
+    "platform",
+    "shop_id",
+    "platform_order_id",
+    "merchant_id",
+    "status",
+    "lines",
+    "total_cost",
+    "discount",
+    "charged",
+    "sub_orders",
+    "events",
+    "received_at",
+)
 
 
 def render_order(doc: dict[str, Any]) -> dict[str, Any]:
@@ -34,10 +46,16 @@ async def get_order(order_key: str, edge: Edge, caller: OperatorOrMerchant) -> d
 
 
 @router.get("/orders")
-async def list_orders(  # noqa: PLR0913 - the query parameters of the contract
-    edge: Edge, caller: OperatorOrMerchant, status: str | None = None, platform: str | None = None,
-    merchant_id: str | None = None, from_: datetime | None = None, to: datetime | None = None,
-    limit: Limit = 50, cursor: Cursor = None,
+async def list_orders(
+    edge: Edge,
+    caller: OperatorOrMerchant,
+    status: str | None = None,
+    platform: str | None = None,
+    merchant_id: str | None = None,
+    from_: datetime | None = None,
+    to: datetime | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
     query: dict[str, Any] = {k: v for k, v in (("status", status), ("platform", platform)) if v}
     query["merchant_id"] = caller.id if not caller.is_operator else merchant_id
@@ -45,8 +63,15 @@ async def list_orders(  # noqa: PLR0913 - the query parameters of the contract
         del query["merchant_id"]
     if from_ or to:
         query["received_at"] = {**({"$gte": from_} if from_ else {}), **({"$lt": to} if to else {})}
-    return await page(edge.db["orders"], query, field="list_key", limit=limit, cursor=cursor,
-                      descending=True, render=render_order)
+    return await page(
+        edge.db["orders"],
+        query,
+        field="list_key",
+        limit=limit,
+        cursor=cursor,
+        descending=True,
+        render=render_order,
+    )
 
 
 def render_sub_order(doc: dict[str, Any]) -> dict[str, Any]:
@@ -55,18 +80,27 @@ def render_sub_order(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/supplier/orders")
-async def supplier_orders(edge: Edge, caller: Supplier, status: str | None = None,
-                          limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+async def supplier_orders(
+    edge: Edge, caller: Supplier, status: str | None = None, limit: Limit = 50, cursor: Cursor = None
+) -> dict[str, Any]:
     query: dict[str, Any] = {"supplier_id": caller.id, **({"status": status} if status else {})}
-    return await page(edge.db["sub_orders"], query, field="list_key", limit=limit, cursor=cursor,
-                      descending=False, render=render_sub_order)
+    return await page(
+        edge.db["sub_orders"],
+        query,
+        field="list_key",
+        limit=limit,
+        cursor=cursor,
+        descending=False,
+        render=render_sub_order,
+    )
 
 
 async def own_sub_order(edge: Edge, caller: Supplier, sub_order_id: str) -> dict[str, Any]:
     doc = await edge.db["sub_orders"].find_one({"_id": sub_order_id})
     if doc is None or doc["supplier_id"] != caller.id:
         raise not_found("sub-order")
-    return doc
+    found: dict[str, Any] = doc
+    return found
 
 
 @router.post("/supplier/orders/{sub_order_id}/accept", status_code=202)
@@ -74,7 +108,11 @@ async def accept(sub_order_id: str, edge: Edge, caller: Supplier) -> dict[str, s
     doc = await own_sub_order(edge, caller, sub_order_id)
     if doc["status"] not in ("routed", "accepted"):
         raise ApiError(409, "conflict", f"sub-order is {doc['status']}")
-    await edge.publish(AcceptSubOrder(correlation_id=doc["order_key"], sub_order_id=sub_order_id, supplier_id=doc["supplier_id"]))
+    await edge.publish(
+        AcceptSubOrder(
+            correlation_id=doc["order_key"], sub_order_id=sub_order_id, supplier_id=doc["supplier_id"]
+        )
+    )
     return {"id": sub_order_id}
 
 
@@ -88,8 +126,15 @@ async def ship(sub_order_id: str, body: ShipmentIn, edge: Edge, caller: Supplier
     doc = await own_sub_order(edge, caller, sub_order_id)
     if doc["status"] not in ("routed", "accepted", "shipped"):
         raise ApiError(409, "conflict", f"a {doc['status']} sub-order cannot be shipped")
-    await edge.publish(ShipSubOrder(correlation_id=doc["order_key"], sub_order_id=sub_order_id,
-                                    supplier_id=doc["supplier_id"], carrier=body.carrier, tracking_no=body.tracking_no))
+    await edge.publish(
+        ShipSubOrder(
+            correlation_id=doc["order_key"],
+            sub_order_id=sub_order_id,
+            supplier_id=doc["supplier_id"],
+            carrier=body.carrier,
+            tracking_no=body.tracking_no,
+        )
+    )
     return {"id": sub_order_id}
 
 

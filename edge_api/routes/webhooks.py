@@ -42,7 +42,9 @@ async def verified_shop(request: Request, edge: Edge, platform: str) -> tuple[di
         raise _unauthorized("unknown shop")
     timestamp = request.headers.get("x-juhe-timestamp", "")
     given = request.headers.get("x-juhe-signature", "")
-    if not verify(shop["webhook_secret"], timestamp, body, given, skew=edge.settings.webhook_clock_skew_seconds):
+    if not verify(
+        shop["webhook_secret"], timestamp, body, given, skew=edge.settings.webhook_clock_skew_seconds
+    ):
         raise _unauthorized("signature or timestamp")
     return shop, body
 
@@ -60,9 +62,17 @@ async def order_webhook(platform: str, request: Request, edge: Edge) -> dict[str
     shop, body = await verified_shop(request, edge, platform)
     order = parse_order(body)
     key = f"{platform}:{shop['shop_id']}:{order.order_id}"
-    await edge.publish(PlaceOrder(
-        correlation_id=key, order_key=key, platform=platform, shop_id=shop["shop_id"],
-        platform_order_id=order.order_id, merchant_id=shop["merchant_id"], lines=order.lines,
-        shipping_address=order.shipping_address, received_at=utcnow(),
-    ))
+    await edge.publish(
+        PlaceOrder(
+            correlation_id=key,
+            order_key=key,
+            platform=platform,
+            shop_id=shop["shop_id"],
+            platform_order_id=order.order_id,
+            merchant_id=shop["merchant_id"],
+            lines=order.lines,
+            shipping_address=order.shipping_address,
+            received_at=utcnow(),
+        )
+    )
     return {"order_key": key}

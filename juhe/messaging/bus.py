@@ -12,7 +12,6 @@ from juhe.messaging.topology import Topology
 from juhe.outgoing import Later, Outgoing
 from schemas.envelope import Message
 
-
 PUBLISHED = Counter("juhe_messages_published", "Messages confirmed by the broker", ["message"])
 
 

@@ -32,9 +32,7 @@ def parse(message: type[M], raw: RabbitMessage, worker: str) -> M:
     except ValidationError as exc:
         _log.error("message.invalid", errors=exc.errors(include_url=False)[:5])
         raise RejectMessage from exc
-    structlog.contextvars.bind_contextvars(
-        message_id=parsed.message_id, correlation_id=parsed.correlation_id
-    )
+    structlog.contextvars.bind_contextvars(message_id=parsed.message_id, correlation_id=parsed.correlation_id)
     return parsed
 
 

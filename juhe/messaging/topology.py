@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
 
 from schemas import routing
 from schemas.envelope import Message
 
+# Queue arguments are plain AMQP tables; FastStream's TypedDicts do not know the newer keys.
 # Quorum queues dead-letter at-most-once unless told otherwise; at-least-once needs
 # reject-publish overflow. Losing a dead letter would lose an accepted order.
 _SAFE_DEAD_LETTERING = {"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
@@ -40,14 +42,17 @@ class Topology:
 
     def queue_for(self, worker: str, message: type[Message]) -> RabbitQueue:
         name = routing.queue(self.namespace, worker, message.NAME)
-        arguments = {
+        arguments: Any = {
             "x-delivery-limit": self.delivery_limit,
             "x-dead-letter-exchange": self.dead_letters.name,
             "x-dead-letter-routing-key": name,
             **_SAFE_DEAD_LETTERING,
         }
         return RabbitQueue(
-            name, QueueType.QUORUM, arguments=arguments, routing_key=message.NAME  # type: ignore[arg-type]
+            name,
+            QueueType.QUORUM,
+            arguments=arguments,
+            routing_key=message.NAME,
         )
 
     def delay_exchange(self, seconds: int) -> RabbitExchange:
@@ -55,9 +60,7 @@ class Topology:
 
     async def declare_dead_letter_queue(self, broker: RabbitBroker, queue_name: str) -> None:
         dlx = await broker.declare_exchange(self.dead_letters)
-        dlq = await broker.declare_queue(
-            RabbitQueue(routing.dead_letter_queue(queue_name), QueueType.QUORUM)
-        )
+        dlq = await broker.declare_queue(RabbitQueue(routing.dead_letter_queue(queue_name), QueueType.QUORUM))
         await dlq.bind(dlx, routing_key=queue_name)
 
     async def declare_delay_queues(self, broker: RabbitBroker) -> None:
@@ -65,14 +68,16 @@ class Topology:
         await broker.declare_exchange(self.commands)
         for seconds in self.delay_seconds:
             exchange = await broker.declare_exchange(self.delay_exchange(seconds))
-            arguments = {
+            arguments: Any = {
                 "x-message-ttl": seconds * 1000,
                 "x-dead-letter-exchange": self.commands.name,
                 **_SAFE_DEAD_LETTERING,
             }
             queue = await broker.declare_queue(
                 RabbitQueue(
-                    exchange.name, QueueType.QUORUM, arguments=arguments  # type: ignore[arg-type]
+                    exchange.name,
+                    QueueType.QUORUM,
+                    arguments=arguments,
                 )
             )
             await queue.bind(exchange)

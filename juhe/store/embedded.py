@@ -135,9 +135,7 @@ class EmbeddedStore:
 
     def _failure(self, what: str) -> EmbeddedStoreError:
         """Build a start error carrying the tail of this run's store log."""
-        return EmbeddedStoreError(
-            f"embedded store {what}; log {self.log_path}:\n{self._log_tail()}"
-        )
+        return EmbeddedStoreError(f"embedded store {what}; log {self.log_path}:\n{self._log_tail()}")
 
     def _log_tail(self) -> str:
         """Return the end of what the child wrote to the log during this run."""

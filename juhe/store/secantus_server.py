@@ -58,9 +58,7 @@ def _with_field_candidates(original: CandidatePicker) -> CandidatePicker:
     """Wrap the candidate picker so a `$and` beside field clauses no longer forces a scan."""
 
     @functools.wraps(original)
-    def pick(
-        self: Any, db: str, coll: str, filter: dict[str, Any], *, collation: Any = None
-    ) -> Candidates:
+    def pick(self: Any, db: str, coll: str, filter: dict[str, Any], *, collation: Any = None) -> Candidates:
         # Every caller re-checks each candidate against the full filter with matches(), and a
         # top-level $and can only narrow the result, so the field clauses give a safe superset.
         clauses = _field_clauses(filter)

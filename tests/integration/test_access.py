@@ -18,8 +18,11 @@ async def test_supplier_cannot_touch_another_suppliers_sub_order(system: System,
     assert listing.status_code == 200
     assert listing.json() == {"items": [], "next_cursor": None}
     accept = await api.http.post(f"/v1/supplier/orders/{sub_id}/accept", headers=bearer(other.key))
-    ship = await api.http.post(f"/v1/supplier/orders/{sub_id}/shipments", headers=bearer(other.key),
-                               json={"carrier": "SF", "tracking_no": "X1"})
+    ship = await api.http.post(
+        f"/v1/supplier/orders/{sub_id}/shipments",
+        headers=bearer(other.key),
+        json={"carrier": "SF", "tracking_no": "X1"},
+    )
     assert (accept.status_code, ship.status_code) == (404, 404)
     assert accept.json()["error"]["code"] == "not_found"
     sub = await system.db["sub_orders"].find_one({"_id": sub_id})
@@ -35,13 +38,16 @@ async def test_merchant_sees_only_its_own_orders_and_wallet(system: System, api:
     await wait_status(system, key, "routed")
 
     mine = await api.http.get(f"/v1/orders/{key}", headers=bearer(s.merchant.key))
-    assert mine.status_code == 200 and mine.json()["order_key"] == key
+    assert mine.status_code == 200
+    assert mine.json()["order_key"] == key
     theirs = await api.http.get(f"/v1/orders/{key}", headers=bearer(other.key))
     assert theirs.status_code == 404
     listing = await api.http.get("/v1/orders", headers=bearer(other.key))
     assert listing.json()["items"] == []
     own_listing = await api.http.get("/v1/orders", headers=bearer(s.merchant.key))
     assert [o["order_key"] for o in own_listing.json()["items"]] == [key]
-    assert (await api.http.get(f"/v1/merchants/{s.merchant.id}/wallet", headers=bearer(other.key))).status_code == 404
+    assert (
+        await api.http.get(f"/v1/merchants/{s.merchant.id}/wallet", headers=bearer(other.key))
+    ).status_code == 404
     own_wallet = await api.http.get(f"/v1/merchants/{s.merchant.id}/wallet", headers=bearer(s.merchant.key))
     assert own_wallet.json()["balance"] == 10_000 - 1200

@@ -20,8 +20,16 @@ async def s(api: Api) -> Scene:
     return await scene(api, stock=5, funds=10_000)
 
 
-async def assert_refused(system: System, api: Api, shop: Shop, body: bytes, headers: dict[str, str],
-                         status: int, code: str, mentions: str = "") -> None:
+async def assert_refused(
+    system: System,
+    api: Api,
+    shop: Shop,
+    body: bytes,
+    headers: dict[str, str],
+    status: int,
+    code: str,
+    mentions: str = "",
+) -> None:
     before = published("order.place")
     response = await api.http.post(URL, content=body, headers=headers)
     assert response.status_code == status, response.text
@@ -35,7 +43,9 @@ async def assert_refused(system: System, api: Api, shop: Shop, body: bytes, head
 
 async def test_bad_signature_is_401(system: System, api: Api, s: Scene) -> None:
     body = order_body("BAD-1", [(s.sku, 1)])
-    await assert_refused(system, api, s.shop, body, signed(s.shop, body, secret="not-the-secret"), 401, "bad_signature")
+    await assert_refused(
+        system, api, s.shop, body, signed(s.shop, body, secret="not-the-secret"), 401, "bad_signature"
+    )
 
 
 async def test_stale_timestamp_is_401(system: System, api: Api, s: Scene) -> None:
@@ -57,9 +67,11 @@ async def test_malformed_json_is_400(system: System, api: Api, s: Scene) -> None
 
 @pytest.mark.parametrize(
     ("line", "field"),
-    [({"sku": "X", "qty": 0, "unit_price": 1}, "lines.0.qty"),
-     ({"sku": "X", "qty": 1, "unit_price": -5}, "lines.0.unit_price"),
-     ({"qty": 1, "unit_price": 1}, "lines.0.sku")],
+    [
+        ({"sku": "X", "qty": 0, "unit_price": 1}, "lines.0.qty"),
+        ({"sku": "X", "qty": 1, "unit_price": -5}, "lines.0.unit_price"),
+        ({"qty": 1, "unit_price": 1}, "lines.0.sku"),
+    ],
 )
 async def test_invalid_line_is_422_naming_the_field(
     system: System, api: Api, s: Scene, line: dict[str, object], field: str
@@ -67,7 +79,9 @@ async def test_invalid_line_is_422_naming_the_field(
     payload = json.loads(order_body("BAD-5", [(s.sku, 1)]))
     payload["lines"] = [line]
     body = json.dumps(payload).encode()
-    await assert_refused(system, api, s.shop, body, signed(s.shop, body), 422, "invalid_field", mentions=field)
+    await assert_refused(
+        system, api, s.shop, body, signed(s.shop, body), 422, "invalid_field", mentions=field
+    )
 
 
 async def test_unknown_sku_is_rejected_with_nothing_reserved(system: System, api: Api, s: Scene) -> None:

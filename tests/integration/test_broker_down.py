@@ -9,10 +9,9 @@ import httpx
 
 from edge_api.app import create_app
 from juhe.runtime import Runtime
-from tests.support.api import order_body, signed
+from tests.support.api import Api, order_body, signed
 from tests.support.flows import published, scene
 from tests.support.proxy import CuttableProxy
-from tests.support.api import Api
 from tests.support.system import System
 
 
@@ -21,13 +20,17 @@ async def test_webhook_while_broker_is_down_is_503_and_nothing_accepted(system: 
     amqp = urlsplit(system.settings.amqp_url)
     proxy = CuttableProxy(amqp.hostname or "127.0.0.1", amqp.port or 5672)
     await proxy.start()
-    settings = system.settings.model_copy(update={
-        "amqp_url": f"amqp://guest:guest@127.0.0.1:{proxy.port}/", "publish_timeout_seconds": 2.0,
-    })
+    settings = system.settings.model_copy(
+        update={
+            "amqp_url": f"amqp://guest:guest@127.0.0.1:{proxy.port}/",
+            "publish_timeout_seconds": 2.0,
+        }
+    )
     app = create_app(settings, Runtime.create(settings))
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://edge"
-    ) as edge:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge") as edge,
+    ):
         body = order_body("DOWN-1", [(s.sku, 1)])
         warm = await edge.get("/readyz")
         assert warm.json() == {"status": "ready", "broker": True, "store": True}

@@ -19,9 +19,7 @@ from juhe.store.embedded import EmbeddedStore, EmbeddedStoreError
 
 Doc = dict[str, Any]
 
-needs_secantus = pytest.mark.skipif(
-    find_spec("secantus") is None, reason="needs the `embedded` extra"
-)
+needs_secantus = pytest.mark.skipif(find_spec("secantus") is None, reason="needs the `embedded` extra")
 
 IN_STOCK = {"_id": "sku-1", "stock": {"$gte": 1}}
 TAKE_ONE = {"$inc": {"stock": -1}}
@@ -171,9 +169,7 @@ def test_candidate_fix_keeps_the_full_filter_and_stays_narrow(tmp_path: Path) ->
 
 
 @needs_secantus
-def test_second_store_on_a_locked_dir_fails_with_the_child_log(
-    store: EmbeddedStore, tmp_path: Path
-) -> None:
+def test_second_store_on_a_locked_dir_fails_with_the_child_log(store: EmbeddedStore, tmp_path: Path) -> None:
     """A child that exits before READY surfaces its stderr, and the first store keeps serving."""
     second = EmbeddedStore(tmp_path, startup_timeout=20.0)
 

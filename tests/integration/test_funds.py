@@ -19,7 +19,13 @@ async def test_top_up_resumes_waiting_orders_oldest_first(system: System, api: A
 
     await api.top_up(s.merchant, 2000)  # enough for the older order only
     routed = await wait_status(system, first, "routed")
-    assert [e["type"] for e in routed["events"]] == ["received", "reserved", "awaiting_funds", "paid", "routed"]
+    assert [e["type"] for e in routed["events"]] == [
+        "received",
+        "reserved",
+        "awaiting_funds",
+        "paid",
+        "routed",
+    ]
     assert (await system.db["orders"].find_one({"_id": second}))["status"] == "awaiting_funds"
     await api.top_up(s.merchant, 3000)
     await wait_status(system, second, "routed")
@@ -34,9 +40,8 @@ async def test_unfunded_order_expires_and_releases_stock(system: System, api: Ap
     await wait_status(system, key, "awaiting_funds")
     assert (await api.sku(s.sku))["available"] == 1
 
-    rejected = await wait_status(system, key, "rejected", timeout=FUNDS_HOLD_SECONDS + 20)
+    rejected = await wait_status(system, key, "rejected", within=FUNDS_HOLD_SECONDS + 20)
     assert rejected["reason"] == "insufficient_funds"
     stock = await api.sku(s.sku)
     assert (stock["reserved"], stock["available"]) == (0, 4)
     assert (await api.wallet(s.merchant))["entries"] == []
-

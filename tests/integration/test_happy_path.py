@@ -10,7 +10,9 @@ from tests.support.receiver import CallbackReceiver
 from tests.support.system import System, eventually
 
 
-async def test_two_suppliers_three_lines_ship_and_sync(system: System, api: Api, receiver: CallbackReceiver) -> None:
+async def test_two_suppliers_three_lines_ship_and_sync(
+    system: System, api: Api, receiver: CallbackReceiver
+) -> None:
     """Two sub-orders, exact debit at tier cost, stock reserved then committed, signed callback."""
     a, b = await api.supplier(), await api.supplier()
     merchant = await api.merchant(tier="gold")
@@ -33,17 +35,26 @@ async def test_two_suppliers_three_lines_ship_and_sync(system: System, api: Api,
     assert sorted(s["supplier_id"] for s in order["sub_orders"]) == sorted([a.id, b.id])
     wallet = await api.wallet(merchant)
     assert wallet["balance"] == 90_000
-    assert [(e["kind"], e["amount"]) for e in wallet["entries"]] == [("order_debit", -10_000), ("top_up", 100_000)]
+    assert [(e["kind"], e["amount"]) for e in wallet["entries"]] == [
+        ("order_debit", -10_000),
+        ("top_up", 100_000),
+    ]
     assert (await api.sku(sku_a1))["reserved"] == 2
     assert (await api.sku(sku_b1))["available"] == 0
 
     for supplier in (a, b):
-        listing = (await api.http.get("/v1/supplier/orders?status=routed", headers={"Authorization": f"Bearer {supplier.key}"})).json()
+        listing = (
+            await api.http.get(
+                "/v1/supplier/orders?status=routed", headers={"Authorization": f"Bearer {supplier.key}"}
+            )
+        ).json()
         mine = [s for s in listing["items"] if s["order_key"] == key]
         assert len(mine) == 1
-        ship = await api.http.post(f"/v1/supplier/orders/{mine[0]['id']}/shipments",
-                                   json={"carrier": "SF", "tracking_no": f"SF-{supplier.id}"},
-                                   headers={"Authorization": f"Bearer {supplier.key}"})
+        ship = await api.http.post(
+            f"/v1/supplier/orders/{mine[0]['id']}/shipments",
+            json={"carrier": "SF", "tracking_no": f"SF-{supplier.id}"},
+            headers={"Authorization": f"Bearer {supplier.key}"},
+        )
         assert ship.status_code == 202
 
     order = await eventually(lambda: _order_in(api, key, "shipped"), what="shipped")
@@ -59,10 +70,17 @@ async def test_two_suppliers_three_lines_ship_and_sync(system: System, api: Api,
     assert sorted(b["tracking_no"] for b in bodies) == sorted([f"SF-{a.id}", f"SF-{b.id}"])
     for call in calls:
         assert call.headers["x-juhe-shop"] == shop.shop_id
-        assert verify(shop.secret, call.headers["x-juhe-timestamp"], call.body, call.headers["x-juhe-signature"], skew=300)
+        assert verify(
+            shop.secret,
+            call.headers["x-juhe-timestamp"],
+            call.body,
+            call.headers["x-juhe-signature"],
+            skew=300,
+        )
     types = [e["type"] for e in (await api.order(key))["events"]]
     assert types[:4] == ["received", "reserved", "paid", "routed"]
-    assert types.count("sub_order_shipped") == 2 and "shipped" in types
+    assert types.count("sub_order_shipped") == 2
+    assert "shipped" in types
 
 
 async def _order_in(api: Api, key: str, status: str) -> dict | None:  # type: ignore[type-arg]

@@ -37,19 +37,30 @@ class Shop:
 def signed(shop: Shop, body: bytes, *, at: float | None = None, secret: str | None = None) -> dict[str, str]:
     ts = str(int(time.time() if at is None else at))
     return {
-        "Content-Type": "application/json", "X-Juhe-Shop": shop.shop_id, "X-Juhe-Timestamp": ts,
+        "Content-Type": "application/json",
+        "X-Juhe-Shop": shop.shop_id,
+        "X-Juhe-Timestamp": ts,
         "X-Juhe-Signature": signature(secret or shop.secret, ts, body),
     }
 
 
 def address() -> dict[str, str]:
-    return {"name": "张三", "phone": "13800000000", "province": "广东省", "city": "深圳市",
-            "district": "南山区", "detail": "科技园 1 号"}
+    return {
+        "name": "张三",
+        "phone": "13800000000",
+        "province": "广东省",
+        "city": "深圳市",
+        "district": "南山区",
+        "detail": "科技园 1 号",
+    }
 
 
 def order_body(order_id: str, lines: list[tuple[str, int]], unit_price: int = 1990) -> bytes:
-    payload = {"order_id": order_id, "lines": [{"sku": s, "qty": q, "unit_price": unit_price} for s, q in lines],
-               "shipping_address": address()}
+    payload = {
+        "order_id": order_id,
+        "lines": [{"sku": s, "qty": q, "unit_price": unit_price} for s, q in lines],
+        "shipping_address": address(),
+    }
     return json.dumps(payload, ensure_ascii=False).encode()
 
 
@@ -86,9 +97,15 @@ class Api:
     async def listed_sku(self, supplier: Party, stock: int, prices: dict[str, int] | None = None) -> str:
         sku = unique("SKU")
         tier_prices = prices or {"standard": 1200, "silver": 1100, "gold": 1000}
-        body = {"name": "保温杯", "category": "家居", "brand": "聚合", "skus": [
-            {"sku": sku, "specs": {"颜色": "红"}, "tier_prices": tier_prices, "stock": stock}]}
-        data = await self.ok(await self.http.post("/v1/supplier/products", json=body, headers=bearer(supplier.key)), 201)
+        body = {
+            "name": "保温杯",
+            "category": "家居",
+            "brand": "聚合",
+            "skus": [{"sku": sku, "specs": {"颜色": "红"}, "tier_prices": tier_prices, "stock": stock}],
+        }
+        data = await self.ok(
+            await self.http.post("/v1/supplier/products", json=body, headers=bearer(supplier.key)), 201
+        )
         await self.ok(await self.http.post(f"/v1/products/{data['id']}/approve", headers=self.admin), 200)
         return sku
 

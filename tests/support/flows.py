@@ -24,7 +24,9 @@ async def scene(api: Api, *, stock: int, funds: int, price: int = 1200) -> Scene
     shop = await api.shop(merchant)
     if funds:
         await api.top_up(merchant, funds)
-    sku = await api.listed_sku(supplier, stock=stock, prices={"standard": price, "silver": price, "gold": price})
+    sku = await api.listed_sku(
+        supplier, stock=stock, prices={"standard": price, "silver": price, "gold": price}
+    )
     await eventually(lambda: _visible(api, sku, stock), what="stock visible")
     if funds:
         await eventually(lambda: _balance(api, merchant, funds), what="top-up applied")
@@ -44,8 +46,10 @@ async def order_status(system: System, key: str, *statuses: str) -> dict[str, An
     return doc if doc is not None and doc["status"] in statuses else None
 
 
-async def wait_status(system: System, key: str, *statuses: str, timeout: float = 20.0) -> dict[str, Any]:
-    return await eventually(lambda: order_status(system, key, *statuses), timeout=timeout, what=f"{key} {statuses}")
+async def wait_status(system: System, key: str, *statuses: str, within: float = 20.0) -> dict[str, Any]:
+    return await eventually(
+        lambda: order_status(system, key, *statuses), within=within, what=f"{key} {statuses}"
+    )
 
 
 def published(name: str) -> float:

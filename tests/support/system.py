@@ -55,13 +55,18 @@ async def delete_namespace(settings: Settings, queue_names: list[str]) -> None:
         channel = await connection.channel()
         for name in queue_names:
             await channel.queue_delete(name)
-        for base in ("commands", "events", "dlx", *(f"delay.{s}s" for s in (5, 30, 120, 600, 1800, 3600, settings.funds_hold_seconds))):
+        for base in (
+            "commands",
+            "events",
+            "dlx",
+            *(f"delay.{s}s" for s in (5, 30, 120, 600, 1800, 3600, settings.funds_hold_seconds)),
+        ):
             await channel.exchange_delete(f"{settings.namespace}.{base}")
 
 
-async def eventually(probe: Callable[[], Awaitable[T | None]], *, timeout: float = 20.0, what: str = "") -> T:
+async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float = 20.0, what: str = "") -> T:
     """Poll until `probe` returns something truthy; the system is asynchronous by design."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         value = await probe()
         if value:

@@ -42,9 +42,12 @@ async def add_shop(cmd: AddShop, *, db: Db) -> Reply:
         return refuse("not_found", "merchant not found")
     key = f"{cmd.platform}:{cmd.shop_id}"
     doc = {
-        "merchant_id": cmd.merchant_id, "platform": cmd.platform, "shop_id": cmd.shop_id,
+        "merchant_id": cmd.merchant_id,
+        "platform": cmd.platform,
+        "shop_id": cmd.shop_id,
         "callback_url": str(cmd.callback_url) if cmd.callback_url else None,
-        "webhook_secret": cmd.webhook_secret, "created_at": utcnow(),
+        "webhook_secret": cmd.webhook_secret,
+        "created_at": utcnow(),
     }
     stored = await _insert_once(db, "shops", key, doc)
     if stored["merchant_id"] != cmd.merchant_id or stored["webhook_secret"] != cmd.webhook_secret:

@@ -14,11 +14,15 @@ def register(runtime: Runtime) -> None:
     tiers = runtime.settings.tiers
     respond(runtime, WORKER, CreateSupplier, lambda m: handlers.create_supplier(m, db=runtime.store.db))
     respond(
-        runtime, WORKER, CreateMerchant,
+        runtime,
+        WORKER,
+        CreateMerchant,
         lambda m: handlers.create_merchant(m, db=runtime.store.db, tiers=tiers),
     )
     respond(
-        runtime, WORKER, ChangeMerchantTier,
+        runtime,
+        WORKER,
+        ChangeMerchantTier,
         lambda m: handlers.change_merchant_tier(m, db=runtime.store.db, tiers=tiers),
     )
     respond(runtime, WORKER, AddShop, lambda m: handlers.add_shop(m, db=runtime.store.db))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -25,17 +26,21 @@ async def create_product(cmd: CreateProduct, *, db: Db, tiers: list[str]) -> Rep
     if taken is not None:
         return refuse("conflict", f"sku {taken!r} already exists on the platform")
     product = {
-        "supplier_id": cmd.supplier_id, "name": cmd.name, "category": cmd.category,
-        "brand": cmd.brand, "status": ProductStatus.PENDING_REVIEW.value,
-        "skus": [d.sku for d in cmd.skus], "created_at": utcnow(),
+        "supplier_id": cmd.supplier_id,
+        "name": cmd.name,
+        "category": cmd.category,
+        "brand": cmd.brand,
+        "status": ProductStatus.PENDING_REVIEW.value,
+        "skus": [d.sku for d in cmd.skus],
+        "created_at": utcnow(),
         "history": [{"status": "pending_review", "by": cmd.supplier_id, "at": utcnow(), "why": None}],
     }
-    try:
+    with suppress(DuplicateKeyError):  # a redelivery of this very command
         await db["products"].insert_one({"_id": cmd.product_id, **product})
-    except DuplicateKeyError:
-        pass  # a redelivery of this very command
     initial = SyncStock(
-        correlation_id=cmd.product_id, supplier_id=cmd.supplier_id, sync_id=f"initial:{cmd.product_id}",
+        correlation_id=cmd.product_id,
+        supplier_id=cmd.supplier_id,
+        sync_id=f"initial:{cmd.product_id}",
         items=[SyncStockItem(sku=d.sku, on_hand=d.stock) for d in cmd.skus],
         occurred_at=cmd.occurred_at,
     )
@@ -46,8 +51,11 @@ async def _claim_skus(db: Db, cmd: CreateProduct) -> str | None:
     """Insert every SKU under its code; on a clash with another product, undo ours."""
     for draft in cmd.skus:
         doc = {
-            "product_id": cmd.product_id, "supplier_id": cmd.supplier_id, "specs": draft.specs,
-            "tier_prices": draft.tier_prices, "orderable": False,
+            "product_id": cmd.product_id,
+            "supplier_id": cmd.supplier_id,
+            "specs": draft.specs,
+            "tier_prices": draft.tier_prices,
+            "orderable": False,
         }
         try:
             await db["skus"].insert_one({"_id": draft.sku, **doc})
@@ -75,8 +83,11 @@ async def change_product_status(cmd: ChangeProductStatus, *, db: Db) -> Reply:
 
 
 async def _transition(
-    db: Db, cmd: ChangeProductStatus, allowed_from: frozenset[ProductStatus],
-    new_status: ProductStatus, current: str,
+    db: Db,
+    cmd: ChangeProductStatus,
+    allowed_from: frozenset[ProductStatus],
+    new_status: ProductStatus,
+    current: str,
 ) -> dict[str, Any] | None:
     entry = {"status": new_status.value, "by": cmd.actor, "at": utcnow(), "why": cmd.reason}
     update: dict[str, Any] = {
@@ -88,7 +99,8 @@ async def _transition(
         update["$set"]["deleted_at"] = utcnow()
     result: dict[str, Any] | None = await db["products"].find_one_and_update(
         {"_id": cmd.product_id, "status": {"$in": [s.value for s in allowed_from]}},
-        update, return_document=ReturnDocument.AFTER,
+        update,
+        return_document=ReturnDocument.AFTER,
     )
     return result
 

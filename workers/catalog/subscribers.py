@@ -13,11 +13,15 @@ WORKER = "catalog"
 def register(runtime: Runtime) -> None:
     tiers = runtime.settings.tiers
     respond(
-        runtime, WORKER, CreateProduct,
+        runtime,
+        WORKER,
+        CreateProduct,
         lambda m: handlers.create_product(m, db=runtime.store.db, tiers=tiers),
     )
     respond(
-        runtime, WORKER, ChangeProductStatus,
+        runtime,
+        WORKER,
+        ChangeProductStatus,
         lambda m: handlers.change_product_status(m, db=runtime.store.db),
     )
 

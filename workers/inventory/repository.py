@@ -9,8 +9,8 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from workers.inventory.model import Reservation, ReservationState
 from schemas.common import StockLine
+from workers.inventory.model import Reservation, ReservationState
 
 STOCK = "stock"
 RESERVATIONS = "reservations"
@@ -19,7 +19,10 @@ RESERVATIONS = "reservations"
 class InventoryRepository(Protocol):
     async def open_reservation(self, order_key: str, lines: list[StockLine]) -> Reservation: ...
     async def decide(
-        self, order_key: str, state: ReservationState, reason: str | None = None,
+        self,
+        order_key: str,
+        state: ReservationState,
+        reason: str | None = None,
         sku: str | None = None,
     ) -> Reservation: ...
     async def close_reservation(self, order_key: str) -> Reservation: ...
@@ -39,15 +42,17 @@ def _without_hold(order_key: str) -> dict[str, Any]:
     return {"$filter": {"input": "$holds", "cond": {"$ne": ["$$this.o", {"$literal": order_key}]}}}
 
 
-_RECOMPUTE_AVAILABLE = {
-    "$set": {"available": {"$max": [0, {"$subtract": ["$on_hand", "$reserved"]}]}}
-}
+_RECOMPUTE_AVAILABLE = {"$set": {"available": {"$max": [0, {"$subtract": ["$on_hand", "$reserved"]}]}}}
 
 
-def _reservation(doc: dict[str, Any]) -> Reservation:
+def _reservation(doc: dict[str, Any] | None) -> Reservation:
+    if doc is None:  # an upsert with AFTER always returns the document
+        raise RuntimeError("reservation document missing after upsert")
     return Reservation(
-        order_key=doc["_id"], state=ReservationState(doc["state"]),
-        reason=doc.get("reason"), sku=doc.get("sku"),
+        order_key=doc["_id"],
+        state=ReservationState(doc["state"]),
+        reason=doc.get("reason"),
+        sku=doc.get("sku"),
     )
 
 
@@ -61,8 +66,10 @@ class MongoInventoryRepository:
         for _ in range(3):
             try:
                 doc = await self._reservations.find_one_and_update(
-                    {"_id": order_key}, {"$setOnInsert": insert},
-                    upsert=True, return_document=ReturnDocument.AFTER,
+                    {"_id": order_key},
+                    {"$setOnInsert": insert},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
                 )
                 return _reservation(doc)
             except DuplicateKeyError:  # a concurrent upsert of the same order won; read it
@@ -70,7 +77,10 @@ class MongoInventoryRepository:
         raise RuntimeError(f"reservation {order_key} could not be opened")
 
     async def decide(
-        self, order_key: str, state: ReservationState, reason: str | None = None,
+        self,
+        order_key: str,
+        state: ReservationState,
+        reason: str | None = None,
         sku: str | None = None,
     ) -> Reservation:
         doc = await self._reservations.find_one_and_update(
@@ -93,7 +103,8 @@ class MongoInventoryRepository:
         doc = await self._reservations.find_one_and_update(
             {"_id": order_key},
             {"$setOnInsert": {"state": ReservationState.RELEASED.value, "reason": "released"}},
-            upsert=True, return_document=ReturnDocument.AFTER,
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
         )
         return _reservation(doc)
 
@@ -112,10 +123,12 @@ class MongoInventoryRepository:
         await self._stock.update_one(
             {"_id": sku, "holds.o": order_key},
             [
-                {"$set": {
-                    "reserved": {"$subtract": ["$reserved", _held_qty(order_key)]},
-                    "holds": _without_hold(order_key),
-                }},
+                {
+                    "$set": {
+                        "reserved": {"$subtract": ["$reserved", _held_qty(order_key)]},
+                        "holds": _without_hold(order_key),
+                    }
+                },
                 _RECOMPUTE_AVAILABLE,
             ],
         )
@@ -125,11 +138,13 @@ class MongoInventoryRepository:
         result = await self._stock.update_one(
             {"_id": sku, "holds.o": order_key},
             [
-                {"$set": {
-                    "on_hand": {"$max": [0, {"$subtract": ["$on_hand", _held_qty(order_key)]}]},
-                    "reserved": {"$subtract": ["$reserved", _held_qty(order_key)]},
-                    "holds": _without_hold(order_key),
-                }},
+                {
+                    "$set": {
+                        "on_hand": {"$max": [0, {"$subtract": ["$on_hand", _held_qty(order_key)]}]},
+                        "reserved": {"$subtract": ["$reserved", _held_qty(order_key)]},
+                        "holds": _without_hold(order_key),
+                    }
+                },
                 _RECOMPUTE_AVAILABLE,
             ],
         )
@@ -141,13 +156,15 @@ class MongoInventoryRepository:
             result = await self._stock.update_one(
                 {"_id": sku, "synced_at": {"$lt": at}},
                 [
-                    {"$set": {
-                        "supplier_id": supplier_id,
-                        "on_hand": on_hand,
-                        "reserved": {"$ifNull": ["$reserved", 0]},
-                        "holds": {"$ifNull": ["$holds", []]},
-                        "synced_at": at,
-                    }},
+                    {
+                        "$set": {
+                            "supplier_id": supplier_id,
+                            "on_hand": on_hand,
+                            "reserved": {"$ifNull": ["$reserved", 0]},
+                            "holds": {"$ifNull": ["$holds", []]},
+                            "synced_at": at,
+                        }
+                    },
                     _RECOMPUTE_AVAILABLE,
                 ],
                 upsert=True,

@@ -41,10 +41,14 @@ async def deliver_shipment(cmd: DeliverShipment, *, deps: DeliveryDeps) -> list[
         _log.info("shipment.sync_skipped", why="shop has no callback_url")
         return []
     body = {
-        "order_id": order["platform_order_id"], "carrier": sub["shipment"]["carrier"],
-        "tracking_no": sub["shipment"]["tracking_no"], "lines": sub["lines"],
+        "order_id": order["platform_order_id"],
+        "carrier": sub["shipment"]["carrier"],
+        "tracking_no": sub["shipment"]["tracking_no"],
+        "lines": sub["lines"],
     }
-    return await _send(cmd, deps, shop["callback_url"], shop["webhook_secret"], shop["shop_id"], body, "shipment_synced")
+    return await _send(
+        cmd, deps, shop["callback_url"], shop["webhook_secret"], shop["shop_id"], body, "shipment_synced"
+    )
 
 
 async def push_sub_order(cmd: PushSubOrder, *, deps: DeliveryDeps) -> list[Outgoing]:
@@ -53,15 +57,32 @@ async def push_sub_order(cmd: PushSubOrder, *, deps: DeliveryDeps) -> list[Outgo
     if sub is None or supplier is None or supplier["delivery"].get("mode") != "webhook":
         raise DeadLetterError(f"no webhook supplier for {cmd.sub_order_id}")
     body = {
-        "id": sub["_id"], "order_key": sub["order_key"], "status": sub["status"], "lines": sub["lines"],
-        "shipping_address": sub["shipping_address"], "routed_at": sub["routed_at"].isoformat(),
+        "id": sub["_id"],
+        "order_key": sub["order_key"],
+        "status": sub["status"],
+        "lines": sub["lines"],
+        "shipping_address": sub["shipping_address"],
+        "routed_at": sub["routed_at"].isoformat(),
     }
-    return await _send(cmd, deps, supplier["delivery"]["url"], supplier["webhook_secret"], supplier["_id"], body, "sub_order_pushed")
+    return await _send(
+        cmd,
+        deps,
+        supplier["delivery"]["url"],
+        supplier["webhook_secret"],
+        supplier["_id"],
+        body,
+        "sub_order_pushed",
+    )
 
 
 async def _send(
-    cmd: DeliverShipment | PushSubOrder, deps: DeliveryDeps, url: str, secret: str,
-    signer: str, body: dict[str, Any], done: str,
+    cmd: DeliverShipment | PushSubOrder,
+    deps: DeliveryDeps,
+    url: str,
+    secret: str,
+    signer: str,
+    body: dict[str, Any],
+    done: str,
 ) -> list[Outgoing]:
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     try:
@@ -72,11 +93,17 @@ async def _send(
         error = f"HTTP {status}"
     now = utcnow()
     if 200 <= status < 300:
-        await deps.saga.orders.log_once(cmd.order_key, log_entry(done, now, sub_order_id=cmd.sub_order_id, attempts=cmd.attempt), cmd.sub_order_id)
+        await deps.saga.orders.log_once(
+            cmd.order_key,
+            log_entry(done, now, sub_order_id=cmd.sub_order_id, attempts=cmd.attempt),
+            cmd.sub_order_id,
+        )
         return []
     first = cmd.first_attempt_at or now
     if now - first >= deps.give_up_after:
-        entry = log_entry(f"{done}_failed", now, sub_order_id=cmd.sub_order_id, attempts=cmd.attempt, error=error)
+        entry = log_entry(
+            f"{done}_failed", now, sub_order_id=cmd.sub_order_id, attempts=cmd.attempt, error=error
+        )
         await deps.saga.orders.log_once(cmd.order_key, entry, cmd.sub_order_id)
         raise DeadLetterError(f"{cmd.NAME} gave up after {cmd.attempt} attempts: {error}")
     _log.warning("delivery.retry_scheduled", attempt=cmd.attempt, error=error)

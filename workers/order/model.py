@@ -59,10 +59,15 @@ def price_lines(lines: list[OrderLineIn], offers: dict[str, SkuOffer], tier: str
             return Pricing(lines=[], rejection="unknown_sku", bad_sku=line.sku)
         if tier not in offer.tier_prices:
             return Pricing(lines=[], rejection="no_price_for_tier", bad_sku=line.sku)
-        priced.append({
-            "sku": line.sku, "qty": line.qty, "unit_price": line.unit_price,
-            "unit_cost": offer.tier_prices[tier], "supplier_id": offer.supplier_id,
-        })
+        priced.append(
+            {
+                "sku": line.sku,
+                "qty": line.qty,
+                "unit_price": line.unit_price,
+                "unit_cost": offer.tier_prices[tier],
+                "supplier_id": offer.supplier_id,
+            }
+        )
     return Pricing(lines=priced)
 
 
@@ -77,9 +82,13 @@ def split_by_supplier(order: dict[str, Any]) -> list[dict[str, Any]]:
         by_supplier[line["supplier_id"]].append({"sku": line["sku"], "qty": line["qty"]})
     return [
         {
-            "_id": sub_order_id(order["_id"], supplier_id), "order_key": order["_id"],
-            "supplier_id": supplier_id, "merchant_id": order["merchant_id"],
-            "status": "routed", "lines": lines, "shipping_address": order["shipping_address"],
+            "_id": sub_order_id(order["_id"], supplier_id),
+            "order_key": order["_id"],
+            "supplier_id": supplier_id,
+            "merchant_id": order["merchant_id"],
+            "status": "routed",
+            "lines": lines,
+            "shipping_address": order["shipping_address"],
         }
         for supplier_id, lines in sorted(by_supplier.items())
     ]

@@ -29,7 +29,9 @@ class OrderRepository(Protocol):
     async def move_sub_order(
         self, sub_order_id: str, supplier_id: str, from_: list[str], to: str, **fields: Any
     ) -> Doc | None: ...
-    async def mark_sub_order_shipped(self, order_key: str, sub_order_id: str, shipment: Doc, at: datetime) -> None: ...
+    async def mark_sub_order_shipped(
+        self, order_key: str, sub_order_id: str, shipment: Doc, at: datetime
+    ) -> None: ...
     async def finish_shipping(self, order_key: str, at: datetime) -> Doc | None: ...
 
 
@@ -73,7 +75,9 @@ class MongoOrderRepository:
         await self._orders.update_one(
             {
                 "_id": order_key,
-                "events": {"$not": {"$elemMatch": {"type": entry["type"], "data.sub_order_id": sub_order_id}}},
+                "events": {
+                    "$not": {"$elemMatch": {"type": entry["type"], "data.sub_order_id": sub_order_id}}
+                },
             },
             {"$push": {"events": entry}},
         )
@@ -108,11 +112,19 @@ class MongoOrderRepository:
         self, order_key: str, sub_order_id: str, shipment: Doc, at: datetime
     ) -> None:
         await self._orders.update_one(
-            {"_id": order_key, "sub_orders": {"$elemMatch": {"id": sub_order_id, "status": {"$ne": "shipped"}}}},
+            {
+                "_id": order_key,
+                "sub_orders": {"$elemMatch": {"id": sub_order_id, "status": {"$ne": "shipped"}}},
+            },
             {
                 "$set": {"sub_orders.$.status": "shipped", "sub_orders.$.shipment": shipment},
-                "$push": {"events": {"type": "sub_order_shipped", "at": at,
-                                     "data": {"sub_order_id": sub_order_id, **shipment}}},
+                "$push": {
+                    "events": {
+                        "type": "sub_order_shipped",
+                        "at": at,
+                        "data": {"sub_order_id": sub_order_id, **shipment},
+                    }
+                },
             },
         )
 
@@ -120,8 +132,11 @@ class MongoOrderRepository:
         """`routed` -> `shipped` once no sub-order is left unshipped."""
         entry = {"type": "shipped", "at": at, "data": {}}
         return await self._orders.find_one_and_update(
-            {"_id": order_key, "status": "routed",
-             "sub_orders": {"$not": {"$elemMatch": {"status": {"$ne": "shipped"}}}}},
+            {
+                "_id": order_key,
+                "status": "routed",
+                "sub_orders": {"$not": {"$elemMatch": {"status": {"$ne": "shipped"}}}},
+            },
             {"$set": {"status": "shipped", "shipped_at": at}, "$push": {"events": entry}},
             return_document=ReturnDocument.AFTER,
         )

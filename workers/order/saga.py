@@ -10,11 +10,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from juhe.outgoing import Later, Outgoing
-from schemas.commands import DebitWallet, ExpireFundsHold, PlaceOrder, PushSubOrder, ReleaseStock, ReserveStock
-from schemas.commands import CreditWallet
+from schemas.commands import (
+    CreditWallet,
+    DebitWallet,
+    ExpireFundsHold,
+    PlaceOrder,
+    PushSubOrder,
+    ReleaseStock,
+    ReserveStock,
+)
 from schemas.common import StockLine
 from schemas.envelope import utcnow
-from schemas.events import FundsInsufficient, OrderRouted, StockRejected, StockReserved, WalletCredited, WalletDebited
+from schemas.events import (
+    FundsInsufficient,
+    OrderRouted,
+    StockRejected,
+    StockReserved,
+    WalletCredited,
+    WalletDebited,
+)
 from workers.order.model import CLOSED_UNPAID, OrderStatus, log_entry, price_lines, split_by_supplier
 from workers.order.repository import CatalogReader, OrderRepository
 
@@ -39,7 +53,11 @@ def follow_ups(order: Doc) -> list[Outgoing]:
     if status == S.RECEIVED:
         return [ReserveStock(correlation_id=key, order_key=key, lines=stock_lines(order))]
     if status == S.RESERVED:
-        return [DebitWallet(correlation_id=key, order_key=key, merchant_id=order["merchant_id"], amount=order["charged"])]
+        return [
+            DebitWallet(
+                correlation_id=key, order_key=key, merchant_id=order["merchant_id"], amount=order["charged"]
+            )
+        ]
     return []
 
 
@@ -55,29 +73,43 @@ async def place_order(cmd: PlaceOrder, *, deps: SagaDeps) -> list[Outgoing]:
     tier = await deps.catalog.merchant_tier(cmd.merchant_id) or ""
     offers = await deps.catalog.offers(sorted({line.sku for line in cmd.lines}))
     pricing = price_lines(cmd.lines, offers, tier)
-    stored = await deps.orders.insert(new_order(cmd, pricing.lines, pricing.total_cost, pricing.rejection, pricing.bad_sku))
+    stored = await deps.orders.insert(
+        new_order(cmd, pricing.lines, pricing.total_cost, pricing.rejection, pricing.bad_sku)
+    )
     return follow_ups(stored)
 
 
-def new_order(cmd: PlaceOrder, lines: list[Doc], total: int, rejection: str | None, bad_sku: str | None) -> Doc:
+def new_order(
+    cmd: PlaceOrder, lines: list[Doc], total: int, rejection: str | None, bad_sku: str | None
+) -> Doc:
     now = utcnow()
     events = [log_entry("received", now, lines=len(cmd.lines))]
     if rejection:
         events.append(log_entry("rejected", now, reason=rejection, sku=bad_sku))
     return {
-        "_id": cmd.order_key, "platform": cmd.platform, "shop_id": cmd.shop_id,
-        "platform_order_id": cmd.platform_order_id, "merchant_id": cmd.merchant_id,
-        "status": S.REJECTED if rejection else S.RECEIVED, "reason": rejection,
+        "_id": cmd.order_key,
+        "platform": cmd.platform,
+        "shop_id": cmd.shop_id,
+        "platform_order_id": cmd.platform_order_id,
+        "merchant_id": cmd.merchant_id,
+        "status": S.REJECTED if rejection else S.RECEIVED,
+        "reason": rejection,
         "lines": lines or [ln.model_dump() for ln in cmd.lines],
-        "total_cost": total, "discount": 0, "charged": total,
-        "shipping_address": cmd.shipping_address.model_dump(), "sub_orders": [],
-        "events": events, "received_at": cmd.received_at,
+        "total_cost": total,
+        "discount": 0,
+        "charged": total,
+        "shipping_address": cmd.shipping_address.model_dump(),
+        "sub_orders": [],
+        "events": events,
+        "received_at": cmd.received_at,
         "list_key": f"{cmd.received_at.isoformat()}|{cmd.order_key}",
     }
 
 
 async def on_stock_reserved(evt: StockReserved, *, deps: SagaDeps) -> list[Outgoing]:
-    order = await deps.orders.transition(evt.order_key, [S.RECEIVED], S.RESERVED, [log_entry("reserved", utcnow())])
+    order = await deps.orders.transition(
+        evt.order_key, [S.RECEIVED], S.RESERVED, [log_entry("reserved", utcnow())]
+    )
     if order is None:
         return []
     if order["status"] in CLOSED_UNPAID:  # reserved after the order was closed: give it back
@@ -94,7 +126,9 @@ async def on_stock_rejected(evt: StockRejected, *, deps: SagaDeps) -> list[Outgo
 async def on_funds_insufficient(evt: FundsInsufficient, *, deps: SagaDeps) -> list[Outgoing]:
     now = utcnow()
     entry = log_entry("awaiting_funds", now, amount=evt.amount, balance=evt.balance)
-    order = await deps.orders.transition(evt.order_key, [S.RESERVED], S.AWAITING_FUNDS, [entry], awaiting_since=now)
+    order = await deps.orders.transition(
+        evt.order_key, [S.RESERVED], S.AWAITING_FUNDS, [entry], awaiting_since=now
+    )
     if order is None or order["status"] != S.AWAITING_FUNDS:
         return []
     expire = ExpireFundsHold(correlation_id=evt.order_key, order_key=evt.order_key)
@@ -106,9 +140,18 @@ async def on_wallet_debited(evt: WalletDebited, *, deps: SagaDeps) -> list[Outgo
     if order is None:
         return []
     if order["status"] in CLOSED_UNPAID:  # expired while the resumed debit was in flight
-        return [CreditWallet(correlation_id=evt.order_key, merchant_id=evt.merchant_id,
-                             amount=evt.amount, kind="refund_credit", reference=evt.order_key)]
-    was_waiting = order["status"] == S.AWAITING_FUNDS or any(e["type"] == "awaiting_funds" for e in order["events"])
+        return [
+            CreditWallet(
+                correlation_id=evt.order_key,
+                merchant_id=evt.merchant_id,
+                amount=evt.amount,
+                kind="refund_credit",
+                reference=evt.order_key,
+            )
+        ]
+    was_waiting = order["status"] == S.AWAITING_FUNDS or any(
+        e["type"] == "awaiting_funds" for e in order["events"]
+    )
     out: list[Outgoing] = []
     if order["status"] in (S.RESERVED, S.AWAITING_FUNDS):
         out += await route(order, evt, deps)
@@ -125,8 +168,10 @@ async def route(order: Doc, evt: WalletDebited, deps: SagaDeps) -> list[Outgoing
         sub.update(routed_at=now, list_key=f"{now.isoformat()}|{sub['_id']}")
     await deps.orders.add_sub_orders(subs)
     summary = [{"id": s["_id"], "supplier_id": s["supplier_id"], "status": "routed"} for s in subs]
-    entries = [log_entry("paid", now, amount=evt.amount, balance_after=evt.balance_after),
-               log_entry("routed", now, sub_orders=[s["_id"] for s in subs])]
+    entries = [
+        log_entry("paid", now, amount=evt.amount, balance_after=evt.balance_after),
+        log_entry("routed", now, sub_orders=[s["_id"] for s in subs]),
+    ]
     routed = await deps.orders.transition(
         order["_id"], [S.RESERVED, S.AWAITING_FUNDS], S.ROUTED, entries, sub_orders=summary, routed_at=now
     )
@@ -135,10 +180,19 @@ async def route(order: Doc, evt: WalletDebited, deps: SagaDeps) -> list[Outgoing
     key = order["_id"]
     pushes = await deps.catalog.webhook_suppliers([s["supplier_id"] for s in subs])
     out: list[Outgoing] = [
-        PushSubOrder(correlation_id=key, order_key=key, sub_order_id=s["_id"]) for s in subs if s["supplier_id"] in pushes
+        PushSubOrder(correlation_id=key, order_key=key, sub_order_id=s["_id"])
+        for s in subs
+        if s["supplier_id"] in pushes
     ]
-    out.append(OrderRouted(correlation_id=key, order_key=key, merchant_id=order["merchant_id"],
-                           sub_order_ids=[s["_id"] for s in subs], charged=order["charged"]))
+    out.append(
+        OrderRouted(
+            correlation_id=key,
+            order_key=key,
+            merchant_id=order["merchant_id"],
+            sub_order_ids=[s["_id"] for s in subs],
+            charged=order["charged"],
+        )
+    )
     return out
 
 
@@ -148,7 +202,9 @@ async def resume_oldest_waiting(merchant_id: str, deps: SagaDeps) -> list[Outgoi
     if waiting is None:
         return []
     key = waiting["_id"]
-    return [DebitWallet(correlation_id=key, order_key=key, merchant_id=merchant_id, amount=waiting["charged"])]
+    return [
+        DebitWallet(correlation_id=key, order_key=key, merchant_id=merchant_id, amount=waiting["charged"])
+    ]
 
 
 async def on_wallet_credited(evt: WalletCredited, *, deps: SagaDeps) -> list[Outgoing]:

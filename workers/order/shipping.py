@@ -18,7 +18,9 @@ SHIPPABLE = ["routed", "accepted"]
 
 async def accept_sub_order(cmd: AcceptSubOrder, *, deps: SagaDeps) -> list[Outgoing]:
     now = utcnow()
-    sub = await deps.orders.move_sub_order(cmd.sub_order_id, cmd.supplier_id, ["routed"], "accepted", accepted_at=now)
+    sub = await deps.orders.move_sub_order(
+        cmd.sub_order_id, cmd.supplier_id, ["routed"], "accepted", accepted_at=now
+    )
     if sub is None or sub["supplier_id"] != cmd.supplier_id:
         _log.warning("sub_order.accept_refused", why="unknown sub-order")
         return []
@@ -32,7 +34,9 @@ async def ship_sub_order(cmd: ShipSubOrder, *, deps: SagaDeps) -> list[Outgoing]
     """Ship once; a repeat re-derives the same follow-ups from the stored sub-order."""
     now = utcnow()
     shipment = {"carrier": cmd.carrier, "tracking_no": cmd.tracking_no, "shipped_at": now}
-    sub = await deps.orders.move_sub_order(cmd.sub_order_id, cmd.supplier_id, SHIPPABLE, "shipped", shipment=shipment)
+    sub = await deps.orders.move_sub_order(
+        cmd.sub_order_id, cmd.supplier_id, SHIPPABLE, "shipped", shipment=shipment
+    )
     if sub is None or sub["supplier_id"] != cmd.supplier_id or sub["status"] != "shipped":
         _log.warning("sub_order.ship_refused", status=None if sub is None else sub["status"])
         return []

@@ -17,7 +17,9 @@ WORKER = "order"
 def register(runtime: Runtime) -> None:
     def deps() -> saga.SagaDeps:
         db = runtime.store.db
-        return saga.SagaDeps(MongoOrderRepository(db), MongoCatalogReader(db), runtime.settings.funds_hold_seconds)
+        return saga.SagaDeps(
+            MongoOrderRepository(db), MongoCatalogReader(db), runtime.settings.funds_hold_seconds
+        )
 
     async def post(url: str, body: bytes, headers: dict[str, str]) -> int:
         response = await runtime.http.post(url, content=body, headers=headers)

@@ -16,14 +16,20 @@ async def debit_wallet(cmd: DebitWallet, *, repo: WalletRepository) -> list[Mess
     if isinstance(result, Insufficient):
         return [
             FundsInsufficient(
-                correlation_id=cmd.order_key, merchant_id=cmd.merchant_id,
-                order_key=cmd.order_key, amount=cmd.amount, balance=result.balance,
+                correlation_id=cmd.order_key,
+                merchant_id=cmd.merchant_id,
+                order_key=cmd.order_key,
+                amount=cmd.amount,
+                balance=result.balance,
             )
         ]
     return [
         WalletDebited(
-            correlation_id=cmd.order_key, merchant_id=cmd.merchant_id, order_key=cmd.order_key,
-            amount=-result.amount, balance_after=result.balance_after,
+            correlation_id=cmd.order_key,
+            merchant_id=cmd.merchant_id,
+            order_key=cmd.order_key,
+            amount=-result.amount,
+            balance_after=result.balance_after,
         )
     ]
 
@@ -33,7 +39,11 @@ async def credit_wallet(cmd: CreditWallet, *, repo: WalletRepository) -> list[Me
     assert not isinstance(result, Insufficient)
     return [
         WalletCredited(
-            correlation_id=cmd.correlation_id, merchant_id=cmd.merchant_id, amount=result.amount,
-            kind=cmd.kind, reference=cmd.reference, balance_after=result.balance_after,
+            correlation_id=cmd.correlation_id,
+            merchant_id=cmd.merchant_id,
+            amount=result.amount,
+            kind=cmd.kind,
+            reference=cmd.reference,
+            balance_after=result.balance_after,
         )
     ]

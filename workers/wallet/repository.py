@@ -46,7 +46,12 @@ class MongoWalletRepository:
             if check_funds and not wallet.can_pay(-amount):
                 return await self._find(merchant_id, kind, reference) or Insufficient(wallet.balance)
             entry = LedgerEntry(
-                merchant_id, wallet.seq + 1, amount, wallet.balance + amount, kind, reference,
+                merchant_id,
+                wallet.seq + 1,
+                amount,
+                wallet.balance + amount,
+                kind,
+                reference,
                 utcnow(),
             )
             try:
@@ -66,7 +71,8 @@ class MongoWalletRepository:
             doc = await self._wallets.find_one_and_update(
                 {"_id": merchant_id},
                 {"$setOnInsert": {"balance": 0, "seq": 0, "credit_limit": 0}},
-                upsert=True, return_document=ReturnDocument.AFTER,
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
             )
         except DuplicateKeyError:  # a concurrent first use created it
             doc = await self._wallets.find_one({"_id": merchant_id})
@@ -76,7 +82,7 @@ class MongoWalletRepository:
     async def _catch_up(self, merchant_id: str) -> Wallet:
         """Apply ledger entries claimed but not yet projected (a writer died in between)."""
         wallet = await self._load(merchant_id)
-        while (nxt := await self._ledger.find_one({"_id": entry_id(merchant_id, wallet.seq + 1)})):
+        while nxt := await self._ledger.find_one({"_id": entry_id(merchant_id, wallet.seq + 1)}):
             await self._advance(wallet, _entry(nxt))
             wallet = await self._load(merchant_id)
         return wallet
@@ -88,15 +94,14 @@ class MongoWalletRepository:
         )
 
     async def _find(self, merchant_id: str, kind: str, reference: str) -> LedgerEntry | None:
-        doc = await self._ledger.find_one(
-            {"merchant_id": merchant_id, "kind": kind, "reference": reference}
-        )
+        doc = await self._ledger.find_one({"merchant_id": merchant_id, "kind": kind, "reference": reference})
         return _entry(doc) if doc else None
 
 
 async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
     await db[LEDGER].create_index(
         [("merchant_id", ASCENDING), ("kind", ASCENDING), ("reference", ASCENDING)],
-        unique=True, name="one_entry_per_reference",
+        unique=True,
+        name="one_entry_per_reference",
     )
     await db[LEDGER].create_index([("merchant_id", ASCENDING), ("seq", DESCENDING)])
