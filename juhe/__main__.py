@@ -1,0 +1,5 @@
+"""`python -m juhe` is the `juhe` command."""
+
+from juhe.cli import main
+
+main()

@@ -1,0 +1,89 @@
+"""`juhe up` as its own process: HTTP in, outcomes out, Ctrl-C stops it cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from juhe.settings import Settings
+from tests.support.api import Api
+from tests.support.system import delete_namespace, eventually
+
+pytestmark = pytest.mark.e2e
+ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+async def juhe_up(
+    mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
+    port, namespace = free_port(), f"juhe_e2e_{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "JUHE_MONGODB_URL": mongodb_url,
+        "JUHE_NAMESPACE": namespace,
+        "JUHE_API_PORT": str(port),
+        "JUHE_ADMIN_TOKEN": ADMIN_TOKEN,
+        "JUHE_DATA_DIR": str(tmp_path_factory.mktemp("e2e")),
+    }
+    log = Path(env["JUHE_DATA_DIR"]) / "up.log"
+    with log.open("wb") as sink:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "juhe", "up", env=env, stdout=sink, stderr=sink
+        )
+        yield f"http://127.0.0.1:{port}", process
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    settings = Settings(namespace=namespace, mongodb_url=mongodb_url)
+    await delete_namespace(settings, [])
+
+
+async def test_order_flows_through_a_running_system(juhe_up: tuple[str, asyncio.subprocess.Process]) -> None:
+    base, process = juhe_up
+    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+        await eventually(lambda: _ready(http), within=60, what="juhe up ready")
+        api = Api(http, ADMIN_TOKEN)
+        supplier, merchant = await api.supplier(), await api.merchant()
+        shop = await api.shop(merchant)
+        await api.top_up(merchant, 5000)
+        sku = await api.listed_sku(supplier, stock=3)
+        await eventually(lambda: _on_hand(api, sku, 3), what="stock")
+        key = (await api.place(shop, "E2E-1", [(sku, 1)])).json()["order_key"]
+        order = await eventually(lambda: _routed(api, key), what="routed")
+        assert (order["charged"], order["lines"][0]["unit_cost"]) == (1200, 1200)
+
+    process.send_signal(signal.SIGINT)
+    assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+
+
+async def _ready(http: httpx.AsyncClient) -> bool:
+    try:
+        return (await http.get("/readyz")).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+async def _on_hand(api: Api, sku: str, n: int) -> bool:
+    return (await api.sku(sku))["on_hand"] == n
+
+
+async def _routed(api: Api, key: str) -> dict[str, object] | None:
+    response = await api.http.get(f"/v1/orders/{key}", headers=api.admin)
+    order: dict[str, object] | None = response.json() if response.status_code == 200 else None
+    return order if order is not None and order["status"] == "routed" else None
