@@ -43,9 +43,8 @@ def settings(mongodb_url: str) -> Settings:
 async def system(settings: Settings) -> AsyncIterator[System]:
     async with AsyncExitStack() as stack:
         running = await start_system(settings, stack)
-        queues = [s.queue.name for s in running.workers.runtime.broker.subscribers]  # type: ignore[attr-defined]
         yield running
-    await delete_namespace(settings, [*queues, *(f"{q}.dlq" for q in queues)])
+    await delete_namespace(settings)
     client = running.workers.runtime.store
     await client.connect()
     await client.client.drop_database(settings.database_name)

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from juhe.settings import Settings
+from juhe.store.mongo import Store
 from tests.support.api import Api
 from tests.support.system import delete_namespace, eventually
 
@@ -51,7 +52,11 @@ async def juhe_up(
             process.kill()
             await process.wait()
     settings = Settings(namespace=namespace, mongodb_url=mongodb_url)
-    await delete_namespace(settings, [])
+    await delete_namespace(settings)
+    store = Store(settings)
+    await store.connect()
+    await store.client.drop_database(settings.database_name)
+    await store.close()
 
 
 async def test_order_flows_through_a_running_system(juhe_up: tuple[str, asyncio.subprocess.Process]) -> None:

@@ -48,20 +48,28 @@ async def start_system(settings: Settings, stack: AsyncExitStack) -> System:
     return System(settings, http, host, faults, edge_runtime)
 
 
-async def delete_namespace(settings: Settings, queue_names: list[str]) -> None:
-    """Remove this test run's queues and exchanges from the shared broker."""
+def namespace_queues(settings: Settings) -> list[str]:
+    """Every queue a full system declares in this namespace, derived from its subscriptions."""
+    runtime = Runtime.create(settings)
+    WorkerHost(runtime, list(WORKERS))  # registers subscribers; connects nothing
+    queues = [s.queue.name for s in runtime.broker.subscribers]  # type: ignore[attr-defined]
+    delays = [runtime.topology.delay_exchange(s).name for s in runtime.topology.delay_seconds]
+    return [*queues, *(f"{q}.dlq" for q in queues), *delays]
+
+
+async def delete_namespace(settings: Settings) -> None:
+    """Remove a test run's queues and exchanges: quorum queues are durable and would pile up."""
+    runtime = Runtime.create(settings)
+    topology = runtime.topology
+    exchanges = [topology.commands, topology.events, topology.dead_letters]
+    exchanges += [topology.delay_exchange(s) for s in topology.delay_seconds]
     connection = await aio_pika.connect(settings.amqp_url)
     async with connection:
         channel = await connection.channel()
-        for name in queue_names:
+        for name in namespace_queues(settings):
             await channel.queue_delete(name)
-        for base in (
-            "commands",
-            "events",
-            "dlx",
-            *(f"delay.{s}s" for s in (5, 30, 120, 600, 1800, 3600, settings.funds_hold_seconds)),
-        ):
-            await channel.exchange_delete(f"{settings.namespace}.{base}")
+        for exchange in exchanges:
+            await channel.exchange_delete(exchange.name)
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float = 20.0, what: str = "") -> T:
