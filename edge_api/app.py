@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 
 from edge_api import errors
 from edge_api.context import EdgeContext
@@ -43,6 +42,3 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         return response
 
     return app
-
-
-__all__ = ["JSONResponse", "create_app"]

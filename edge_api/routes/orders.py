@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from edge_api.deps import Edge, OperatorOrMerchant, Supplier
@@ -52,7 +52,7 @@ async def list_orders(
     status: str | None = None,
     platform: str | None = None,
     merchant_id: str | None = None,
-    from_: datetime | None = None,
+    from_: Annotated[datetime | None, Query(alias="from")] = None,
     to: datetime | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -136,6 +136,3 @@ async def ship(sub_order_id: str, body: ShipmentIn, edge: Edge, caller: Supplier
         )
     )
     return {"id": sub_order_id}
-
-
-Kind = Literal["operator"]
