@@ -19,6 +19,12 @@ _STOP_GRACE_SECONDS = 10.0
 _LOG_TAIL_BYTES = 4000
 
 
+# Retryable writes off: SecantusDB 0.7.0b3 scans (and past its cap sorts) every recorded
+# retryable write on each new one, so the cost of a write grows with the writes before it.
+# Juhe does not need them: a failed write fails the handler, and the redelivered message
+# converges because every handler is idempotent (DESIGN.md, principles 1-2).
+_CLIENT_OPTIONS = "directConnection=true&retryWrites=false"
+
 class EmbeddedStoreError(RuntimeError):
     """The embedded store could not be started."""
 
@@ -52,7 +58,7 @@ class EmbeddedStore:
         try:
             self._proc = self._spawn()
             port = self._await_ready(self._proc, deadline)
-            url = f"mongodb://127.0.0.1:{port}/?directConnection=true"
+            url = f"mongodb://127.0.0.1:{port}/?{_CLIENT_OPTIONS}"
             self._await_ping(url, deadline)
         except BaseException:
             # Interrupts included: a half-started child would hold the data dir's lock.
