@@ -25,6 +25,7 @@ _LOG_TAIL_BYTES = 4000
 # converges because every handler is idempotent (DESIGN.md, principles 1-2).
 _CLIENT_OPTIONS = "directConnection=true&retryWrites=false"
 
+
 class EmbeddedStoreError(RuntimeError):
     """The embedded store could not be started."""
 

@@ -1,0 +1,73 @@
+"""`python -m bench [--orders N] [--merchants M] [--skus K] [--concurrency C]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.run import Options, run
+from bench.summary import render
+from juhe.logging import configure_logging
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def parse(argv: Sequence[str] | None = None) -> Options:
+    defaults = Options()
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--orders", type=_positive, default=defaults.orders, help="orders to push (%(default)s)"
+    )
+    parser.add_argument("--merchants", type=_positive, default=defaults.merchants, help="(%(default)s)")
+    parser.add_argument("--skus", type=_positive, default=defaults.skus, help="listed SKUs (%(default)s)")
+    parser.add_argument("--suppliers", type=_positive, default=defaults.suppliers, help="(%(default)s)")
+    parser.add_argument(
+        "--concurrency", type=_positive, default=defaults.concurrency, help="webhooks in flight (%(default)s)"
+    )
+    parser.add_argument("--prefetch", type=_positive, default=defaults.prefetch, help="(%(default)s)")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="order generator seed (%(default)s)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=defaults.timeout,
+        help="seconds to wait for orders to settle (%(default)s)",
+    )
+    args = parser.parse_args(argv)
+    return Options(**vars(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    opts = parse(argv)
+    configure_logging("WARNING")  # the workers' per-message INFO lines would drown the progress bars
+    result, path = asyncio.run(_cancellable(opts))
+    sys.stdout.write(render(result, _shown(path)))
+    return 1 if result["timed_out"] else 0
+
+
+async def _cancellable(opts: Options) -> tuple[dict[str, Any], Path]:
+    """SIGTERM cancels the run like Ctrl-C does, so the teardown still removes queues and data."""
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    return await run(opts)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Starts the system under test in this process and tears it down again, namespace and all."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import shutil
+import socket
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import uvicorn
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bench.metrics import CommandCounter
+from edge_api.app import create_app
+from juhe.runtime import Runtime
+from juhe.settings import Settings
+from juhe.store.embedded import EmbeddedStore
+from juhe.store.mongo import Store
+from schemas import routing
+from workers.host import WorkerHost
+from workers.registry import WORKERS
+
+Doc = dict[str, Any]
+_STARTUP_SECONDS = 60.0
+_STOP_SECONDS = 30.0
+_BROKER_PROBE_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class Harness:
+    settings: Settings
+    base_url: str
+    store_kind: str
+    db: AsyncDatabase[Doc]  # the bench's own client: not counted
+    edge_commands: CommandCounter
+    worker_commands: CommandCounter
+
+    def reset_counters(self) -> None:
+        self.edge_commands.reset()
+        self.worker_commands.reset()
+
+
+class _EdgeServer(uvicorn.Server):
+    """No signal handlers: Ctrl-C cancels the bench, whose exit stack then tears down."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@asynccontextmanager
+async def running_system(prefetch: int) -> AsyncIterator[Harness]:
+    """Store (embedded unless JUHE_MONGODB_URL), every worker, and the edge on a loopback port."""
+    async with AsyncExitStack() as stack:
+        url, store_kind = _store(stack)
+        settings = Settings(
+            namespace=f"juhe_bench_{secrets.token_hex(4)}",
+            mongodb_url=url,
+            admin_token=secrets.token_hex(16),
+            prefetch=prefetch,
+        )
+        client: AsyncMongoClient[Doc] = AsyncMongoClient(url, tz_aware=True)
+        stack.push_async_callback(client.close)
+        stack.push_async_callback(client.drop_database, settings.database_name)
+        worker_commands, edge_commands = CommandCounter(), CommandCounter()
+        host = WorkerHost(Runtime.create(settings, store=Store(settings, [worker_commands])), list(WORKERS))
+        await _probe_broker(settings.amqp_url)
+        stack.push_async_callback(_within, _STOP_SECONDS, "namespace deletion", _delete_namespace(host))
+        stack.push_async_callback(_within, _STOP_SECONDS, "worker shutdown", host.stop())
+        await _within(_STARTUP_SECONDS, "worker startup", host.start())
+        base_url = await _serve_edge(settings, edge_commands, stack)
+        db = client[settings.database_name]
+        yield Harness(settings, base_url, store_kind, db, edge_commands, worker_commands)
+
+
+def _store(stack: AsyncExitStack) -> tuple[str, str]:
+    """The configured store, or an embedded one in a fresh temporary data dir."""
+    if url := os.environ.get("JUHE_MONGODB_URL"):
+        return url, "external (JUHE_MONGODB_URL)"
+    data_dir = Path(tempfile.mkdtemp(prefix="juhe-bench-"))
+    stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
+    store = EmbeddedStore(data_dir)
+    stack.callback(store.stop)
+    return store.start(), "embedded SecantusDB (child process)"
+
+
+async def _serve_edge(settings: Settings, counter: CommandCounter, stack: AsyncExitStack) -> str:
+    """Serve the edge app with uvicorn on a free loopback port in this event loop."""
+    runtime = Runtime.create(settings, store=Store(settings, [counter]))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    stack.callback(sock.close)
+    config = uvicorn.Config(create_app(settings, runtime), log_config=None, access_log=False, lifespan="on")
+    server = _EdgeServer(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    stack.push_async_callback(_stop_server, server, task)
+    async with asyncio.timeout(_STARTUP_SECONDS):
+        while not server.started:
+            if task.done():
+                task.result()
+                raise RuntimeError("the edge server stopped during startup")
+            await asyncio.sleep(0.05)
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+async def _stop_server(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
+    """Graceful once started; a server stuck in its startup is cancelled."""
+    if server.started:
+        server.should_exit = True
+        with suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), _STOP_SECONDS)
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+
+
+async def _within(seconds: float, what: str, step: Awaitable[None]) -> None:
+    """Bound a start or stop step, so a wedged broker or store cannot hang the bench."""
+    try:
+        async with asyncio.timeout(seconds):
+            await step
+    except TimeoutError as exc:
+        raise RuntimeError(f"{what} did not finish within {seconds:g} s") from exc
+
+
+async def _probe_broker(url: str) -> None:
+    """Fail fast, with the likely cause, when the broker accepts TCP but not AMQP connections."""
+    try:
+        connection = await aio_pika.connect(url, timeout=_BROKER_PROBE_SECONDS)
+    except Exception as exc:
+        raise RuntimeError(
+            f"RabbitMQ did not accept an AMQP connection within {_BROKER_PROBE_SECONDS:g} s ({exc!r}); "
+            "on RabbitMQ 3.x check `rabbitmqctl eval 'file_handle_cache:info().'` for exhausted handles"
+        ) from exc
+    await connection.close()
+
+
+async def _delete_namespace(host: WorkerHost) -> None:
+    """Worker queues with their DLQs, the delay queues, and the namespace's exchanges."""
+    settings, topology = host.runtime.settings, host.runtime.topology
+    queues = [q.name for s in host.runtime.broker.subscribers if (q := getattr(s, "queue", None))]
+    queues += [routing.dead_letter_queue(q) for q in queues]
+    delays = [topology.delay_exchange(s).name for s in topology.delay_seconds]
+    exchanges = [topology.commands.name, topology.events.name, topology.dead_letters.name, *delays]
+    connection = await aio_pika.connect(settings.amqp_url, timeout=_BROKER_PROBE_SECONDS)
+    async with connection:
+        channel = await connection.channel()
+        for queue in [*queues, *delays]:  # a delay queue is named after its exchange
+            await channel.queue_delete(queue)
+        for exchange in exchanges:
+            await channel.exchange_delete(exchange)

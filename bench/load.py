@@ -1,0 +1,118 @@
+"""The timed part: push signed order webhooks, then watch the orders collection until all settle."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from pymongo.asynchronous.database import AsyncDatabase
+from tqdm import tqdm
+
+from bench.metrics import published_counts
+from bench.seed import World
+from tests.support.api import Api, Shop
+
+Doc = dict[str, Any]
+#: Statuses an order passes through on its way to `routed`; any other status is an outcome.
+PENDING = frozenset({"received", "reserved", "paid", "awaiting_funds"})
+_POLL_SECONDS = 0.25
+_COUNT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class PlannedOrder:
+    shop: Shop
+    order_id: str
+    lines: list[tuple[str, int]]
+
+
+@dataclass
+class LoadResult:
+    started: datetime
+    accepted_at: list[datetime] = field(default_factory=list)
+    refused: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Outcome:
+    statuses: dict[str, int]
+    timed_out: bool
+    waited_seconds: float
+
+
+def plan_orders(world: World, n: int, seed: int) -> list[PlannedOrder]:
+    """N orders over random shops (so merchants) and 1-3 distinct random SKUs, reproducibly."""
+    rng = random.Random(seed)
+    orders = []
+    for i in range(n):
+        skus = rng.sample(world.skus, rng.randint(1, min(3, len(world.skus))))
+        lines = [(sku, rng.randint(1, 3)) for sku in skus]
+        orders.append(PlannedOrder(rng.choice(world.shops), f"BENCH-{i:07d}", lines))
+    return orders
+
+
+async def push_orders(api: Api, orders: list[PlannedOrder], concurrency: int) -> LoadResult:
+    """Send every webhook with at most `concurrency` in flight; record when each was accepted."""
+    result = LoadResult(started=datetime.now(UTC))
+    pending = iter(orders)
+    with tqdm(total=len(orders), desc="accepted", unit="order", dynamic_ncols=True) as bar:
+        await asyncio.gather(*(_sender(api, pending, result, bar) for _ in range(concurrency)))
+    return result
+
+
+async def _sender(api: Api, pending: Iterator[PlannedOrder], result: LoadResult, bar: tqdm[Any]) -> None:
+    for order in pending:  # one shared iterator: each order goes to exactly one sender
+        try:
+            response = await api.place(order.shop, order.order_id, order.lines)
+        except httpx.HTTPError as exc:
+            result.refused[type(exc).__name__] += 1
+        else:
+            if response.status_code == 202:
+                result.accepted_at.append(datetime.now(UTC))
+            else:
+                result.refused[f"HTTP {response.status_code}"] += 1
+        bar.update()
+
+
+async def status_counts(db: AsyncDatabase[Doc]) -> dict[str, int]:
+    cursor = await db["orders"].aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])
+    return {str(doc["_id"]): int(doc["n"]) async for doc in cursor}
+
+
+async def await_outcomes(db: AsyncDatabase[Doc], expected: int, within: float, routed_before: int) -> Outcome:
+    """Wait until `expected` orders have left the pending statuses, or `within` seconds pass.
+
+    The bar follows the in-process `order.routed` publish count, which costs the store nothing;
+    the orders collection (a full scan on the embedded store) is only counted every few seconds.
+    """
+    start = time.monotonic()
+    next_count = start
+    with tqdm(total=expected, desc="routed", unit="order", dynamic_ncols=True) as bar:
+        while True:
+            bar.update(min(expected, published_counts().get("order.routed", 0) - routed_before) - bar.n)
+            now = time.monotonic()
+            if now >= next_count or bar.n >= expected:
+                next_count = now + _COUNT_SECONDS
+                statuses = await status_counts(db)
+                bar.set_postfix(_others(statuses))
+                settled = sum(n for status, n in statuses.items() if status not in PENDING)
+                if settled >= expected or now - start > within:
+                    return Outcome(statuses, settled < expected, now - start)
+            await asyncio.sleep(_POLL_SECONDS)
+
+
+def _others(statuses: dict[str, int]) -> dict[str, int]:
+    return {status: n for status, n in sorted(statuses.items()) if status != "routed"}
+
+
+async def order_times(db: AsyncDatabase[Doc]) -> list[Doc]:
+    """Status, reason and the two timestamps of every order."""
+    projection = {"status": 1, "reason": 1, "received_at": 1, "routed_at": 1}
+    return [doc async for doc in db["orders"].find({}, projection)]

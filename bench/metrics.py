@@ -1,0 +1,68 @@
+"""What the bench counts: store commands (PyMongo command monitoring) and confirmed publishes."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from pymongo import monitoring
+
+from juhe.messaging.bus import PUBLISHED
+
+#: Connection handshakes and monitoring, not work done for an order.
+NOISE = frozenset({"hello", "ping", "ismaster", "isMaster", "endSessions"})
+
+
+class CommandCounter(monitoring.CommandListener):
+    """Counts succeeded (and, separately, failed) commands by name; resettable."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._succeeded: Counter[str] = Counter()
+        self._failed: Counter[str] = Counter()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        """Nothing to do: a command counts once it has an answer."""
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        if event.command_name not in NOISE:
+            with self._lock:
+                self._succeeded[event.command_name] += 1
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        if event.command_name not in NOISE:
+            with self._lock:
+                self._failed[event.command_name] += 1
+
+    def succeeded_counts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._succeeded)
+
+    def failed_counts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._failed)
+
+    def total(self) -> int:
+        with self._lock:
+            return sum(self._succeeded.values()) + sum(self._failed.values())
+
+    def reset(self) -> None:
+        with self._lock:
+            self._succeeded.clear()
+            self._failed.clear()
+
+
+def published_counts() -> dict[str, int]:
+    """The process-wide PUBLISHED counter, by message name."""
+    counts: dict[str, int] = {}
+    for metric in PUBLISHED.collect():
+        for sample in metric.samples:
+            if sample.name.endswith("_total"):
+                counts[sample.labels["message"]] = int(sample.value)
+    return counts
+
+
+def counter_delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    """Per-name increase from `before` to `after`, dropping names that did not move."""
+    delta = {name: value - before.get(name, 0) for name, value in after.items()}
+    return {name: value for name, value in sorted(delta.items()) if value}
