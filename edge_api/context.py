@@ -6,6 +6,7 @@ import asyncio
 import json
 from typing import Any
 
+from edge_api.errors import from_reply
 from juhe.messaging.bus import BrokerUnavailableError
 from juhe.runtime import Runtime
 from schemas.envelope import Message
@@ -42,4 +43,11 @@ class EdgeContext:
         except Exception as exc:
             raise BrokerUnavailableError(f"{message.NAME} got no answer: {exc}") from exc
         reply: dict[str, Any] = json.loads(response.body)
+        return reply
+
+    async def ask(self, message: Message) -> dict[str, Any]:
+        """`request`, with a worker's refusal raised as the matching API error."""
+        reply = await self.request(message)
+        if "error" in reply:
+            raise from_reply(reply)
         return reply

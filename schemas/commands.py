@@ -105,27 +105,25 @@ class ShipSubOrder(Command):
         return f"{self.sub_order_id}|{self.carrier}|{self.tracking_no}"
 
 
-class DeliverShipment(Command):
+class OutboundDelivery(Command):
+    """A signed HTTP delivery about one sub-order; each retry is a new attempt number."""
+
+    order_key: str
+    sub_order_id: str
+    attempt: int = Field(default=1, ge=1)
+    first_attempt_at: AwareDatetime | None = None
+
+    def business_key(self) -> str:
+        return f"{self.sub_order_id}|{self.attempt}"
+
+
+class DeliverShipment(OutboundDelivery):
     """Tell the platform shop that a sub-order shipped (signed callback, retried)."""
 
     NAME: ClassVar[str] = "order.deliver_shipment"
-    order_key: str
-    sub_order_id: str
-    attempt: int = Field(default=1, ge=1)
-    first_attempt_at: AwareDatetime | None = None
-
-    def business_key(self) -> str:
-        return f"{self.sub_order_id}|{self.attempt}"
 
 
-class PushSubOrder(Command):
+class PushSubOrder(OutboundDelivery):
     """Deliver a routed sub-order to a webhook supplier (signed push, retried)."""
 
     NAME: ClassVar[str] = "order.push_sub_order"
-    order_key: str
-    sub_order_id: str
-    attempt: int = Field(default=1, ge=1)
-    first_attempt_at: AwareDatetime | None = None
-
-    def business_key(self) -> str:
-        return f"{self.sub_order_id}|{self.attempt}"

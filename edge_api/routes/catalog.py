@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from edge_api.deps import AnyCaller, Edge, Operator, OperatorOrSupplier, Supplier
-from edge_api.errors import ApiError, from_reply, not_found
+from edge_api.errors import ApiError, not_found
 from edge_api.pagination import Cursor, Limit, page
 from schemas.catalog import ChangeProductStatus, CreateProduct, ProductAction, SkuDraft
 from schemas.commands import SyncStock, SyncStockItem
@@ -37,13 +37,6 @@ class ReasonIn(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
-async def _reply(edge: Edge, command: Any) -> dict[str, Any]:
-    reply = await edge.request(command)
-    if "error" in reply:
-        raise from_reply(reply)
-    return reply
-
-
 @router.post("/supplier/products", status_code=201)
 async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
     for i, draft in enumerate(body.skus):
@@ -55,12 +48,11 @@ async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> dict[
     command = CreateProduct(
         correlation_id=product_id, product_id=product_id, supplier_id=caller.id, **body.model_dump()
     )
-    return await _reply(edge, command)
+    return await edge.ask(command)
 
 
 async def _change(edge: Edge, product_id: str, action: ProductAction, reason: str | None) -> dict[str, Any]:
-    return await _reply(
-        edge,
+    return await edge.ask(
         ChangeProductStatus(correlation_id=product_id, product_id=product_id, action=action, reason=reason),
     )
 

@@ -10,7 +10,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, new_api_key
 from edge_api.deps import Edge, Operator, OperatorOrMerchant
-from edge_api.errors import ApiError, from_reply, not_found
+from edge_api.errors import ApiError, not_found
 from juhe.settings import new_secret
 from schemas.accounts import (
     AddShop,
@@ -65,20 +65,12 @@ def _check_tier(tier: str, tiers: list[str]) -> None:
         raise ApiError(422, "invalid_field", f"tier: unknown tier {tier!r}; configured: {tiers}")
 
 
-async def _ask(edge: Edge, command: Any) -> dict[str, Any]:
-    reply = await edge.request(command)
-    if "error" in reply:
-        raise from_reply(reply)
-    return reply
-
-
 @router.post("/suppliers", status_code=201)
 async def create_supplier(body: SupplierIn, edge: Edge, _: Operator) -> dict[str, str]:
     supplier_id = _new_id("sup")
     api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX)
     secret = new_secret("whsec")
-    await _ask(
-        edge,
+    await edge.ask(
         CreateSupplier(
             correlation_id=supplier_id,
             supplier_id=supplier_id,
@@ -96,8 +88,7 @@ async def create_merchant(body: MerchantIn, edge: Edge, _: Operator) -> dict[str
     _check_tier(body.tier, edge.settings.tiers)
     merchant_id = _new_id("mch")
     api_key, key_hash = new_api_key(MERCHANT_KEY_PREFIX)
-    await _ask(
-        edge,
+    await edge.ask(
         CreateMerchant(
             correlation_id=merchant_id,
             merchant_id=merchant_id,
@@ -112,8 +103,8 @@ async def create_merchant(body: MerchantIn, edge: Edge, _: Operator) -> dict[str
 @router.patch("/merchants/{merchant_id}")
 async def change_tier(merchant_id: str, body: TierIn, edge: Edge, _: Operator) -> dict[str, Any]:
     _check_tier(body.tier, edge.settings.tiers)
-    return await _ask(
-        edge, ChangeMerchantTier(correlation_id=merchant_id, merchant_id=merchant_id, tier=body.tier)
+    return await edge.ask(
+        ChangeMerchantTier(correlation_id=merchant_id, merchant_id=merchant_id, tier=body.tier)
     )
 
 
@@ -127,7 +118,7 @@ async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> d
         callback_url=body.callback_url,
         webhook_secret=new_secret("shsec"),
     )
-    return await _ask(edge, command)
+    return await edge.ask(command)
 
 
 @router.post("/merchants/{merchant_id}/wallet/top-ups", status_code=202)

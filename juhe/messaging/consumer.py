@@ -36,18 +36,25 @@ def parse(message: type[M], raw: RabbitMessage, worker: str) -> M:
     return parsed
 
 
-def consume(runtime: Runtime, worker: str, message: type[M], handle: Handler[M]) -> None:
-    """Subscribe `handle` to `message`; errors nack for redelivery up to the delivery limit."""
-
-    @runtime.broker.subscriber(
+def _subscriber(
+    runtime: Runtime, worker: str, message: type[Message], *, replies: bool
+) -> Callable[[Callable[..., Awaitable[Any]]], Any]:
+    """`worker`'s own quorum queue for `message`; an error nacks it for redelivery."""
+    return runtime.broker.subscriber(
         runtime.topology.queue_for(worker, message),
         runtime.topology.exchange_for(message),
         channel=runtime.consumer_channel,
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        no_reply=True,
+        no_reply=not replies,
         title=f"{worker}:{message.NAME}",
         description=message.__doc__,
     )
+
+
+def consume(runtime: Runtime, worker: str, message: type[M], handle: Handler[M]) -> None:
+    """Subscribe `handle` to `message`; errors nack for redelivery up to the delivery limit."""
+
+    @_subscriber(runtime, worker, message, replies=False)
     async def _consume(raw: RabbitMessage) -> None:
         parsed = parse(message, raw, worker)
         try:
@@ -67,14 +74,7 @@ def consume(runtime: Runtime, worker: str, message: type[M], handle: Handler[M])
 def respond(runtime: Runtime, worker: str, message: type[M], handle: Responder[M]) -> None:
     """Answer a request/reply command; the reply is the handler's result."""
 
-    @runtime.broker.subscriber(
-        runtime.topology.queue_for(worker, message),
-        runtime.topology.exchange_for(message),
-        channel=runtime.consumer_channel,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        title=f"{worker}:{message.NAME}",
-        description=message.__doc__,
-    )
+    @_subscriber(runtime, worker, message, replies=True)
     async def _respond(raw: RabbitMessage) -> dict[str, Any]:
         parsed = parse(message, raw, worker)
         reply, follow_ups = await handle(parsed)

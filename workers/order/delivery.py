@@ -13,7 +13,7 @@ import structlog
 from juhe.outgoing import DeadLetterError, Later, Outgoing
 from juhe.signing import signed_headers
 from schemas import routing
-from schemas.commands import DeliverShipment, PushSubOrder
+from schemas.commands import DeliverShipment, OutboundDelivery, PushSubOrder
 from schemas.envelope import utcnow
 from workers.order.model import log_entry
 from workers.order.saga import SagaDeps
@@ -76,7 +76,7 @@ async def push_sub_order(cmd: PushSubOrder, *, deps: DeliveryDeps) -> list[Outgo
 
 
 async def _send(
-    cmd: DeliverShipment | PushSubOrder,
+    cmd: OutboundDelivery,
     deps: DeliveryDeps,
     url: str,
     secret: str,
