@@ -133,6 +133,27 @@ def store() -> None:
         _stop_embedded(settings, running)
 
 
+@cli.command("audit")
+def audit_command() -> None:
+    """Check the invariants of DESIGN.md; exits 1 and lists each violation if any fails."""
+    from juhe.store.mongo import Store
+    from workers.audit import audit
+
+    async def run() -> list[str]:
+        store = Store(_setup())
+        await store.connect()
+        try:
+            return await audit(store.db)
+        finally:
+            await store.close()
+
+    problems = asyncio.run(run())
+    for problem in problems:
+        typer.echo(problem)
+    typer.echo(f"{len(problems)} violation(s)" if problems else "all invariants hold")
+    raise typer.Exit(1 if problems else 0)
+
+
 def _setup() -> Settings:
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -15,6 +16,7 @@ from juhe.store.embedded import EmbeddedStore
 from tests.support.api import Api
 from tests.support.receiver import CallbackReceiver
 from tests.support.system import System, delete_namespace, start_system
+from workers.audit import audit
 
 FUNDS_HOLD_SECONDS = 4
 
@@ -44,6 +46,9 @@ async def system(settings: Settings) -> AsyncIterator[System]:
     async with AsyncExitStack() as stack:
         running = await start_system(settings, stack)
         yield running
+        # Every test leaves the system quiet; whatever they did, the invariants must hold.
+        await asyncio.sleep(1.0)
+        assert await audit(running.db) == []
     await delete_namespace(settings)
     client = running.workers.runtime.store
     await client.connect()
