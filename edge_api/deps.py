@@ -54,5 +54,6 @@ def require(*kinds: str) -> object:
 
 Operator = Annotated[Caller, require("operator")]
 Supplier = Annotated[Caller, require("supplier")]
+Merchant = Annotated[Caller, require("merchant")]
 OperatorOrMerchant = Annotated[Caller, require("operator", "merchant")]
 OperatorOrSupplier = Annotated[Caller, require("operator", "supplier")]
