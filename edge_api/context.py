@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from edge_api.errors import from_reply
-from juhe.messaging.bus import BrokerUnavailableError
+from juhe.messaging.bus import BrokerUnavailableError, amqp_properties
 from juhe.runtime import Runtime
 from schemas.envelope import Message
 
@@ -30,15 +30,10 @@ class EdgeContext:
         try:
             async with asyncio.timeout(timeout + 1):
                 response = await self.runtime.broker.request(
-                    message.model_dump_json().encode(),
                     exchange=self.runtime.topology.exchange_for(type(message)).name,
-                    routing_key=message.NAME,
                     timeout=timeout,
-                    persist=True,
-                    message_id=message.message_id,
-                    correlation_id=message.correlation_id,
-                    content_type="application/json",
                     expiration=int(timeout),
+                    **amqp_properties(message),
                 )
         except Exception as exc:
             raise BrokerUnavailableError(f"{message.NAME} got no answer: {exc}") from exc

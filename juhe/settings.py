@@ -50,9 +50,6 @@ class Settings(BaseSettings):
     def database_name(self) -> str:
         return self.namespace.replace(".", "_")
 
-    def with_namespace(self, namespace: str) -> Settings:
-        return self.model_copy(update={"namespace": namespace})
-
 
 def new_secret(prefix: str) -> str:
     """A random credential with a readable prefix, e.g. `sk_...`."""

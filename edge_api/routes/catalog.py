@@ -14,6 +14,7 @@ from edge_api.pagination import Cursor, Limit, page
 from schemas.catalog import ChangeProductStatus, CreateProduct, ProductAction, SkuDraft
 from schemas.commands import SyncStock, SyncStockItem
 from schemas.common import ShortText
+from workers.catalog.model import missing_tiers
 from workers.inventory.model import available, shortfall
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -40,8 +41,7 @@ class ReasonIn(BaseModel):
 @router.post("/supplier/products", status_code=201)
 async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
     for i, draft in enumerate(body.skus):
-        missing = [t for t in edge.settings.tiers if t not in draft.tier_prices]
-        if missing:
+        if missing := missing_tiers(draft.tier_prices, edge.settings.tiers):
             raise ApiError(422, "invalid_field", f"skus.{i}.tier_prices: no price for tier {missing[0]!r}")
     product_id = f"prd_{secrets.token_hex(8)}"
     assert caller.id is not None

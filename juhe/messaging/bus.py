@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from typing import Any
 
 from faststream.rabbit import RabbitBroker
 from prometheus_client import Counter
@@ -13,6 +14,18 @@ from juhe.outgoing import Later, Outgoing
 from schemas.envelope import Message
 
 PUBLISHED = Counter("juhe_messages_published", "Messages confirmed by the broker", ["message"])
+
+
+def amqp_properties(message: Message) -> dict[str, Any]:
+    """Body and properties every Juhe message travels with, published or requested."""
+    return {
+        "message": message.model_dump_json().encode(),
+        "routing_key": message.NAME,
+        "persist": True,
+        "message_id": message.message_id,
+        "correlation_id": message.correlation_id,
+        "content_type": "application/json",
+    }
 
 
 class BrokerUnavailableError(RuntimeError):
@@ -49,15 +62,10 @@ class Bus:
         try:
             async with asyncio.timeout(self._timeout):
                 await self._broker.publish(
-                    message.model_dump_json().encode(),
                     exchange=exchange,
-                    routing_key=message.NAME,
                     mandatory=mandatory,
-                    persist=True,
-                    message_id=message.message_id,
-                    correlation_id=message.correlation_id,
-                    content_type="application/json",
                     message_type=message.NAME,
+                    **amqp_properties(message),
                 )
         except Exception as exc:  # any failure means the broker did not take it
             raise BrokerUnavailableError(f"publish of {message.NAME} not confirmed: {exc}") from exc

@@ -96,16 +96,15 @@ class MongoInventoryRepository:
 
     async def close_reservation(self, order_key: str) -> Reservation:
         """Mark released (a rejection stays a rejection); a later reserve will not hold."""
-        await self._reservations.update_one(
-            {"_id": order_key, "state": {"$in": ["pending", "reserved"]}},
-            {"$set": {"state": ReservationState.RELEASED.value, "reason": "released"}},
-        )
-        doc = await self._reservations.find_one_and_update(
-            {"_id": order_key},
-            {"$setOnInsert": {"state": ReservationState.RELEASED.value, "reason": "released"}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
-        )
+        try:
+            doc = await self._reservations.find_one_and_update(
+                {"_id": order_key, "state": {"$ne": ReservationState.REJECTED.value}},
+                {"$set": {"state": ReservationState.RELEASED.value, "reason": "released"}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:  # it exists and is rejected: the upsert collided with it
+            doc = await self._reservations.find_one({"_id": order_key})
         return _reservation(doc)
 
     async def hold(self, sku: str, order_key: str, qty: int) -> bool:

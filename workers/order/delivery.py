@@ -107,6 +107,12 @@ async def _send(
         await deps.saga.orders.log_once(cmd.order_key, entry, cmd.sub_order_id)
         raise DeadLetterError(f"{cmd.NAME} gave up after {cmd.attempt} attempts: {error}")
     _log.warning("delivery.retry_scheduled", attempt=cmd.attempt, error=error)
-    retry = cmd.model_copy(update={"attempt": cmd.attempt + 1, "first_attempt_at": first, "message_id": ""})
-    retry = type(cmd).model_validate(retry.model_dump())  # re-derive the id for the new attempt
+    # Validated anew (not copied) so the message id is derived for the new attempt number.
+    retry = type(cmd).model_validate(
+        {
+            **cmd.model_dump(exclude={"message_id"}),
+            "attempt": cmd.attempt + 1,
+            "first_attempt_at": first,
+        }
+    )
     return [Later(retry, routing.backoff_seconds(cmd.attempt))]
