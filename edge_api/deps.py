@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, Caller, hash_key, is_admin
+from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, Caller, hash_key, is_admin, is_live
 from edge_api.context import EdgeContext
 from edge_api.errors import ApiError
+from schemas.envelope import utcnow
 
 
 def get_edge(request: Request) -> EdgeContext:
@@ -29,15 +30,12 @@ async def get_caller(request: Request, edge: Edge) -> Caller:
         raise _unauthorized()
     if is_admin(token, edge.settings.admin_token):
         return Caller("operator")
-    for prefix, collection, kind in (
-        (SUPPLIER_KEY_PREFIX, "suppliers", "supplier"),
-        (MERCHANT_KEY_PREFIX, "merchants", "merchant"),
-    ):
-        if token.startswith(prefix):
-            doc = await edge.db[collection].find_one({"api_key_hash": hash_key(token)}, {"_id": 1})
-            if doc is not None:
-                return Caller(kind, doc["_id"])  # type: ignore[arg-type]
-    raise _unauthorized()
+    if not token.startswith((SUPPLIER_KEY_PREFIX, MERCHANT_KEY_PREFIX)):
+        raise _unauthorized()
+    key = await edge.db["api_keys"].find_one({"_id": hash_key(token)})
+    if key is None or not is_live(key.get("expires_at"), utcnow()):
+        raise _unauthorized()
+    return Caller(key["kind"], key["owner_id"], key.get("account_id"))
 
 
 AnyCaller = Annotated[Caller, Depends(get_caller)]

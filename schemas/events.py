@@ -65,3 +65,29 @@ class OrderShipped(Event):
     NAME: ClassVar[str] = "order.shipped"
     MUST_ROUTE: ClassVar[bool] = False
     order_key: str
+
+
+class StockChanged(Event):
+    """Available stock of these SKUs may have moved (reserve, release, commit or sync).
+
+    Carries no counts: a subscriber reads the current figure when it acts, so a late or
+    duplicated event can never push a stale number.
+    """
+
+    NAME: ClassVar[str] = "inventory.stock_changed"
+    MUST_ROUTE: ClassVar[bool] = False
+    skus: list[str] = Field(min_length=1)
+
+
+class ProductStatusChanged(Event):
+    """A product moved in its life cycle (listed, delisted, deleted, restored, ...)."""
+
+    NAME: ClassVar[str] = "catalog.product_status_changed"
+    MUST_ROUTE: ClassVar[bool] = False
+    product_id: str
+    supplier_id: str
+    status: str
+    skus: list[str] = Field(default_factory=list)
+
+    def business_key(self) -> str:
+        return f"{self.product_id}|{self.status}|{self.occurred_at.isoformat()}"

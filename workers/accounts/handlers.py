@@ -12,19 +12,22 @@ from schemas.accounts import AddShop, ChangeMerchantTier, CreateMerchant, Create
 from schemas.envelope import utcnow
 
 Db = AsyncDatabase[dict[str, Any]]
+API_KEYS = "api_keys"
 
 
 async def create_supplier(cmd: CreateSupplier, *, db: Db) -> Reply:
-    doc = cmd.model_dump(mode="json", include={"name", "delivery", "api_key_hash", "webhook_secret"})
+    doc = cmd.model_dump(mode="json", include={"name", "delivery", "webhook_secret"})
     await _insert_once(db, "suppliers", cmd.supplier_id, {**doc, "created_at": utcnow()})
+    await store_api_key(db, cmd.api_key_hash, "supplier", cmd.supplier_id)
     return ok({"id": cmd.supplier_id})
 
 
 async def create_merchant(cmd: CreateMerchant, *, db: Db, tiers: list[str]) -> Reply:
     if cmd.tier not in tiers:
         return refuse("invalid", f"tier: unknown tier {cmd.tier!r}; configured: {tiers}")
-    doc = {"name": cmd.name, "tier": cmd.tier, "api_key_hash": cmd.api_key_hash}
+    doc = {"name": cmd.name, "tier": cmd.tier}
     await _insert_once(db, "merchants", cmd.merchant_id, {**doc, "created_at": utcnow()})
+    await store_api_key(db, cmd.api_key_hash, "merchant", cmd.merchant_id)
     return ok({"id": cmd.merchant_id})
 
 
@@ -66,7 +69,17 @@ async def _insert_once(db: Db, collection: str, key: str, doc: dict[str, Any]) -
     return {"_id": key, **doc}
 
 
+async def store_api_key(
+    db: Db, key_hash: str, kind: str, owner_id: str, *, account_id: str | None = None
+) -> None:
+    """One document per key, keyed by its hash: the edge finds a caller with one `_id` read.
+
+    `expires_at` is None for a live key; rotation sets it on the old key to end its grace.
+    """
+    doc = {"kind": kind, "owner_id": owner_id, "account_id": account_id, "expires_at": None}
+    await _insert_once(db, API_KEYS, key_hash, {**doc, "created_at": utcnow()})
+
+
 async def ensure_indexes(db: Db) -> None:
-    await db["suppliers"].create_index("api_key_hash", unique=True)
-    await db["merchants"].create_index("api_key_hash", unique=True)
+    await db[API_KEYS].create_index([("owner_id", 1), ("kind", 1)])
     await db["shops"].create_index("merchant_id")
