@@ -11,6 +11,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from juhe.messaging.bus import BrokerUnavailableError
+from juhe.validation import describe_validation
+
+__all__ = ["ApiError", "describe_validation", "error_body", "from_reply", "install", "not_found"]
 
 _log = structlog.get_logger("edge.errors")
 
@@ -35,16 +38,6 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 def from_reply(reply: dict[str, Any]) -> ApiError:
     code = reply["error"]["code"]
     return ApiError(REPLY_STATUS.get(code, 409), code, reply["error"]["message"])
-
-
-def describe_validation(errors: list[Any]) -> tuple[int, str, str]:
-    """400 for a body that is not JSON at all, else 422 naming the first bad field."""
-    first = errors[0]
-    if first.get("type") == "json_invalid":
-        return 400, "malformed_json", f"request body is not valid JSON: {first.get('msg', '')}"
-    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
-    field = ".".join(loc) or "body"
-    return 422, "invalid_field", f"{field}: {first.get('msg', 'invalid')}"
 
 
 def install(app: FastAPI) -> None:

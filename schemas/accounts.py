@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AnyHttpUrl, Field, StringConstraints
@@ -55,3 +56,16 @@ class AddShop(Command):
     shop_id: ShopId
     callback_url: AnyHttpUrl | None = None
     webhook_secret: str
+
+
+class RegisterPlatformApp(Command):
+    """The operator's ISV app credentials on a platform (douyin, taobao, pdd)."""
+
+    NAME: ClassVar[str] = "accounts.register_platform_app"
+    platform: PlatformName
+    app_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    app_secret: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+    def business_key(self) -> str:
+        secret_digest = hashlib.sha256(self.app_secret.encode()).hexdigest()
+        return f"{self.platform}|{self.app_key}|{secret_digest}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
-from schemas.common import Fen, Frozen, OrderLineIn, ShippingAddress, Sku, StockLine
+from schemas.common import Fen, Frozen, OrderLineIn, RawPayload, ShippingAddress, Sku, StockLine
 from schemas.envelope import Command
 
 
@@ -20,6 +20,10 @@ class PlaceOrder(Command):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
     shipping_address: ShippingAddress
     received_at: AwareDatetime
+    #: The push this order came in, archived by the order worker and linked from the order.
+    raw_payload: RawPayload | None = None
+    #: The platform's own message id (douyin `msg_id`), remembered so a repeat is skipped.
+    platform_message_id: str | None = None
 
 
 class ReserveStock(Command):
@@ -127,3 +131,25 @@ class PushSubOrder(OutboundDelivery):
     """Deliver a routed sub-order to a webhook supplier (signed push, retried)."""
 
     NAME: ClassVar[str] = "order.push_sub_order"
+
+
+class RecordRefundRequest(Command):
+    """Keep a platform's refund request (pending) until the refund saga processes it."""
+
+    NAME: ClassVar[str] = "order.record_refund_request"
+    refund_key: str
+    platform: str
+    shop_id: str
+    merchant_id: str
+    refund_id: str
+    order_key: str
+    reason: str
+    #: None means the whole order.
+    lines: list[StockLine] | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    received_at: AwareDatetime
+    raw_payload: RawPayload | None = None
+    platform_message_id: str | None = None
+
+    def business_key(self) -> str:
+        return self.refund_key

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 Sku = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._\-]+$")]
 Fen = Annotated[int, Field(ge=0, le=10**12)]
@@ -34,3 +35,18 @@ class ShippingAddress(Frozen):
     city: ShortText
     district: ShortText
     detail: ShortText
+
+
+class RawPayload(Frozen):
+    """A platform push exactly as received (secrets dropped), kept so a dispute can be replayed."""
+
+    platform: str
+    received_at: AwareDatetime
+    headers: dict[str, str]
+    body: str
+
+    @property
+    def id(self) -> str:
+        """Deterministic: the same push archived twice is one document."""
+        digest = hashlib.sha256(f"{self.platform}|".encode() + self.body.encode()).hexdigest()
+        return f"pl_{digest[:32]}"

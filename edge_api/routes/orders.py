@@ -32,6 +32,7 @@ ORDER_FIELDS = (
 
 def render_order(doc: dict[str, Any]) -> dict[str, Any]:
     out = {"order_key": doc["_id"], **{f: doc.get(f) for f in ORDER_FIELDS}}
+    out["payloads"] = doc.get("payload_ids", [])
     if doc.get("reason"):
         out["reason"] = doc["reason"]
     return out

@@ -8,11 +8,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from juhe.replies import Reply, ok, refuse
-from schemas.accounts import AddShop, ChangeMerchantTier, CreateMerchant, CreateSupplier
+from schemas.accounts import AddShop, ChangeMerchantTier, CreateMerchant, CreateSupplier, RegisterPlatformApp
 from schemas.envelope import utcnow
 
 Db = AsyncDatabase[dict[str, Any]]
 API_KEYS = "api_keys"
+PLATFORM_APPS = "platform_apps"
 
 
 async def create_supplier(cmd: CreateSupplier, *, db: Db) -> Reply:
@@ -56,6 +57,16 @@ async def add_shop(cmd: AddShop, *, db: Db) -> Reply:
     if stored["merchant_id"] != cmd.merchant_id or stored["webhook_secret"] != cmd.webhook_secret:
         return refuse("conflict", f"shop {cmd.platform}/{cmd.shop_id} is already registered")
     return ok({"platform": cmd.platform, "shop_id": cmd.shop_id, "webhook_secret": stored["webhook_secret"]})
+
+
+async def register_platform_app(cmd: RegisterPlatformApp, *, db: Db) -> Reply:
+    """One app per platform (`_id` = platform); registering again replaces its credentials.
+
+    The secret is kept as given: platforms sign with it (MD5 over it), so it cannot be hashed.
+    """
+    doc = {"app_key": cmd.app_key, "app_secret": cmd.app_secret, "updated_at": utcnow()}
+    await db[PLATFORM_APPS].update_one({"_id": cmd.platform}, {"$set": doc}, upsert=True)
+    return ok({"platform": cmd.platform, "app_key": cmd.app_key})
 
 
 async def _insert_once(db: Db, collection: str, key: str, doc: dict[str, Any]) -> dict[str, Any]:

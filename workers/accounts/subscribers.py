@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from juhe.messaging.consumer import respond
 from juhe.runtime import Runtime
-from schemas.accounts import AddShop, ChangeMerchantTier, CreateMerchant, CreateSupplier
+from schemas.accounts import AddShop, ChangeMerchantTier, CreateMerchant, CreateSupplier, RegisterPlatformApp
 from workers.accounts import handlers
 
 WORKER = "accounts"
@@ -26,6 +26,12 @@ def register(runtime: Runtime) -> None:
         lambda m: handlers.change_merchant_tier(m, db=runtime.store.db, tiers=tiers),
     )
     respond(runtime, WORKER, AddShop, lambda m: handlers.add_shop(m, db=runtime.store.db))
+    respond(
+        runtime,
+        WORKER,
+        RegisterPlatformApp,
+        lambda m: handlers.register_platform_app(m, db=runtime.store.db),
+    )
 
 
 async def prepare(runtime: Runtime) -> None:

@@ -8,7 +8,7 @@ from juhe.messaging.consumer import consume
 from juhe.runtime import Runtime
 from schemas import commands as c
 from schemas import events as e
-from workers.order import delivery, saga, shipping
+from workers.order import archive, delivery, intake, saga, shipping
 from workers.order.repository import MongoCatalogReader, MongoOrderRepository, ensure_indexes
 
 WORKER = "order"
@@ -29,7 +29,17 @@ def register(runtime: Runtime) -> None:
         give_up = timedelta(seconds=runtime.settings.callback_give_up_seconds)
         return delivery.DeliveryDeps(deps(), post, give_up)
 
-    consume(runtime, WORKER, c.PlaceOrder, lambda m: saga.place_order(m, deps=deps()))
+    def intake_deps() -> intake.IntakeDeps:
+        retention = timedelta(days=runtime.settings.raw_payload_retention_days)
+        return intake.IntakeDeps(deps(), archive.MongoIntakeRepository(runtime.store.db), retention)
+
+    consume(runtime, WORKER, c.PlaceOrder, lambda m: intake.place_order(m, deps=intake_deps()))
+    consume(
+        runtime,
+        WORKER,
+        c.RecordRefundRequest,
+        lambda m: intake.record_refund_request(m, deps=intake_deps()),
+    )
     consume(runtime, WORKER, e.StockReserved, lambda m: saga.on_stock_reserved(m, deps=deps()))
     consume(runtime, WORKER, e.StockRejected, lambda m: saga.on_stock_rejected(m, deps=deps()))
     consume(runtime, WORKER, e.WalletDebited, lambda m: saga.on_wallet_debited(m, deps=deps()))
@@ -44,3 +54,4 @@ def register(runtime: Runtime) -> None:
 
 async def prepare(runtime: Runtime) -> None:
     await ensure_indexes(runtime.store.db)
+    await archive.ensure_indexes(runtime.store.db)

@@ -1,0 +1,45 @@
+"""Operator: platform app credentials, and the raw archive of received pushes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from edge_api.deps import Edge, Operator
+from edge_api.errors import ApiError, not_found
+from juhe.platforms import adapter_for
+from schemas.accounts import RegisterPlatformApp
+
+router = APIRouter(prefix="/v1", tags=["platforms"])
+
+
+class PlatformAppIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    app_key: str = Field(min_length=1, max_length=128)
+    app_secret: str = Field(min_length=1, max_length=256)
+
+
+@router.put("/platforms/{platform}/app")
+async def register_app(platform: str, body: PlatformAppIn, edge: Edge, _: Operator) -> dict[str, Any]:
+    """Our ISV app on a platform; its pushes are signed with this secret. Replaces the previous one."""
+    adapter = adapter_for(platform)
+    if adapter is None:
+        raise not_found("platform adapter")
+    if adapter.signer != "app":
+        raise ApiError(422, "invalid_field", f"platform: {platform} pushes are signed by each shop's secret")
+    return await edge.ask(
+        RegisterPlatformApp(
+            correlation_id=platform, platform=platform, app_key=body.app_key, app_secret=body.app_secret
+        )
+    )
+
+
+@router.get("/payloads/{payload_id}")
+async def raw_payload(payload_id: str, edge: Edge, _: Operator) -> dict[str, Any]:
+    doc = await edge.db["raw_payloads"].find_one({"_id": payload_id})
+    if doc is None:
+        raise not_found("payload")
+    fields = ("platform", "received_at", "headers", "body")
+    return {"id": doc["_id"], **{f: doc[f] for f in fields}}
