@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.api import Api, bearer, unique
+from tests.support.api import Api, unique
 from tests.support.flows import Scene, published, scene, wait_status
 from tests.support.platforms import FORM, douyin_headers, douyin_push, fixture, form_push
 from tests.support.system import System, eventually
@@ -74,7 +74,9 @@ async def order_of(system: System, key: str) -> dict[str, Any]:
     return await eventually(lambda: system.db["orders"].find_one({"_id": key}), what=key)
 
 
-async def assert_refused(system: System, api: Api, platform: str, body: bytes, headers: dict[str, str]) -> None:
+async def assert_refused(
+    system: System, api: Api, platform: str, body: bytes, headers: dict[str, str]
+) -> None:
     before, orders_before = published("order.place"), await system.db["orders"].count_documents({})
     response = await post(api, platform, body, headers)
     assert response.status_code == 401, response.text
@@ -91,7 +93,11 @@ async def test_a_signed_douyin_paid_order_becomes_an_order(system: System, api: 
     assert (response.status_code, response.json()) == (200, {"code": 0, "msg": "success"})
     key = f"douyin:{p.shops['douyin']}:{order_id}"
     order = await wait_status(system, key, "routed")
-    assert (order["platform"], order["shop_id"], order["merchant_id"]) == ("douyin", p.shops["douyin"], p.scene.merchant.id)
+    assert (order["platform"], order["shop_id"], order["merchant_id"]) == (
+        "douyin",
+        p.shops["douyin"],
+        p.scene.merchant.id,
+    )
     assert [(ln["sku"], ln["qty"], ln["unit_price"]) for ln in order["lines"]] == [(p.scene.sku, 2, 1990)]
     assert order["shipping_address"] == {
         "name": "王小明", "phone": "13912345678", "province": "浙江省", "city": "杭州市",
@@ -119,7 +125,12 @@ async def test_a_repeated_douyin_msg_id_publishes_nothing_new(system: System, ap
     assert (again.status_code, again.json()) == (200, {"code": 0, "msg": "success"})
     await asyncio.sleep(0.3)
     assert published("order.place") == before
-    assert await system.db["orders"].count_documents({"shop_id": p.shops["douyin"], "platform_order_id": order_id}) == 1
+    assert (
+        await system.db["orders"].count_documents(
+            {"shop_id": p.shops["douyin"], "platform_order_id": order_id}
+        )
+        == 1
+    )
 
 
 async def test_the_douyin_url_check_is_answered_and_publishes_nothing(api: Api, p: Platforms) -> None:
@@ -130,7 +141,9 @@ async def test_the_douyin_url_check_is_answered_and_publishes_nothing(api: Api, 
     assert published("order.place") == before
 
 
-async def test_a_douyin_order_missing_its_lines_is_422_naming_the_field(system: System, api: Api, p: Platforms) -> None:
+async def test_a_douyin_order_missing_its_lines_is_422_naming_the_field(
+    system: System, api: Api, p: Platforms
+) -> None:
     body = douyin_push("douyin_order", shop_id=int(p.shops["douyin"]), sku_order_list=[])
     response = await post(api, "douyin", body, douyin_headers(p.apps["douyin"], body))
     assert response.status_code == 422, response.text
@@ -147,7 +160,12 @@ def taobao_order(p: Platforms, tid: str, **extra: Any) -> bytes:
     trade = json.loads(fixture("taobao_order")["content"])
     order = {**trade["orders"]["order"][0], "outer_sku_id": p.scene.sku}
     return form_push(
-        "taobao_order", p.apps["taobao"], tid=tid, seller_nick=p.shops["taobao"], orders={"order": [order]}, **extra
+        "taobao_order",
+        p.apps["taobao"],
+        tid=tid,
+        seller_nick=p.shops["taobao"],
+        orders={"order": [order]},
+        **extra,
     )
 
 
@@ -173,7 +191,12 @@ async def test_a_tampered_or_stale_taobao_push_is_401(system: System, api: Api, 
 
 
 async def test_a_taobao_line_without_outer_sku_id_is_422(api: Api, p: Platforms) -> None:
-    body = form_push("taobao_order", p.apps["taobao"], seller_nick=p.shops["taobao"], orders={"order": [{"num": 1, "price": "1.00"}]})
+    body = form_push(
+        "taobao_order",
+        p.apps["taobao"],
+        seller_nick=p.shops["taobao"],
+        orders={"order": [{"num": 1, "price": "1.00"}]},
+    )
     response = await post(api, "taobao", body, FORM)
     assert response.status_code == 422, response.text
     assert response.json()["error"]["message"].startswith("content.orders.order.0.outer_sku_id:")
@@ -181,7 +204,9 @@ async def test_a_taobao_line_without_outer_sku_id_is_422(api: Api, p: Platforms)
 
 def pdd_order(p: Platforms, order_sn: str) -> bytes:
     item = {**json.loads(fixture("pdd_order")["data"])["item_list"][0], "outer_id": p.scene.sku}
-    return form_push("pdd_order", p.apps["pdd"], order_sn=order_sn, mall_id=int(p.shops["pdd"]), item_list=[item])
+    return form_push(
+        "pdd_order", p.apps["pdd"], order_sn=order_sn, mall_id=int(p.shops["pdd"]), item_list=[item]
+    )
 
 
 async def test_a_signed_pdd_order_becomes_an_order(system: System, api: Api, p: Platforms) -> None:
@@ -200,4 +225,6 @@ async def test_a_signed_pdd_order_becomes_an_order(system: System, api: Api, p: 
 
 async def test_a_tampered_pdd_push_is_401(system: System, api: Api, p: Platforms) -> None:
     body = pdd_order(p, "240501-000000000000001")
-    await assert_refused(system, api, "pdd", tampered(body, b"goods_count%22%3A2", b"goods_count%22%3A7"), FORM)
+    await assert_refused(
+        system, api, "pdd", tampered(body, b"goods_count%22%3A2", b"goods_count%22%3A7"), FORM
+    )
