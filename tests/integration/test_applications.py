@@ -21,7 +21,8 @@ async def _apply(system: System, body: dict[str, Any]) -> dict[str, Any]:
 async def test_merchant_application_approved_credentials_fetched_once(system: System, api: Api) -> None:
     applied = await _apply(system, application("merchant"))
     app_id, token = applied["id"], applied["application_token"]
-    assert applied["status"] == "pending" and token.startswith("apptok_")
+    assert applied["status"] == "pending"
+    assert token.startswith("apptok_")
     async with applicant_client(system) as client:
         early = await fetch_credentials(client, app_id, token)
         assert (early.status_code, early.json()["error"]["code"]) == (409, "conflict")
@@ -53,7 +54,8 @@ async def test_merchant_application_approved_credentials_fetched_once(system: Sy
     assert [k["_id"] for k in keys] == [hashlib.sha256(creds["api_key"].encode()).hexdigest()]
     stored = await system.db["applications"].find_one({"_id": app_id})
     assert stored == stored_before
-    assert creds["api_key"] not in str(stored) and token not in str(stored)
+    assert creds["api_key"] not in str(stored)
+    assert token not in str(stored)
     wallet = await api.http.get(f"/v1/merchants/{merchant_id}/wallet", headers=bearer(creds["api_key"]))
     assert (wallet.status_code, wallet.json()) == (200, {"balance": 0, "entries": []})
     again = await api.http.post(f"/v1/applications/{app_id}/approve", headers=api.admin)
@@ -70,7 +72,8 @@ async def test_supplier_application_gets_key_and_secret_and_creates_a_product(
     assert (approved["status"], approved["tier"]) == ("approved", None)
     async with applicant_client(system) as client:
         creds = (await fetch_credentials(client, applied["id"], applied["application_token"])).json()
-    assert creds["kind"] == "supplier" and creds["webhook_secret"].startswith("whsec_")
+    assert creds["kind"] == "supplier"
+    assert creds["webhook_secret"].startswith("whsec_")
     supplier = await system.db["suppliers"].find_one({"_id": creds["account_id"]})
     assert (supplier["delivery"], supplier["webhook_secret"]) == ({"mode": "pull"}, creds["webhook_secret"])
     product = {
@@ -150,7 +153,8 @@ async def test_operator_lists_applications_by_status_page_by_page(system: System
         assert all(item["status"] == "pending" for item in page["items"])
         if (cursor := page["next_cursor"]) is None:
             break
-    assert set(ids[1:]) <= set(pending) and ids[0] not in pending
+    assert set(ids[1:]) <= set(pending)
+    assert ids[0] not in pending
     approved = await api.ok(
         await api.http.get("/v1/applications?status=approved&limit=500", headers=api.admin), 200
     )
