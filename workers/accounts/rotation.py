@@ -30,7 +30,7 @@ async def rotate_api_key(cmd: RotateApiKey, *, db: Db) -> Reply:
     owners = "suppliers" if cmd.kind == "supplier" else "merchants"
     if await db[owners].find_one({"_id": cmd.owner_id}, {"_id": 1}) is None:
         return refuse("not_found", f"{cmd.kind} not found")
-    expires_at = cmd.occurred_at + timedelta(seconds=cmd.grace_seconds)
+    expires_at = expiry(cmd.occurred_at, cmd.grace_seconds)
     await store_api_key(db, cmd.new_key_hash, cmd.kind, cmd.owner_id, created_at=cmd.occurred_at)
     older_live = {
         "owner_id": cmd.owner_id,
@@ -46,7 +46,7 @@ async def rotate_api_key(cmd: RotateApiKey, *, db: Db) -> Reply:
 async def rotate_webhook_secret(cmd: RotateWebhookSecret, *, db: Db) -> Reply:
     """The current secret becomes `previous_webhook_secret` until `previous_secret_expires_at`."""
     collection, selector, what = _holder(cmd)
-    expires_at = cmd.occurred_at + timedelta(seconds=cmd.grace_seconds)
+    expires_at = expiry(cmd.occurred_at, cmd.grace_seconds)
     for _ in range(_CAS_ATTEMPTS):
         current = await db[collection].find_one(selector)
         if current is None:
@@ -63,6 +63,12 @@ async def rotate_webhook_secret(cmd: RotateWebhookSecret, *, db: Db) -> Reply:
         if rotated is not None:
             return ok({"previous_secret_expires_at": expires_at.isoformat()})
     return refuse("conflict", f"the {what}'s secret is being rotated concurrently; try again")
+
+
+def expiry(at: datetime, grace_seconds: int) -> datetime:
+    """End of a grace period, to the millisecond the store keeps, so the reply equals the record."""
+    end = at + timedelta(seconds=grace_seconds)
+    return end.replace(microsecond=end.microsecond // 1000 * 1000)
 
 
 def _holder(cmd: RotateWebhookSecret) -> tuple[str, dict[str, Any], str]:
