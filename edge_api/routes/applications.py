@@ -157,16 +157,32 @@ async def reject(application_id: str, body: RejectIn, edge: Edge, _: Operator) -
     return await edge.ask(command)
 
 
+async def _ready_to_issue(edge: Edge, doc: dict[str, Any]) -> None:
+    """Only ask once approval (terminal) has opened the account.
+
+    A request the worker refused as "not yet" could be redelivered after the approval and
+    then succeed with a key nobody holds; asking only when ready keeps every outcome final.
+    """
+    if doc["credentials_issued"] is not None:
+        raise ApiError(410, "gone", "the credentials of this application were already fetched")
+    if doc["status"] != "approved":
+        raise ApiError(409, "conflict", f"application is {doc['status']}, not approved")
+    owners = "suppliers" if doc["kind"] == "supplier" else "merchants"
+    if await edge.db[owners].find_one({"_id": doc["account_id"]}, {"_id": 1}) is None:
+        raise ApiError(409, "conflict", "the account is still being opened; try again shortly")
+
+
 @router.post("/applications/{application_id}/credentials")
 async def fetch_credentials(
     application_id: str, edge: Edge, authorization: Annotated[str, Header()] = ""
 ) -> dict[str, Any]:
     """The applicant, with its application token; the key is made here and only its hash stored."""
-    doc = await edge.db["applications"].find_one({"_id": application_id}, {"token_hash": 1, "kind": 1})
+    doc = await edge.db["applications"].find_one({"_id": application_id})
     scheme, _, token = authorization.partition(" ")
     given = hash_key(token) if scheme.lower() == "bearer" and token else ""
     if doc is None or not hmac.compare_digest(given.encode(), doc["token_hash"].encode()):
         raise ApiError(401, "unauthorized", "missing or invalid application token")
+    await _ready_to_issue(edge, doc)
     api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX if doc["kind"] == "supplier" else MERCHANT_KEY_PREFIX)
     reply = await edge.ask(
         IssueCredentials(correlation_id=application_id, application_id=application_id, api_key_hash=key_hash)
