@@ -10,7 +10,18 @@ from fastapi import FastAPI, Request, Response
 
 from edge_api import errors
 from edge_api.context import EdgeContext
-from edge_api.routes import catalog, health, merchant_orders, onboarding, orders, platforms, webhooks
+from edge_api.routes import (
+    applications,
+    catalog,
+    health,
+    merchant_orders,
+    onboarding,
+    orders,
+    platforms,
+    rotation,
+    tiers,
+    webhooks,
+)
 from juhe.runtime import Runtime
 from juhe.settings import Settings
 
@@ -32,6 +43,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app = FastAPI(title="Juhe API", version="1", lifespan=lifespan)
     errors.install(app)
     for module in (health, onboarding, catalog, webhooks, orders, merchant_orders, platforms):
+        app.include_router(module.router)
+    for module in (applications, tiers, rotation):
         app.include_router(module.router)
 
     @app.middleware("http")

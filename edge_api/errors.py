@@ -18,13 +18,14 @@ __all__ = ["ApiError", "describe_validation", "error_body", "from_reply", "insta
 _log = structlog.get_logger("edge.errors")
 
 #: Domain refusal codes from request/reply workers, mapped once here.
-REPLY_STATUS = {"not_found": 404, "conflict": 409, "invalid": 422}
+REPLY_STATUS = {"not_found": 404, "conflict": 409, "invalid": 422, "gone": 410}
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = headers
 
 
 def not_found(what: str = "resource") -> ApiError:
@@ -43,7 +44,7 @@ def from_reply(reply: dict[str, Any]) -> ApiError:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

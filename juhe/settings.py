@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     callback_give_up_seconds: int = Field(default=86_400, ge=1)
     webhook_clock_skew_seconds: int = 300
     raw_payload_retention_days: int = Field(default=30, ge=1)
+    #: How long a rotated-out API key or webhook secret keeps working by default.
+    key_rotation_grace_seconds: int = Field(default=86_400, ge=0)
+    #: `POST /v1/applications` per client address, per edge process: a burst, then a refill.
+    application_rate_burst: int = Field(default=5, ge=1)
+    application_rate_per_hour: int = Field(default=20, ge=1)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:

@@ -23,6 +23,7 @@ from schemas.accounts import (
 )
 from schemas.commands import CreditWallet
 from schemas.common import ShortText
+from workers.accounts.tiers import known_tiers
 
 router = APIRouter(prefix="/v1", tags=["onboarding"])
 
@@ -60,9 +61,11 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(8)}"
 
 
-def _check_tier(tier: str, tiers: list[str]) -> None:
+async def _check_tier(tier: str, edge: Edge) -> None:
+    """Tiers are data (the `tiers` collection), added by the operator at run time."""
+    tiers = await known_tiers(edge.db)
     if tier not in tiers:
-        raise ApiError(422, "invalid_field", f"tier: unknown tier {tier!r}; configured: {tiers}")
+        raise ApiError(422, "invalid_field", f"tier: unknown tier {tier!r}; known: {tiers}")
 
 
 @router.post("/suppliers", status_code=201)
@@ -85,7 +88,7 @@ async def create_supplier(body: SupplierIn, edge: Edge, _: Operator) -> dict[str
 
 @router.post("/merchants", status_code=201)
 async def create_merchant(body: MerchantIn, edge: Edge, _: Operator) -> dict[str, str]:
-    _check_tier(body.tier, edge.settings.tiers)
+    await _check_tier(body.tier, edge)
     merchant_id = _new_id("mch")
     api_key, key_hash = new_api_key(MERCHANT_KEY_PREFIX)
     await edge.ask(
@@ -102,7 +105,7 @@ async def create_merchant(body: MerchantIn, edge: Edge, _: Operator) -> dict[str
 
 @router.patch("/merchants/{merchant_id}")
 async def change_tier(merchant_id: str, body: TierIn, edge: Edge, _: Operator) -> dict[str, Any]:
-    _check_tier(body.tier, edge.settings.tiers)
+    await _check_tier(body.tier, edge)
     return await edge.ask(
         ChangeMerchantTier(correlation_id=merchant_id, merchant_id=merchant_id, tier=body.tier)
     )

@@ -29,6 +29,8 @@ class System:
     workers: WorkerHost
     faults: Faults
     edge_runtime: Runtime
+    #: The edge app itself, for clients that must look like another address.
+    app: Any = None
 
     @property
     def db(self) -> Any:
@@ -45,7 +47,7 @@ async def start_system(settings: Settings, stack: AsyncExitStack) -> System:
     await stack.enter_async_context(app.router.lifespan_context(app))
     transport = httpx.ASGITransport(app=app)
     http = await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://edge"))
-    return System(settings, http, host, faults, edge_runtime)
+    return System(settings, http, host, faults, edge_runtime, app)
 
 
 def namespace_queues(settings: Settings) -> list[str]:

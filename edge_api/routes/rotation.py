@@ -1,0 +1,110 @@
+"""Rotate API keys and webhook secrets; the old one keeps working for a grace period."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, Caller, new_api_key
+from edge_api.deps import AnyCaller, Edge
+from edge_api.errors import not_found
+from juhe.settings import new_secret
+from schemas.accounts import PlatformName, ShopId
+from schemas.applications import RotateApiKey, RotateWebhookSecret
+
+router = APIRouter(prefix="/v1", tags=["rotation"])
+MAX_GRACE_SECONDS = 30 * 86_400
+
+
+class RotateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    grace_seconds: int | None = Field(default=None, ge=0, le=MAX_GRACE_SECONDS)
+
+
+def _allow(caller: Caller, kind: Literal["supplier", "merchant"], owner_id: str) -> None:
+    """The operator, or the party itself with its own key (not one of its accounts' keys)."""
+    if caller.is_operator:
+        return
+    if caller.kind != kind or caller.id != owner_id or caller.account_id is not None:
+        raise not_found(kind)
+
+
+def _grace(body: RotateIn | None, edge: Edge) -> int:
+    if body is None or body.grace_seconds is None:
+        return edge.settings.key_rotation_grace_seconds
+    return body.grace_seconds
+
+
+async def _rotate_key(
+    kind: Literal["supplier", "merchant"], owner_id: str, body: RotateIn | None, edge: Edge
+) -> dict[str, Any]:
+    api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX if kind == "supplier" else MERCHANT_KEY_PREFIX)
+    command = RotateApiKey(
+        correlation_id=owner_id,
+        kind=kind,
+        owner_id=owner_id,
+        new_key_hash=key_hash,
+        grace_seconds=_grace(body, edge),
+    )
+    reply = await edge.ask(command)
+    return {"api_key": api_key, **reply}
+
+
+@router.post("/suppliers/{supplier_id}/api-keys/rotate")
+async def rotate_supplier_key(
+    supplier_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
+) -> dict[str, Any]:
+    _allow(caller, "supplier", supplier_id)
+    return await _rotate_key("supplier", supplier_id, body, edge)
+
+
+@router.post("/merchants/{merchant_id}/api-keys/rotate")
+async def rotate_merchant_key(
+    merchant_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
+) -> dict[str, Any]:
+    _allow(caller, "merchant", merchant_id)
+    return await _rotate_key("merchant", merchant_id, body, edge)
+
+
+async def _rotate_secret(command: RotateWebhookSecret, edge: Edge) -> dict[str, Any]:
+    reply = await edge.ask(command)
+    return {"webhook_secret": command.new_secret, **reply}
+
+
+@router.post("/suppliers/{supplier_id}/webhook-secret/rotate")
+async def rotate_supplier_secret(
+    supplier_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
+) -> dict[str, Any]:
+    """From now on pushes to the supplier are signed with the new secret."""
+    _allow(caller, "supplier", supplier_id)
+    command = RotateWebhookSecret(
+        correlation_id=supplier_id,
+        owner_id=supplier_id,
+        new_secret=new_secret("whsec"),
+        grace_seconds=_grace(body, edge),
+    )
+    return await _rotate_secret(command, edge)
+
+
+@router.post("/merchants/{merchant_id}/shops/{platform}/{shop_id}/webhook-secret/rotate")
+async def rotate_shop_secret(
+    merchant_id: str,
+    platform: PlatformName,
+    shop_id: ShopId,
+    edge: Edge,
+    caller: AnyCaller,
+    body: RotateIn | None = None,
+) -> dict[str, Any]:
+    """The shop signs with the new secret; the previous one is accepted until it expires."""
+    _allow(caller, "merchant", merchant_id)
+    command = RotateWebhookSecret(
+        correlation_id=merchant_id,
+        owner_id=merchant_id,
+        platform=platform,
+        shop_id=shop_id,
+        new_secret=new_secret("shsec"),
+        grace_seconds=_grace(body, edge),
+    )
+    return await _rotate_secret(command, edge)

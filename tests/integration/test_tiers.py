@@ -1,0 +1,121 @@
+"""Tiers are data: adding one reports unpriced SKUs, which its merchants cannot order."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tests.support.api import Api, Party, bearer
+from tests.support.flows import wait_status
+from tests.support.system import System, eventually
+from workers.accounts.tiers import known_tiers, seed_tiers
+
+BASE_PRICES = {"standard": 1200, "silver": 1100, "gold": 1000}
+
+
+async def _listed(api: Api, supplier: Party, sku: str, prices: dict[str, int], stock: int = 10) -> None:
+    body = {
+        "name": "保温杯",
+        "category": "家居",
+        "brand": "聚合",
+        "skus": [{"sku": sku, "tier_prices": prices, "stock": stock}],
+    }
+    created = await api.ok(
+        await api.http.post("/v1/supplier/products", json=body, headers=bearer(supplier.key)), 201
+    )
+    await api.ok(await api.http.post(f"/v1/products/{created['id']}/approve", headers=api.admin), 200)
+    await eventually(lambda: _on_hand(api, sku, stock), what=f"{sku} stock")
+
+
+async def _on_hand(api: Api, sku: str, stock: int) -> bool:
+    return (await api.sku(sku))["on_hand"] == stock
+
+
+async def _funded_shop(api: Api, tier: str, funds: int) -> Any:
+    merchant = await api.merchant(tier=tier)
+    shop = await api.shop(merchant)
+    await api.top_up(merchant, funds)
+    await eventually(lambda: _balance(api, merchant, funds), what="top-up")
+    return shop
+
+
+async def _balance(api: Api, merchant: Party, amount: int) -> bool:
+    return (await api.wallet(merchant))["balance"] == amount
+
+
+async def test_new_tier_reports_unpriced_skus_and_its_merchants_cannot_order_them(
+    system: System, api: Api
+) -> None:
+    supplier = await api.supplier()
+    unpriced = f"0-{uuid.uuid4().hex[:8]}"  # sorts before other tests' SKUs, so it is in the sample
+    await _listed(api, supplier, unpriced, BASE_PRICES)
+    tier = f"vip_{uuid.uuid4().hex[:6]}"
+
+    added = await api.ok(await api.http.post("/v1/tiers", json={"name": tier}, headers=api.admin), 201)
+    assert added["name"] == tier
+    assert added["skus_missing_price"] == await system.db["skus"].count_documents({})
+    assert unpriced in added["sample"]
+    assert len(added["sample"]) == min(100, added["skus_missing_price"])
+    listed = await api.ok(await api.http.get("/v1/tiers", headers=api.admin), 200)
+    names = [t["name"] for t in listed["items"]]
+    assert names[:3] == ["standard", "silver", "gold"]
+    assert tier in names
+    again = await api.http.post("/v1/tiers", json={"name": tier}, headers=api.admin)
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "conflict")
+
+    priced = f"0-{uuid.uuid4().hex[:8]}"
+    await _listed(api, supplier, priced, {**BASE_PRICES, tier: 700})
+    shop = await _funded_shop(api, tier, 10_000)
+    rejected_key = (await api.place(shop, "TIER-1", [(unpriced, 1)])).json()["order_key"]
+    rejected = await wait_status(system, rejected_key, "rejected")
+    assert rejected["reason"] == "no_price_for_tier"
+    ok_key = (await api.place(shop, "TIER-2", [(priced, 1)])).json()["order_key"]
+    routed = await wait_status(system, ok_key, "routed")
+    assert [line["unit_cost"] for line in routed["lines"]] == [700]
+    # The rejected order held no stock and cost nothing; only the priced one was charged.
+    assert ((await api.sku(unpriced))["reserved"], (await api.sku(priced))["reserved"]) == (0, 1)
+    assert (await api.wallet(shop.merchant))["balance"] == 10_000 - 700
+
+
+async def test_unknown_or_malformed_tiers_are_refused(system: System, api: Api) -> None:
+    unknown = await api.http.post("/v1/merchants", json={"name": "m", "tier": "diamond"}, headers=api.admin)
+    assert (unknown.status_code, unknown.json()["error"]["message"][:5]) == (422, "tier:")
+    malformed = await api.http.post("/v1/tiers", json={"name": "Gold.Plus"}, headers=api.admin)
+    assert (malformed.status_code, malformed.json()["error"]["message"][:5]) == (422, "name:")
+    merchant = await api.merchant()
+    change = await api.http.patch(f"/v1/merchants/{merchant.id}", json={"tier": "diamond"}, headers=api.admin)
+    assert change.status_code == 422
+    assert (await system.db["merchants"].find_one({"_id": merchant.id}))["tier"] == "standard"
+    as_merchant = await api.http.post("/v1/tiers", json={"name": "sneaky"}, headers=bearer(merchant.key))
+    assert as_merchant.status_code == 403
+    assert await system.db["tiers"].count_documents({"_id": {"$in": ["diamond", "sneaky"]}}) == 0
+
+
+async def test_tier_change_prices_only_orders_placed_after_it(system: System, api: Api) -> None:
+    supplier = await api.supplier()
+    sku = f"TIERCHG-{uuid.uuid4().hex[:8]}"
+    await _listed(api, supplier, sku, BASE_PRICES)
+    shop = await _funded_shop(api, "standard", 10_000)
+    before_key = (await api.place(shop, "CHG-1", [(sku, 1)])).json()["order_key"]
+    before = await wait_status(system, before_key, "routed")
+
+    changed = await api.http.patch(
+        f"/v1/merchants/{shop.merchant.id}", json={"tier": "gold"}, headers=api.admin
+    )
+    assert changed.status_code == 200
+    after_key = (await api.place(shop, "CHG-2", [(sku, 1)])).json()["order_key"]
+    after = await wait_status(system, after_key, "routed")
+
+    assert [line["unit_cost"] for line in before["lines"]] == [1200]
+    assert [line["unit_cost"] for line in after["lines"]] == [1000]
+    assert (await api.order(before_key))["lines"][0]["unit_cost"] == 1200  # not repriced
+    assert (await api.wallet(shop.merchant))["balance"] == 10_000 - 1200 - 1000
+
+
+async def test_seeding_tiers_again_changes_nothing(system: System) -> None:
+    """Every worker copy seeds at start; a restart must not reorder or duplicate tiers."""
+    before = await system.db["tiers"].find({}).sort("_id", 1).to_list()
+    await seed_tiers(system.db, system.settings.tiers)
+    await seed_tiers(system.db, system.settings.tiers)
+    assert await system.db["tiers"].find({}).sort("_id", 1).to_list() == before
+    assert (await known_tiers(system.db))[:3] == system.settings.tiers
