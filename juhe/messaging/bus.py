@@ -8,6 +8,7 @@ from typing import Any
 
 from faststream.rabbit import RabbitBroker
 from prometheus_client import Counter
+from pydantic_core import to_json
 
 from juhe.messaging.topology import Topology
 from juhe.outgoing import Later, Outgoing
@@ -57,6 +58,23 @@ class Bus:
             raise ValueError(f"no delay queue for {seconds}s; declared: {self._topology.delay_seconds}")
         exchange = self._topology.delay_exchange(seconds)
         await self._send(message, exchange.name, mandatory=True)
+
+    async def reply(self, reply_to: str, correlation_id: str | None, body: dict[str, Any]) -> None:
+        """Answer a request on its direct reply-to address.
+
+        Not mandatory: RabbitMQ 3.10 returns a mandatory publish to a direct reply-to address
+        as NO_ROUTE even when it delivered it, and an answer whose asker gave up is
+        meaningless anyway. Treating that return as a failure redelivered every request
+        until its delivery limit.
+        """
+        async with asyncio.timeout(self._timeout):
+            await self._broker.publish(
+                to_json(body),
+                routing_key=reply_to,
+                correlation_id=correlation_id,
+                content_type="application/json",
+                mandatory=False,
+            )
 
     async def _send(self, message: Message, exchange: str, *, mandatory: bool) -> None:
         try:

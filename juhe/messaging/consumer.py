@@ -9,6 +9,7 @@ import structlog
 from faststream import AckPolicy
 from faststream.exceptions import RejectMessage
 from faststream.rabbit.annotations import RabbitMessage
+from prometheus_client import Counter
 from pydantic import ValidationError
 
 from juhe.outgoing import DeadLetterError, Outgoing
@@ -21,6 +22,7 @@ Handler = Callable[[M], Awaitable[Sequence[Outgoing]]]
 Responder = Callable[[M], Awaitable[Reply]]
 
 _log = structlog.get_logger("juhe.consumer")
+HANDLED = Counter("juhe_messages_handled", "Messages handled to completion, before the ack", ["message"])
 
 
 def parse(message: type[M], raw: RabbitMessage, worker: str) -> M:
@@ -37,7 +39,7 @@ def parse(message: type[M], raw: RabbitMessage, worker: str) -> M:
 
 
 def _subscriber(
-    runtime: Runtime, worker: str, message: type[Message], *, replies: bool
+    runtime: Runtime, worker: str, message: type[Message]
 ) -> Callable[[Callable[..., Awaitable[Any]]], Any]:
     """`worker`'s own quorum queue for `message`; an error nacks it for redelivery."""
     return runtime.broker.subscriber(
@@ -45,7 +47,8 @@ def _subscriber(
         runtime.topology.exchange_for(message),
         channel=runtime.consumer_channel,
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        no_reply=not replies,
+        # Replies are sent by `respond` itself: see Bus.reply for why.
+        no_reply=True,
         title=f"{worker}:{message.NAME}",
         description=message.__doc__,
     )
@@ -54,7 +57,7 @@ def _subscriber(
 def consume(runtime: Runtime, worker: str, message: type[M], handle: Handler[M]) -> None:
     """Subscribe `handle` to `message`; errors nack for redelivery up to the delivery limit."""
 
-    @_subscriber(runtime, worker, message, replies=False)
+    @_subscriber(runtime, worker, message)
     async def _consume(raw: RabbitMessage) -> None:
         parsed = parse(message, raw, worker)
         try:
@@ -64,6 +67,7 @@ def consume(runtime: Runtime, worker: str, message: type[M], handle: Handler[M])
             raise RejectMessage from exc
         runtime.faults.hit(f"{worker}.{message.NAME}.before_publish")
         await runtime.bus.publish_all(outgoing)
+        HANDLED.labels(message.NAME).inc()
         _log.info(
             "message.handled",
             published=[type(m).__name__ for m in outgoing],
@@ -74,13 +78,15 @@ def consume(runtime: Runtime, worker: str, message: type[M], handle: Handler[M])
 def respond(runtime: Runtime, worker: str, message: type[M], handle: Responder[M]) -> None:
     """Answer a request/reply command; the reply is the handler's result."""
 
-    @_subscriber(runtime, worker, message, replies=True)
-    async def _respond(raw: RabbitMessage) -> dict[str, Any]:
+    @_subscriber(runtime, worker, message)
+    async def _respond(raw: RabbitMessage) -> None:
         parsed = parse(message, raw, worker)
         reply, follow_ups = await handle(parsed)
         await runtime.bus.publish_all(follow_ups)
+        if raw.reply_to:
+            await runtime.bus.reply(raw.reply_to, raw.correlation_id, reply)
+        HANDLED.labels(message.NAME).inc()
         _log.info("request.answered", ok="error" not in reply)
-        return reply
 
 
 async def declare_dead_letter_queues(runtime: Runtime) -> None:

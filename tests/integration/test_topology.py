@@ -9,9 +9,11 @@ import pytest
 from aio_pika.abc import AbstractChannel
 
 from juhe.messaging.bus import BrokerUnavailableError, Bus
+from juhe.messaging.consumer import HANDLED
 from juhe.messaging.topology import Topology
 from schemas.commands import ExpireFundsHold
-from tests.support.system import System
+from tests.support.api import Api
+from tests.support.system import System, eventually
 
 
 @pytest.fixture
@@ -39,10 +41,36 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
     system: System, channel: AbstractChannel
 ) -> None:
     subscribers = system.workers.runtime.broker.subscribers
-    assert len(subscribers) == 31  # accounts 12, catalog 2, inventory 4, wallet 2, order 11
+    assert len(subscribers) == 32  # accounts 12, catalog 2, inventory 4, wallet 2, order 12
     for subscriber in subscribers:
         queue = subscriber.queue  # type: ignore[attr-defined]
         assert queue.arguments["x-queue-type"] == "quorum"
         assert queue.arguments["x-delivery-limit"] == system.settings.delivery_limit
         assert queue.arguments["x-dead-letter-routing-key"] == queue.name
         await channel.declare_queue(f"{queue.name}.dlq", passive=True)  # raises if it is missing
+
+
+async def test_a_request_is_answered_once_and_never_dead_lettered(
+    system: System, channel: AbstractChannel, api: Api
+) -> None:
+    """The answer to a request/reply command must not count as a failed delivery."""
+    answered = _handled("accounts.create_merchant")
+    await api.merchant()
+
+    queue = f"{system.settings.namespace}.accounts.accounts.create_merchant"
+    await eventually(lambda: _is_empty(channel, queue), what="request acked")
+    assert await _depth(channel, f"{queue}.dlq") == 0
+    assert _handled("accounts.create_merchant") == answered + 1
+
+
+async def _depth(channel: AbstractChannel, queue: str) -> int:
+    declared = await channel.declare_queue(queue, passive=True)
+    return int(declared.declaration_result.message_count or 0)
+
+
+async def _is_empty(channel: AbstractChannel, queue: str) -> bool:
+    return await _depth(channel, queue) == 0
+
+
+def _handled(name: str) -> float:
+    return HANDLED.labels(name)._value.get()
