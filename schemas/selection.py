@@ -56,6 +56,8 @@ class PushListing(Delivery):
     NAME: ClassVar[str] = "catalog.push_listing"
     selection_id: str
     revision: int = Field(ge=1)
+    #: A second look after a lease held by another push (which may have died) ran out.
+    recheck: bool = False
 
     def business_key(self) -> str:
         return f"{self.selection_id}|{self.revision}|{self.attempt}"

@@ -27,6 +27,10 @@ _log = structlog.get_logger("catalog.listing_sync")
 
 #: The coalescing window: a delay queue that already exists (the first backoff step, 5 s).
 STOCK_WINDOW_SECONDS = routing.BACKOFF_SECONDS[0]
+#: A listing push holds its revision this long past its next attempt, so a duplicate of the
+#: same push (at-least-once) does not send twice; a push that died is taken over after it.
+LEASE = timedelta(seconds=30)
+RECHECK_SECONDS = routing.BACKOFF_SECONDS[2]  # 120 s: longer than the lease
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,11 @@ async def push_listing(cmd: PushListing, *, deps: SyncDeps) -> list[Outgoing]:
     if sel["revision"] != cmd.revision or sel.get("delivered_revision", 0) >= cmd.revision:
         _log.info("listing.push_skipped", why="superseded or already delivered", revision=cmd.revision)
         return []
+    now = utcnow()
+    if cmd.attempt == 1 and not await deps.repo.lease_push(sel["_id"], cmd.revision, now, now + LEASE):
+        # Another push of this revision holds the lease: look once more after it would have run out.
+        _log.info("listing.push_deferred", why="another push holds the lease", recheck=cmd.recheck)
+        return [] if cmd.recheck else [Later(cmd.model_copy(update={"recheck": True}), RECHECK_SECONDS)]
     kind, body = await _listing_event(deps.repo, sel)
     shop = await deps.repo.shop(sel["platform"], sel["shop_id"])
     request = None if shop is None else shop_request(kind, body, shop)
@@ -50,9 +59,11 @@ async def push_listing(cmd: PushListing, *, deps: SyncDeps) -> list[Outgoing]:
         _log.info("listing.push_skipped", why="shop takes no pushes")
         return []
     record = _recorder(deps.repo, sel["_id"], kind, revision=cmd.revision)
-    return await send(
-        cmd, request, post=deps.post, give_up_after=deps.give_up_after, record=record, done=kind
-    )
+    out = await send(cmd, request, post=deps.post, give_up_after=deps.give_up_after, record=record, done=kind)
+    for retry in out:  # still ours while we retry: hold the lease past the next attempt
+        if isinstance(retry, Later):
+            await deps.repo.renew_push_lease(sel["_id"], utcnow() + timedelta(seconds=retry.seconds) + LEASE)
+    return out
 
 
 async def _listing_event(repo: SelectionRepository, sel: Doc) -> tuple[str, dict[str, Any]]:

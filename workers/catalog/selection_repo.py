@@ -7,6 +7,7 @@ and `delivered_revision` the newest one the shop has acknowledged.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -66,6 +67,19 @@ class MongoSelectionRepository:
 
     async def listed_for_skus(self, skus: list[str]) -> list[Doc]:
         return await self._sel.find({"sku": {"$in": skus}, "status": "listed"}).to_list()
+
+    async def lease_push(self, selection_id: str, revision: int, now: datetime, until: datetime) -> bool:
+        """Take the right to push `revision`: first come for a new revision, or a lease run out."""
+        lease = {"$set": {"push_lease_revision": revision, "push_lease_until": until}}
+        fresh = {"revision": revision, "push_lease_revision": {"$not": {"$gte": revision}}}
+        expired = {"revision": revision, "push_lease_revision": revision, "push_lease_until": {"$lte": now}}
+        for condition in (fresh, expired):
+            if await self._sel.find_one_and_update({"_id": selection_id, **condition}, lease, {"_id": 1}):
+                return True
+        return False
+
+    async def renew_push_lease(self, selection_id: str, until: datetime) -> None:
+        await self._sel.update_one({"_id": selection_id}, {"$set": {"push_lease_until": until}})
 
     async def open_stock_window(self, selection_id: str, token: str) -> bool:
         """Only the first change in a window wins; later ones ride on its push."""
