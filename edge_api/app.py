@@ -19,6 +19,7 @@ from edge_api.routes import (
     orders,
     platforms,
     rotation,
+    selections,
     tiers,
     webhooks,
 )
@@ -44,7 +45,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     errors.install(app)
     for module in (health, onboarding, catalog, webhooks, orders, merchant_orders, platforms):
         app.include_router(module.router)
-    for module in (applications, tiers, rotation):
+    for module in (applications, tiers, rotation, selections):
         app.include_router(module.router)
 
     @app.middleware("http")

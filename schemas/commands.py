@@ -109,13 +109,18 @@ class ShipSubOrder(Command):
         return f"{self.sub_order_id}|{self.carrier}|{self.tracking_no}"
 
 
-class OutboundDelivery(Command):
-    """A signed HTTP delivery about one sub-order; each retry is a new attempt number."""
+class Delivery(Command):
+    """A signed HTTP delivery retried with growing backoff; each retry is a new attempt number."""
+
+    attempt: int = Field(default=1, ge=1)
+    first_attempt_at: AwareDatetime | None = None
+
+
+class OutboundDelivery(Delivery):
+    """A signed HTTP delivery about one sub-order."""
 
     order_key: str
     sub_order_id: str
-    attempt: int = Field(default=1, ge=1)
-    first_attempt_at: AwareDatetime | None = None
 
     def business_key(self) -> str:
         return f"{self.sub_order_id}|{self.attempt}"

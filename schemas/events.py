@@ -77,6 +77,11 @@ class StockChanged(Event):
     NAME: ClassVar[str] = "inventory.stock_changed"
     MUST_ROUTE: ClassVar[bool] = False
     skus: list[str] = Field(min_length=1)
+    #: What moved it (reserve, release, commit:<sub-order>, sync): keeps message ids apart.
+    cause: str = ""
+
+    def business_key(self) -> str:
+        return f"{self.correlation_id}|{self.cause}"
 
 
 class ProductStatusChanged(Event):

@@ -34,6 +34,7 @@ async def test_failed_shipment_callback_is_retried_until_it_succeeds(
     assert len(calls) == 2  # one refused with 500, one accepted after the first backoff step
     assert calls[0].body == calls[1].body
     assert json.loads(calls[1].body) == {
+        "type": "shipment",
         "order_id": "RETRY-1",
         "carrier": "YTO",
         "tracking_no": "YT1",

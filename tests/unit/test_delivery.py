@@ -32,7 +32,12 @@ class Orders:
 
 class Shops:
     async def shop(self, platform: str, shop_id: str) -> dict[str, Any]:
-        return {"shop_id": shop_id, "callback_url": "http://shop.test/cb", "webhook_secret": "s"}
+        return {
+            "platform": platform,
+            "shop_id": shop_id,
+            "callback_url": "http://shop.test/cb",
+            "webhook_secret": "s",
+        }
 
 
 def deps(orders: Orders, status: int, give_up: timedelta) -> DeliveryDeps:

@@ -13,6 +13,7 @@ from juhe.replies import Reply, ok, refuse
 from schemas.catalog import ChangeProductStatus, CreateProduct
 from schemas.commands import SyncStock, SyncStockItem
 from schemas.envelope import utcnow
+from schemas.events import ProductStatusChanged
 from workers.catalog.model import TRANSITIONS, ProductStatus, missing_tiers
 
 Db = AsyncDatabase[dict[str, Any]]
@@ -79,7 +80,19 @@ async def change_product_status(cmd: ChangeProductStatus, *, db: Db) -> Reply:
             return refuse("conflict", f"cannot {cmd.action} a product that is not {_names(allowed_from)}")
     orderable = product["status"] == ProductStatus.LISTED.value
     await db["skus"].update_many({"product_id": cmd.product_id}, {"$set": {"orderable": orderable}})
-    return ok({"id": cmd.product_id, "status": product["status"]})
+    return ok({"id": cmd.product_id, "status": product["status"]}, _status_changed(cmd, product))
+
+
+def _status_changed(cmd: ChangeProductStatus, product: dict[str, Any]) -> ProductStatusChanged:
+    """This command moved the product (now or on an earlier delivery): tell the selections."""
+    return ProductStatusChanged(
+        correlation_id=cmd.product_id,
+        product_id=cmd.product_id,
+        supplier_id=product["supplier_id"],
+        status=product["status"],
+        skus=product.get("skus", []),
+        occurred_at=cmd.occurred_at,
+    )
 
 
 async def _transition(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from juhe.messaging.consumer import respond
 from juhe.runtime import Runtime
 from schemas.catalog import ChangeProductStatus, CreateProduct
-from workers.catalog import handlers
+from workers.catalog import handlers, selection_subscribers
 
 WORKER = "catalog"
 
@@ -24,7 +24,9 @@ def register(runtime: Runtime) -> None:
         ChangeProductStatus,
         lambda m: handlers.change_product_status(m, db=runtime.store.db),
     )
+    selection_subscribers.register(runtime, WORKER)
 
 
 async def prepare(runtime: Runtime) -> None:
     await handlers.ensure_indexes(runtime.store.db)
+    await selection_subscribers.prepare(runtime)

@@ -7,6 +7,7 @@ import structlog
 from schemas.commands import CommitStock, ReleaseStock, ReserveStock, SyncStock
 from schemas.common import StockLine
 from schemas.envelope import Message
+from schemas.events import StockChanged
 from workers.inventory.model import ReservationState, merge_lines
 from workers.inventory.repository import InventoryRepository
 
@@ -28,7 +29,7 @@ async def reserve_stock(cmd: ReserveStock, *, repo: InventoryRepository) -> list
     if decision.closed:
         # Whoever closed it may have released before our holds landed: release again.
         await _release_all(repo, cmd.order_key, lines)
-    return [decision.outcome()]
+    return [decision.outcome(), _changed(cmd.order_key, lines, "reserve")]
 
 
 async def _hold_all(repo: InventoryRepository, order_key: str, lines: list[StockLine]) -> str | None:
@@ -50,7 +51,7 @@ async def release_stock(cmd: ReleaseStock, *, repo: InventoryRepository) -> list
     await repo.close_reservation(cmd.order_key)
     await _release_all(repo, cmd.order_key, lines)
     _log.info("stock.released", reason=cmd.reason, skus=[ln.sku for ln in lines])
-    return []
+    return [_changed(cmd.order_key, lines, "release")]
 
 
 async def commit_stock(cmd: CommitStock, *, repo: InventoryRepository) -> list[Message]:
@@ -59,7 +60,7 @@ async def commit_stock(cmd: CommitStock, *, repo: InventoryRepository) -> list[M
         committed = await repo.commit_hold(line.sku, cmd.order_key)
         if not committed:
             _log.info("stock.commit_skipped", sku=line.sku, why="no hold (already committed)")
-    return []
+    return [_changed(cmd.order_key, cmd.lines, f"commit:{cmd.sub_order_id}")]
 
 
 async def sync_stock(cmd: SyncStock, *, repo: InventoryRepository) -> list[Message]:
@@ -69,4 +70,9 @@ async def sync_stock(cmd: SyncStock, *, repo: InventoryRepository) -> list[Messa
         applied = await repo.set_on_hand(item.sku, cmd.supplier_id, item.on_hand, cmd.occurred_at)
         stale += 0 if applied else 1
     _log.info("stock.synced", items=len(cmd.items), stale=stale, sync_id=cmd.sync_id)
-    return []
+    return [StockChanged(correlation_id=cmd.sync_id, skus=[i.sku for i in cmd.items], cause="sync")]
+
+
+def _changed(order_key: str, lines: list[StockLine], cause: str) -> StockChanged:
+    """Published after the effect is stored (and again on a redelivery): selections re-read stock."""
+    return StockChanged(correlation_id=order_key, skus=[ln.sku for ln in lines], cause=cause)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import structlog
 
-from juhe.outgoing import DeadLetterError, Later, Outgoing
-from juhe.signing import signed_headers
-from schemas import routing
+from juhe.outbound import Poster, Request, send, shop_request, signed_json
+from juhe.outgoing import DeadLetterError, Outgoing
 from schemas.commands import DeliverShipment, OutboundDelivery, PushSubOrder
 from schemas.envelope import utcnow
 from workers.order.model import log_entry
@@ -20,8 +17,7 @@ from workers.order.saga import SagaDeps
 
 _log = structlog.get_logger("order.delivery")
 
-#: Sends a POST and returns the HTTP status; raises on a network failure.
-Poster = Callable[[str, bytes, dict[str, str]], Awaitable[int]]
+__all__ = ["DeliveryDeps", "Poster", "deliver_shipment", "push_sub_order"]
 
 
 @dataclass(frozen=True)
@@ -37,18 +33,17 @@ async def deliver_shipment(cmd: DeliverShipment, *, deps: DeliveryDeps) -> list[
     if order is None or sub is None or sub.get("shipment") is None:
         raise DeadLetterError(f"nothing shipped for {cmd.sub_order_id}")
     shop = await deps.saga.catalog.shop(order["platform"], order["shop_id"])
-    if shop is None or not shop.get("callback_url"):
-        _log.info("shipment.sync_skipped", why="shop has no callback_url")
-        return []
     body = {
         "order_id": order["platform_order_id"],
         "carrier": sub["shipment"]["carrier"],
         "tracking_no": sub["shipment"]["tracking_no"],
         "lines": sub["lines"],
     }
-    return await _send(
-        cmd, deps, shop["callback_url"], shop["webhook_secret"], shop["shop_id"], body, "shipment_synced"
-    )
+    request = None if shop is None else shop_request("shipment", body, shop)
+    if request is None:
+        _log.info("shipment.sync_skipped", why="shop has no callback_url")
+        return []
+    return await _send(cmd, deps, request, "shipment_synced")
 
 
 async def push_sub_order(cmd: PushSubOrder, *, deps: DeliveryDeps) -> list[Outgoing]:
@@ -64,55 +59,17 @@ async def push_sub_order(cmd: PushSubOrder, *, deps: DeliveryDeps) -> list[Outgo
         "shipping_address": sub["shipping_address"],
         "routed_at": sub["routed_at"].isoformat(),
     }
-    return await _send(
-        cmd,
-        deps,
-        supplier["delivery"]["url"],
-        supplier["webhook_secret"],
-        supplier["_id"],
-        body,
-        "sub_order_pushed",
-    )
+    request = signed_json(supplier["delivery"]["url"], supplier["webhook_secret"], supplier["_id"], body)
+    return await _send(cmd, deps, request, "sub_order_pushed")
 
 
-async def _send(
-    cmd: OutboundDelivery,
-    deps: DeliveryDeps,
-    url: str,
-    secret: str,
-    signer: str,
-    body: dict[str, Any],
-    done: str,
-) -> list[Outgoing]:
-    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    try:
-        status = await deps.post(url, raw, signed_headers(secret, signer, raw))
-    except Exception as exc:  # network trouble is just another failed attempt
-        status, error = 0, repr(exc)
-    else:
-        error = f"HTTP {status}"
-    now = utcnow()
-    if 200 <= status < 300:
-        await deps.saga.orders.log_once(
-            cmd.order_key,
-            log_entry(done, now, sub_order_id=cmd.sub_order_id, attempts=cmd.attempt),
-            cmd.sub_order_id,
-        )
-        return []
-    first = cmd.first_attempt_at or now
-    if now - first >= deps.give_up_after:
-        entry = log_entry(
-            f"{done}_failed", now, sub_order_id=cmd.sub_order_id, attempts=cmd.attempt, error=error
-        )
+async def _send(cmd: OutboundDelivery, deps: DeliveryDeps, request: Request, done: str) -> list[Outgoing]:
+    """The shared retry engine, logging each outcome once on the order."""
+
+    async def record(outcome: str, data: dict[str, Any]) -> None:
+        entry = log_entry(outcome, utcnow(), sub_order_id=cmd.sub_order_id, **data)
         await deps.saga.orders.log_once(cmd.order_key, entry, cmd.sub_order_id)
-        raise DeadLetterError(f"{cmd.NAME} gave up after {cmd.attempt} attempts: {error}")
-    _log.warning("delivery.retry_scheduled", attempt=cmd.attempt, error=error)
-    # Validated anew (not copied) so the message id is derived for the new attempt number.
-    retry = type(cmd).model_validate(
-        {
-            **cmd.model_dump(exclude={"message_id"}),
-            "attempt": cmd.attempt + 1,
-            "first_attempt_at": first,
-        }
+
+    return await send(
+        cmd, request, post=deps.post, give_up_after=deps.give_up_after, record=record, done=done
     )
-    return [Later(retry, routing.backoff_seconds(cmd.attempt))]

@@ -9,6 +9,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from juhe.outbound import load_shop
 from workers.order.model import SkuOffer
 
 Doc = dict[str, Any]
@@ -166,7 +167,7 @@ class MongoCatalogReader:
         return {doc["_id"] async for doc in cursor}
 
     async def shop(self, platform: str, shop_id: str) -> Doc | None:
-        return await self._db["shops"].find_one({"_id": f"{platform}:{shop_id}"})
+        return await load_shop(self._db, platform, shop_id)
 
     async def supplier(self, supplier_id: str) -> Doc | None:
         return await self._db["suppliers"].find_one({"_id": supplier_id})
