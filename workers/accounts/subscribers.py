@@ -5,7 +5,8 @@ from __future__ import annotations
 from juhe.messaging.consumer import respond
 from juhe.runtime import Runtime
 from schemas.accounts import AddShop, ChangeMerchantTier, CreateMerchant, CreateSupplier
-from workers.accounts import handlers
+from schemas.supplier_accounts import CreateSupplierAccount, SetSupplierRouting
+from workers.accounts import handlers, routing
 
 WORKER = "accounts"
 
@@ -26,7 +27,20 @@ def register(runtime: Runtime) -> None:
         lambda m: handlers.change_merchant_tier(m, db=runtime.store.db, tiers=tiers),
     )
     respond(runtime, WORKER, AddShop, lambda m: handlers.add_shop(m, db=runtime.store.db))
+    respond(
+        runtime,
+        WORKER,
+        CreateSupplierAccount,
+        lambda m: routing.create_supplier_account(m, db=runtime.store.db),
+    )
+    respond(
+        runtime,
+        WORKER,
+        SetSupplierRouting,
+        lambda m: routing.set_supplier_routing(m, db=runtime.store.db, tiers=tiers),
+    )
 
 
 async def prepare(runtime: Runtime) -> None:
     await handlers.ensure_indexes(runtime.store.db)
+    await routing.ensure_indexes(runtime.store.db)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
+from prometheus_client import Counter
 
 from juhe.outgoing import DeadLetterError, Later, Outgoing
 from juhe.signing import signed_headers
@@ -19,6 +20,9 @@ from workers.order.model import log_entry
 from workers.order.saga import SagaDeps
 
 _log = structlog.get_logger("order.delivery")
+GIVEN_UP = Counter(
+    "juhe_deliveries_dead_lettered", "Outbound deliveries given up and dead-lettered", ["message"]
+)
 
 #: Sends a POST and returns the HTTP status; raises on a network failure.
 Poster = Callable[[str, bytes, dict[str, str]], Awaitable[int]]
@@ -52,27 +56,36 @@ async def deliver_shipment(cmd: DeliverShipment, *, deps: DeliveryDeps) -> list[
 
 
 async def push_sub_order(cmd: PushSubOrder, *, deps: DeliveryDeps) -> list[Outgoing]:
+    """Push to the sub-order's account (or its supplier when unrouted); its state is kept on it."""
     sub = await deps.saga.orders.get_sub_order(cmd.sub_order_id)
-    supplier = None if sub is None else await deps.saga.catalog.supplier(sub["supplier_id"])
-    if sub is None or supplier is None or supplier["delivery"].get("mode") != "webhook":
-        raise DeadLetterError(f"no webhook supplier for {cmd.sub_order_id}")
+    target = None if sub is None else await _push_target(sub, deps)
+    if sub is None or target is None or target["delivery"].get("mode") != "webhook":
+        raise DeadLetterError(f"no webhook supplier or account for {cmd.sub_order_id}")
     body = {
         "id": sub["_id"],
         "order_key": sub["order_key"],
+        "supplier_id": sub["supplier_id"],
+        "account_id": sub.get("account_id"),
         "status": sub["status"],
         "lines": sub["lines"],
         "shipping_address": sub["shipping_address"],
         "routed_at": sub["routed_at"].isoformat(),
     }
-    return await _send(
-        cmd,
-        deps,
-        supplier["delivery"]["url"],
-        supplier["webhook_secret"],
-        supplier["_id"],
-        body,
-        "sub_order_pushed",
-    )
+    url, secret = target["delivery"]["url"], target["webhook_secret"]
+    push = {"attempts": cmd.attempt, "at": utcnow()}
+    try:
+        out = await _send(cmd, deps, url, secret, target["_id"], body, "sub_order_pushed")
+    except DeadLetterError as exc:
+        await deps.saga.orders.note_push(sub["_id"], {**push, "status": "failed", "error": str(exc)})
+        raise
+    await deps.saga.orders.note_push(sub["_id"], {**push, "status": "retrying" if out else "delivered"})
+    return out
+
+
+async def _push_target(sub: dict[str, Any], deps: DeliveryDeps) -> dict[str, Any] | None:
+    if sub.get("account_id"):
+        return await deps.saga.catalog.supplier_account(sub["account_id"])
+    return await deps.saga.catalog.supplier(sub["supplier_id"])
 
 
 async def _send(
@@ -105,6 +118,7 @@ async def _send(
             f"{done}_failed", now, sub_order_id=cmd.sub_order_id, attempts=cmd.attempt, error=error
         )
         await deps.saga.orders.log_once(cmd.order_key, entry, cmd.sub_order_id)
+        GIVEN_UP.labels(cmd.NAME).inc()
         raise DeadLetterError(f"{cmd.NAME} gave up after {cmd.attempt} attempts: {error}")
     _log.warning("delivery.retry_scheduled", attempt=cmd.attempt, error=error)
     # Validated anew (not copied) so the message id is derived for the new attempt number.
