@@ -20,6 +20,8 @@ from edge_api.routes import (
     platforms,
     rotation,
     selections,
+    stock_syncs,
+    supplier_accounts,
     tiers,
     webhooks,
 )
@@ -46,6 +48,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     for module in (health, onboarding, catalog, webhooks, orders, merchant_orders, platforms):
         app.include_router(module.router)
     for module in (applications, tiers, rotation, selections):
+        app.include_router(module.router)
+    for module in (supplier_accounts, stock_syncs):
         app.include_router(module.router)
 
     @app.middleware("http")

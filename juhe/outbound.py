@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
+from prometheus_client import Counter
 
 from juhe.outgoing import DeadLetterError, Later, Outgoing
 from juhe.platforms import adapter_for
@@ -23,6 +24,9 @@ from schemas.commands import Delivery
 from schemas.envelope import utcnow
 
 _log = structlog.get_logger("juhe.outbound")
+GIVEN_UP = Counter(
+    "juhe_deliveries_dead_lettered", "Outbound deliveries given up and dead-lettered", ["message"]
+)
 
 #: Sends a POST and returns the HTTP status; raises on a network failure.
 Poster = Callable[[str, bytes, dict[str, str]], Awaitable[int]]
@@ -92,6 +96,7 @@ async def send(
     first = cmd.first_attempt_at or now
     if now - first >= give_up_after:
         await record(f"{done}_failed", {"attempts": cmd.attempt, "error": error})
+        GIVEN_UP.labels(cmd.NAME).inc()
         raise DeadLetterError(f"{cmd.NAME} gave up after {cmd.attempt} attempts: {error}")
     _log.warning("delivery.retry_scheduled", attempt=cmd.attempt, error=error)
     # Validated anew (not copied) so the message id is derived for the new attempt number.

@@ -12,7 +12,6 @@ from edge_api.deps import AnyCaller, Edge, Operator, OperatorOrSupplier, Supplie
 from edge_api.errors import ApiError, not_found
 from edge_api.pagination import Cursor, Limit, page
 from schemas.catalog import ChangeProductStatus, CreateProduct, ProductAction, SkuDraft
-from schemas.commands import SyncStock, SyncStockItem
 from schemas.common import ShortText
 from workers.catalog.model import missing_tiers
 from workers.inventory.model import available, shortfall
@@ -26,12 +25,6 @@ class ProductIn(BaseModel):
     category: ShortText
     brand: ShortText
     skus: list[SkuDraft] = Field(min_length=1, max_length=500)
-
-
-class InventoryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    items: list[SyncStockItem] = Field(min_length=1, max_length=10_000)
-    sync_id: str | None = Field(default=None, max_length=128)
 
 
 class ReasonIn(BaseModel):
@@ -90,24 +83,6 @@ async def list_products(
 def _product(doc: dict[str, Any]) -> dict[str, Any]:
     fields = ("supplier_id", "name", "category", "brand", "status", "skus")
     return {"id": doc["_id"], **{f: doc.get(f) for f in fields}}
-
-
-@router.put("/supplier/inventory", status_code=202)
-async def sync_inventory(body: InventoryIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
-    codes = [item.sku for item in body.items]
-    owned = {
-        d["_id"]
-        async for d in edge.db["skus"].find({"_id": {"$in": codes}, "supplier_id": caller.id}, {"_id": 1})
-    }
-    for i, code in enumerate(codes):
-        if code not in owned:
-            raise ApiError(422, "invalid_field", f"items.{i}.sku: no SKU {code!r} of yours")
-    sync_id = body.sync_id or f"sync_{secrets.token_hex(8)}"
-    assert caller.id is not None
-    await edge.publish(
-        SyncStock(correlation_id=sync_id, supplier_id=caller.id, sync_id=sync_id, items=body.items)
-    )
-    return {"sync_id": sync_id, "items": len(codes)}
 
 
 @router.get("/skus/{sku}")

@@ -76,15 +76,32 @@ async def list_orders(
 
 
 def render_sub_order(doc: dict[str, Any]) -> dict[str, Any]:
-    fields = ("order_key", "supplier_id", "status", "lines", "shipping_address", "routed_at", "shipment")
-    return {"id": doc["_id"], **{f: doc.get(f) for f in fields if f in doc}}
+    fields = (
+        "order_key",
+        "supplier_id",
+        "status",
+        "lines",
+        "shipping_address",
+        "routed_at",
+        "shipment",
+        "push",
+    )
+    shown = {f: doc.get(f) for f in fields if f in doc}
+    return {"id": doc["_id"], "account_id": doc.get("account_id"), **shown}
+
+
+def supplier_scope(caller: Supplier) -> dict[str, Any]:
+    """A supplier's main key sees all its sub-orders; an account's key only that account's."""
+    if caller.account_id is not None:
+        return {"supplier_id": caller.id, "account_id": caller.account_id}
+    return {"supplier_id": caller.id}
 
 
 @router.get("/supplier/orders")
 async def supplier_orders(
     edge: Edge, caller: Supplier, status: str | None = None, limit: Limit = 50, cursor: Cursor = None
 ) -> dict[str, Any]:
-    query: dict[str, Any] = {"supplier_id": caller.id, **({"status": status} if status else {})}
+    query: dict[str, Any] = {**supplier_scope(caller), **({"status": status} if status else {})}
     return await page(
         edge.db["sub_orders"],
         query,
@@ -98,7 +115,8 @@ async def supplier_orders(
 
 async def own_sub_order(edge: Edge, caller: Supplier, sub_order_id: str) -> dict[str, Any]:
     doc = await edge.db["sub_orders"].find_one({"_id": sub_order_id})
-    if doc is None or doc["supplier_id"] != caller.id:
+    scope = supplier_scope(caller)
+    if doc is None or any(doc.get(k) != v for k, v in scope.items()):
         raise not_found("sub-order")
     found: dict[str, Any] = doc
     return found
@@ -106,6 +124,7 @@ async def own_sub_order(edge: Edge, caller: Supplier, sub_order_id: str) -> dict
 
 @router.post("/supplier/orders/{sub_order_id}/accept", status_code=202)
 async def accept(sub_order_id: str, edge: Edge, caller: Supplier) -> dict[str, str]:
+    """Acknowledge a sub-order (an ERP's ack of a push); a repeat is harmless."""
     doc = await own_sub_order(edge, caller, sub_order_id)
     if doc["status"] not in ("routed", "accepted"):
         raise ApiError(409, "conflict", f"sub-order is {doc['status']}")

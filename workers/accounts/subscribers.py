@@ -14,7 +14,8 @@ from schemas.applications import (
     RotateWebhookSecret,
     SubmitApplication,
 )
-from workers.accounts import applications, handlers, rotation, tiers
+from schemas.supplier_accounts import CreateSupplierAccount, SetSupplierRouting
+from workers.accounts import applications, handlers, rotation, routing, tiers
 
 WORKER = "accounts"
 
@@ -35,9 +36,12 @@ def register(runtime: Runtime) -> None:
     respond(runtime, WORKER, RotateApiKey, lambda m: rotation.rotate_api_key(m, db=db()))
     respond(runtime, WORKER, RotateWebhookSecret, lambda m: rotation.rotate_webhook_secret(m, db=db()))
     respond(runtime, WORKER, RegisterPlatformApp, lambda m: handlers.register_platform_app(m, db=db()))
+    respond(runtime, WORKER, CreateSupplierAccount, lambda m: routing.create_supplier_account(m, db=db()))
+    respond(runtime, WORKER, SetSupplierRouting, lambda m: routing.set_supplier_routing(m, db=db()))
 
 
 async def prepare(runtime: Runtime) -> None:
     await handlers.ensure_indexes(runtime.store.db)
     await applications.ensure_indexes(runtime.store.db)
     await tiers.seed_tiers(runtime.store.db, runtime.settings.tiers)
+    await routing.ensure_indexes(runtime.store.db)

@@ -47,20 +47,36 @@ async def deliver_shipment(cmd: DeliverShipment, *, deps: DeliveryDeps) -> list[
 
 
 async def push_sub_order(cmd: PushSubOrder, *, deps: DeliveryDeps) -> list[Outgoing]:
+    """Push to the sub-order's account (or its supplier when unrouted); its state is kept on it."""
     sub = await deps.saga.orders.get_sub_order(cmd.sub_order_id)
-    supplier = None if sub is None else await deps.saga.catalog.supplier(sub["supplier_id"])
-    if sub is None or supplier is None or supplier["delivery"].get("mode") != "webhook":
-        raise DeadLetterError(f"no webhook supplier for {cmd.sub_order_id}")
+    target = None if sub is None else await _push_target(sub, deps)
+    if sub is None or target is None or target["delivery"].get("mode") != "webhook":
+        raise DeadLetterError(f"no webhook supplier or account for {cmd.sub_order_id}")
     body = {
         "id": sub["_id"],
         "order_key": sub["order_key"],
+        "supplier_id": sub["supplier_id"],
+        "account_id": sub.get("account_id"),
         "status": sub["status"],
         "lines": sub["lines"],
         "shipping_address": sub["shipping_address"],
         "routed_at": sub["routed_at"].isoformat(),
     }
-    request = signed_json(supplier["delivery"]["url"], supplier["webhook_secret"], supplier["_id"], body)
-    return await _send(cmd, deps, request, "sub_order_pushed")
+    request = signed_json(target["delivery"]["url"], target["webhook_secret"], target["_id"], body)
+    push = {"attempts": cmd.attempt, "at": utcnow()}
+    try:
+        out = await _send(cmd, deps, request, "sub_order_pushed")
+    except DeadLetterError as exc:
+        await deps.saga.orders.note_push(sub["_id"], {**push, "status": "failed", "error": str(exc)})
+        raise
+    await deps.saga.orders.note_push(sub["_id"], {**push, "status": "retrying" if out else "delivered"})
+    return out
+
+
+async def _push_target(sub: dict[str, Any], deps: DeliveryDeps) -> dict[str, Any] | None:
+    if sub.get("account_id"):
+        return await deps.saga.catalog.supplier_account(sub["account_id"])
+    return await deps.saga.catalog.supplier(sub["supplier_id"])
 
 
 async def _send(cmd: OutboundDelivery, deps: DeliveryDeps, request: Request, done: str) -> list[Outgoing]:

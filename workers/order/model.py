@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -76,7 +77,10 @@ def sub_order_id(order_key: str, supplier_id: str) -> str:
     return "so_" + hashlib.sha256(f"{order_key}|{supplier_id}".encode()).hexdigest()[:24]
 
 
-def split_by_supplier(order: dict[str, Any]) -> list[dict[str, Any]]:
+def split_by_supplier(
+    order: dict[str, Any], accounts: Mapping[str, str | None] | None = None
+) -> list[dict[str, Any]]:
+    """One sub-order per supplier, sent to the supplier account its routing rules chose."""
     by_supplier: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in order["lines"]:
         by_supplier[line["supplier_id"]].append({"sku": line["sku"], "qty": line["qty"]})
@@ -85,6 +89,7 @@ def split_by_supplier(order: dict[str, Any]) -> list[dict[str, Any]]:
             "_id": sub_order_id(order["_id"], supplier_id),
             "order_key": order["_id"],
             "supplier_id": supplier_id,
+            "account_id": (accounts or {}).get(supplier_id),
             "merchant_id": order["merchant_id"],
             "status": "routed",
             "lines": lines,
@@ -92,6 +97,19 @@ def split_by_supplier(order: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for supplier_id, lines in sorted(by_supplier.items())
     ]
+
+
+def choose_account(rules: list[dict[str, Any]], merchant_id: str, tier: str | None) -> str | None:
+    """Most specific rule wins: the merchant's own, then its tier's, then the default."""
+    for matches in (
+        lambda r: r.get("merchant_id") == merchant_id,
+        lambda r: tier is not None and r.get("tier") == tier,
+        lambda r: r.get("default") is True,
+    ):
+        for rule in rules:
+            if matches(rule):
+                return str(rule["account_id"])
+    return None
 
 
 def log_entry(kind: str, at: Any, **data: Any) -> dict[str, Any]:

@@ -25,8 +25,9 @@ class OrderRepository(Protocol):
     ) -> Doc | None: ...
     async def log_once(self, order_key: str, entry: Doc, sub_order_id: str) -> None: ...
     async def oldest_awaiting_funds(self, merchant_id: str) -> Doc | None: ...
-    async def add_sub_orders(self, sub_orders: list[Doc]) -> None: ...
+    async def add_sub_orders(self, sub_orders: list[Doc]) -> list[Doc]: ...
     async def get_sub_order(self, sub_order_id: str) -> Doc | None: ...
+    async def note_push(self, sub_order_id: str, push: Doc) -> None: ...
     async def move_sub_order(
         self, sub_order_id: str, supplier_id: str, from_: list[str], to: str, **fields: Any
     ) -> Doc | None: ...
@@ -42,6 +43,9 @@ class CatalogReader(Protocol):
     async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]: ...
     async def shop(self, platform: str, shop_id: str) -> Doc | None: ...
     async def supplier(self, supplier_id: str) -> Doc | None: ...
+    async def routing_rules(self, supplier_ids: list[str]) -> dict[str, list[Doc]]: ...
+    async def webhook_accounts(self, account_ids: list[str]) -> set[str]: ...
+    async def supplier_account(self, account_id: str) -> Doc | None: ...
 
 
 class MongoOrderRepository:
@@ -89,15 +93,26 @@ class MongoOrderRepository:
             sort=[("received_at", ASCENDING)],
         )
 
-    async def add_sub_orders(self, sub_orders: list[Doc]) -> None:
+    async def add_sub_orders(self, sub_orders: list[Doc]) -> list[Doc]:
+        """Insert once; what an earlier delivery stored wins, and is what comes back."""
         try:
             await self._subs.insert_many(sub_orders, ordered=False)
         except BulkWriteError as exc:  # already there from an earlier delivery
             if any(err.get("code") != 11000 for err in exc.details.get("writeErrors", [])):
                 raise
+            ids = [sub["_id"] for sub in sub_orders]
+            return await self._subs.find({"_id": {"$in": ids}}).sort("supplier_id", ASCENDING).to_list()
+        return sub_orders
 
     async def get_sub_order(self, sub_order_id: str) -> Doc | None:
         return await self._subs.find_one({"_id": sub_order_id})
+
+    async def note_push(self, sub_order_id: str, push: Doc) -> None:
+        """Where the push of a sub-order stands, for its supplier to see; the newest attempt wins."""
+        await self._subs.update_one(
+            {"_id": sub_order_id, "push.attempts": {"$not": {"$gt": push["attempts"]}}},
+            {"$set": {"push": push}},
+        )
 
     async def move_sub_order(
         self, sub_order_id: str, supplier_id: str, from_: list[str], to: str, **fields: Any
@@ -172,6 +187,19 @@ class MongoCatalogReader:
     async def supplier(self, supplier_id: str) -> Doc | None:
         return await self._db["suppliers"].find_one({"_id": supplier_id})
 
+    async def routing_rules(self, supplier_ids: list[str]) -> dict[str, list[Doc]]:
+        cursor = self._db["supplier_routing"].find({"_id": {"$in": supplier_ids}})
+        return {doc["_id"]: doc.get("rules", []) async for doc in cursor}
+
+    async def webhook_accounts(self, account_ids: list[str]) -> set[str]:
+        cursor = self._db["supplier_accounts"].find(
+            {"_id": {"$in": account_ids}, "delivery.mode": "webhook"}, {"_id": 1}
+        )
+        return {doc["_id"] async for doc in cursor}
+
+    async def supplier_account(self, account_id: str) -> Doc | None:
+        return await self._db["supplier_accounts"].find_one({"_id": account_id})
+
 
 async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:
     await db[ORDERS].create_index([("merchant_id", 1), ("status", 1), ("received_at", 1)])
@@ -179,3 +207,4 @@ async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:
     await db[ORDERS].create_index("status")
     await db[SUB_ORDERS].create_index([("supplier_id", 1), ("status", 1), ("list_key", 1)])
     await db[SUB_ORDERS].create_index("order_key")
+    await db[SUB_ORDERS].create_index([("account_id", 1), ("list_key", 1)])

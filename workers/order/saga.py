@@ -29,8 +29,15 @@ from schemas.events import (
     WalletCredited,
     WalletDebited,
 )
-from workers.order.model import CLOSED_UNPAID, OrderStatus, log_entry, price_lines, split_by_supplier
+from workers.order.model import (
+    CLOSED_UNPAID,
+    OrderStatus,
+    log_entry,
+    price_lines,
+    split_by_supplier,
+)
 from workers.order.repository import CatalogReader, OrderRepository
+from workers.order.routing import choose_accounts, pushed_by_webhook
 
 Doc = dict[str, Any]
 S = OrderStatus
@@ -73,9 +80,8 @@ async def place_order(cmd: PlaceOrder, *, deps: SagaDeps) -> list[Outgoing]:
     tier = await deps.catalog.merchant_tier(cmd.merchant_id) or ""
     offers = await deps.catalog.offers(sorted({line.sku for line in cmd.lines}))
     pricing = price_lines(cmd.lines, offers, tier)
-    stored = await deps.orders.insert(
-        new_order(cmd, pricing.lines, pricing.total_cost, pricing.rejection, pricing.bad_sku)
-    )
+    order = new_order(cmd, pricing.lines, pricing.total_cost, pricing.rejection, pricing.bad_sku)
+    stored = await deps.orders.insert({**order, "tier": tier})  # routing rules by tier read it
     return follow_ups(stored)
 
 
@@ -161,13 +167,25 @@ async def on_wallet_debited(evt: WalletDebited, *, deps: SagaDeps) -> list[Outgo
 
 
 async def route(order: Doc, evt: WalletDebited, deps: SagaDeps) -> list[Outgoing]:
-    """Split by supplier, store the sub-orders, then mark the order routed."""
-    subs = split_by_supplier(order)
+    """Split by supplier and account, store the sub-orders, then mark the order routed.
+
+    The account is chosen once: a redelivery reads back the stored sub-orders, so a rule
+    changed in between does not move a sub-order already routed.
+    """
     now = utcnow()
+    subs = split_by_supplier(order, await choose_accounts(order, deps.catalog))
     for sub in subs:
         sub.update(routed_at=now, list_key=f"{now.isoformat()}|{sub['_id']}")
-    await deps.orders.add_sub_orders(subs)
-    summary = [{"id": s["_id"], "supplier_id": s["supplier_id"], "status": "routed"} for s in subs]
+    subs = await deps.orders.add_sub_orders(subs)
+    summary = [
+        {
+            "id": s["_id"],
+            "supplier_id": s["supplier_id"],
+            "account_id": s.get("account_id"),
+            "status": "routed",
+        }
+        for s in subs
+    ]
     entries = [
         log_entry("paid", now, amount=evt.amount, balance_after=evt.balance_after),
         log_entry("routed", now, sub_orders=[s["_id"] for s in subs]),
@@ -178,11 +196,9 @@ async def route(order: Doc, evt: WalletDebited, deps: SagaDeps) -> list[Outgoing
     if routed is None or routed["status"] != S.ROUTED:
         return []
     key = order["_id"]
-    pushes = await deps.catalog.webhook_suppliers([s["supplier_id"] for s in subs])
     out: list[Outgoing] = [
-        PushSubOrder(correlation_id=key, order_key=key, sub_order_id=s["_id"])
-        for s in subs
-        if s["supplier_id"] in pushes
+        PushSubOrder(correlation_id=key, order_key=key, sub_order_id=sub_id)
+        for sub_id in await pushed_by_webhook(subs, deps.catalog)
     ]
     out.append(
         OrderRouted(

@@ -1,0 +1,97 @@
+"""Bulk stock sync (`PUT /v1/supplier/inventory`): recorded once per sync id, applied in chunks.
+
+The edge checks the items, asks inventory to record the sync (a different body under the
+same sync id is 409), then publishes the chunks not applied yet. A caller repeating its sync
+id gets the same answer and, since applied chunks are skipped, no second effect; it also
+repairs a call cut short after the sync was recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from edge_api.deps import Edge, Supplier
+from edge_api.errors import ApiError, not_found
+from schemas.commands import SyncStockItem
+from schemas.stock_sync import CHUNK_SIZE, ApplyStockChunk, StartStockSync
+from workers.inventory.sync_repository import STOCK_SYNCS, sync_key
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+#: The embedded store's `$in` costs grow with the square of the list: 100 keeps a lookup cheap.
+LOOKUP_BATCH = 100
+SyncId = Field(default=None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$")
+
+
+class InventoryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[SyncStockItem] = Field(min_length=1, max_length=10_000)
+    sync_id: str | None = SyncId
+
+
+def digest(items: list[SyncStockItem]) -> str:
+    canonical = json.dumps([[item.sku, item.on_hand] for item in items], separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def check_items(edge: Edge, supplier_id: str, items: list[SyncStockItem]) -> None:
+    """422 naming the first item that is not one of the supplier's SKUs, or repeats one."""
+    codes = [item.sku for item in items]
+    owned: set[str] = set()
+    for i in range(0, len(codes), LOOKUP_BATCH):
+        query = {"_id": {"$in": codes[i : i + LOOKUP_BATCH]}, "supplier_id": supplier_id}
+        owned |= {d["_id"] async for d in edge.db["skus"].find(query, {"_id": 1})}
+    seen: set[str] = set()
+    for i, code in enumerate(codes):
+        if code not in owned:
+            raise ApiError(422, "invalid_field", f"items.{i}.sku: no SKU {code!r} of yours")
+        if code in seen:
+            raise ApiError(422, "invalid_field", f"items.{i}.sku: {code!r} appears twice")
+        seen.add(code)
+
+
+@router.put("/supplier/inventory", status_code=202)
+async def sync_inventory(body: InventoryIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
+    assert caller.id is not None
+    await check_items(edge, caller.id, body.items)
+    sync_id = body.sync_id or f"sync_{secrets.token_hex(8)}"
+    chunks = [body.items[i : i + CHUNK_SIZE] for i in range(0, len(body.items), CHUNK_SIZE)]
+    start = StartStockSync(
+        correlation_id=sync_id,
+        supplier_id=caller.id,
+        sync_id=sync_id,
+        digest=digest(body.items),
+        items=len(body.items),
+        chunks=len(chunks),
+    )
+    recorded = await edge.ask(start)
+    at, done = datetime.fromisoformat(recorded["at"]), set(recorded["done"])
+    for n, items in enumerate(chunks):
+        if n not in done:
+            chunk = ApplyStockChunk(
+                correlation_id=sync_id, supplier_id=caller.id, sync_id=sync_id, chunk=n, at=at, items=items
+            )
+            await edge.publish(chunk)
+    return {"sync_id": sync_id, "items": len(body.items), "chunks": len(chunks)}
+
+
+@router.get("/supplier/inventory/syncs/{sync_id}")
+async def sync_progress(sync_id: str, edge: Edge, caller: Supplier) -> dict[str, Any]:
+    assert caller.id is not None
+    doc = await edge.db[STOCK_SYNCS].find_one({"_id": sync_key(caller.id, sync_id)})
+    if doc is None:
+        raise not_found("sync")
+    done = len(doc["done"])
+    return {
+        "sync_id": sync_id,
+        "items": doc["items"],
+        "chunks": doc["chunks"],
+        "chunks_done": done,
+        "status": "done" if done == doc["chunks"] else "running",
+    }

@@ -1,0 +1,40 @@
+"""Bulk stock sync: the inventory worker records a sync, then applies it chunk by chunk."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field
+
+from schemas.commands import SyncStockItem
+from schemas.envelope import Command
+
+CHUNK_SIZE = 500
+
+
+class StartStockSync(Command):
+    """Record a caller's sync once (request/reply); a different body under its id conflicts."""
+
+    NAME: ClassVar[str] = "inventory.start_sync"
+    supplier_id: str
+    sync_id: str
+    digest: str
+    items: int = Field(ge=1, le=10_000)
+    chunks: int = Field(ge=1)
+
+    def business_key(self) -> str:
+        return f"{self.supplier_id}|{self.sync_id}|{self.digest}"
+
+
+class ApplyStockChunk(Command):
+    """One chunk of a recorded sync; every chunk carries the sync's own time, `at`."""
+
+    NAME: ClassVar[str] = "inventory.apply_sync_chunk"
+    supplier_id: str
+    sync_id: str
+    chunk: int = Field(ge=0)
+    at: AwareDatetime
+    items: list[SyncStockItem] = Field(min_length=1, max_length=CHUNK_SIZE)
+
+    def business_key(self) -> str:
+        return f"{self.supplier_id}|{self.sync_id}|{self.chunk}"
