@@ -11,6 +11,8 @@ from fastapi import FastAPI, Request, Response
 from edge_api import errors
 from edge_api.context import EdgeContext
 from edge_api.routes import catalog, health, merchant_orders, onboarding, orders, webhooks
+from edge_api.routes import merchant_catalog as merchant_browse
+from edge_api.routes import promotions as holiday_promotions
 from juhe.runtime import Runtime
 from juhe.settings import Settings
 
@@ -32,6 +34,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app = FastAPI(title="Juhe API", version="1", lifespan=lifespan)
     errors.install(app)
     for module in (health, onboarding, catalog, webhooks, orders, merchant_orders):
+        app.include_router(module.router)
+    for module in (merchant_browse, holiday_promotions):  # product info for merchants
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from juhe.messaging.consumer import respond
 from juhe.runtime import Runtime
 from schemas.catalog import ChangeProductStatus, CreateProduct
-from workers.catalog import handlers
+from schemas.promotions import CreatePromotion, EndPromotion
+from workers.catalog import handlers, promotions
 
 WORKER = "catalog"
 
@@ -24,7 +25,20 @@ def register(runtime: Runtime) -> None:
         ChangeProductStatus,
         lambda m: handlers.change_product_status(m, db=runtime.store.db),
     )
+    respond(
+        runtime,
+        WORKER,
+        CreatePromotion,
+        lambda m: promotions.create_promotion(m, repo=promotions.MongoPromotions(runtime.store.db)),
+    )
+    respond(
+        runtime,
+        WORKER,
+        EndPromotion,
+        lambda m: promotions.end_promotion(m, repo=promotions.MongoPromotions(runtime.store.db)),
+    )
 
 
 async def prepare(runtime: Runtime) -> None:
     await handlers.ensure_indexes(runtime.store.db)
+    await promotions.ensure_indexes(runtime.store.db)
