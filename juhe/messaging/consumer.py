@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import structlog
 from faststream import AckPolicy
 from faststream.exceptions import RejectMessage
+from faststream.rabbit import RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import ValidationError
 
@@ -75,12 +76,15 @@ def respond(runtime: Runtime, worker: str, message: type[M], handle: Responder[M
     """Answer a request/reply command; the reply is the handler's result."""
 
     @_subscriber(runtime, worker, message, replies=True)
-    async def _respond(raw: RabbitMessage) -> dict[str, Any]:
+    async def _respond(raw: RabbitMessage) -> RabbitResponse:
         parsed = parse(message, raw, worker)
         reply, follow_ups = await handle(parsed)
         await runtime.bus.publish_all(follow_ups)
         _log.info("request.answered", ok="error" not in reply)
-        return reply
+        # Not mandatory: RabbitMQ returns mandatory publishes to a direct reply-to address
+        # (NO_ROUTE), which raised after the answer was delivered and redelivered every request
+        # up to the delivery limit. A requester that gave up is not a reason to redo the work.
+        return RabbitResponse(reply, mandatory=False)
 
 
 async def declare_dead_letter_queues(runtime: Runtime) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from schemas.promotions import CreatePromotion, PromotionItem
@@ -70,9 +70,6 @@ def status(doc: Doc, now: datetime) -> str:
 def render(doc: Doc, now: datetime) -> Doc:
     """JSON-ready (times as RFC 3339) so a worker reply and an edge read look the same."""
 
-    def iso(value: datetime | None) -> str | None:
-        return None if value is None else value.isoformat()
-
     return {
         "id": doc["_id"],
         "name": doc["name"],
@@ -83,6 +80,11 @@ def render(doc: Doc, now: datetime) -> Doc:
         "items": doc["items"],
         "created_at": iso(doc["created_at"]),
     }
+
+
+def iso(value: datetime | None) -> str | None:
+    """RFC 3339 in UTC with `Z`, as the edge renders every other time."""
+    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def end_moment(doc: Doc, at: datetime) -> datetime | None:
