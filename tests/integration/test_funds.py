@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.conftest import FUNDS_HOLD_SECONDS
 from tests.support.api import Api
 from tests.support.flows import scene, wait_status
-from tests.support.system import System
+from tests.support.system import System, eventually
 
 
 async def test_top_up_resumes_waiting_orders_oldest_first(system: System, api: Api) -> None:
@@ -42,6 +42,11 @@ async def test_unfunded_order_expires_and_releases_stock(system: System, api: Ap
 
     rejected = await wait_status(system, key, "rejected", within=FUNDS_HOLD_SECONDS + 20)
     assert rejected["reason"] == "insufficient_funds"
-    stock = await api.sku(s.sku)
-    assert (stock["reserved"], stock["available"]) == (0, 4)
+    # The release is a command the expiry publishes after the rejection is stored.
+    await eventually(lambda: _stock_is(api, s.sku, reserved=0, available=4), what="stock released")
     assert (await api.wallet(s.merchant))["entries"] == []
+
+
+async def _stock_is(api: Api, sku: str, *, reserved: int, available: int) -> bool:
+    stock = await api.sku(sku)
+    return (stock["reserved"], stock["available"]) == (reserved, available)
