@@ -14,10 +14,12 @@ from edge_api.routes import (
     applications,
     catalog,
     health,
+    merchant_catalog,
     merchant_orders,
     onboarding,
     orders,
     platforms,
+    promotions,
     rotation,
     selections,
     stock_syncs,
@@ -27,6 +29,24 @@ from edge_api.routes import (
 )
 from juhe.runtime import Runtime
 from juhe.settings import Settings
+
+ROUTES = (
+    health,
+    onboarding,
+    applications,
+    tiers,
+    rotation,
+    supplier_accounts,
+    catalog,
+    stock_syncs,
+    promotions,
+    merchant_catalog,
+    selections,
+    platforms,
+    webhooks,
+    orders,
+    merchant_orders,
+)
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -45,11 +65,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
 
     app = FastAPI(title="Juhe API", version="1", lifespan=lifespan)
     errors.install(app)
-    for module in (health, onboarding, catalog, webhooks, orders, merchant_orders, platforms):
-        app.include_router(module.router)
-    for module in (applications, tiers, rotation, selections):
-        app.include_router(module.router)
-    for module in (supplier_accounts, stock_syncs):
+    for module in ROUTES:
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -107,6 +107,9 @@ async def _transition(
         "$set": {"status": new_status.value, "last_command": cmd.message_id},
         "$push": {"history": entry},
     }
+    if new_status is ProductStatus.LISTED:  # $min keeps the first listing: new arrivals stay new once
+        now = utcnow()
+        update["$min"] = {"listed_at": now, "listed_key": f"{now.isoformat()}|{cmd.product_id}"}
     if new_status is ProductStatus.DELETED:
         update["$set"]["deleted_from"] = current
         update["$set"]["deleted_at"] = utcnow()

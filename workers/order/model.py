@@ -31,6 +31,14 @@ CLOSED_UNPAID = frozenset({OrderStatus.REJECTED, OrderStatus.CANCELLED})
 
 
 @dataclass(frozen=True)
+class PromoPrice:
+    """The promotion pricing a SKU at the order's receipt; tiers it does not name pay normally."""
+
+    promotion_id: str
+    tier_prices: dict[str, int]
+
+
+@dataclass(frozen=True)
 class SkuOffer:
     """What the catalog says about a SKU at pricing time."""
 
@@ -38,6 +46,13 @@ class SkuOffer:
     supplier_id: str
     orderable: bool
     tier_prices: dict[str, int]
+    promotion: PromoPrice | None = None
+
+    def unit_cost(self, tier: str) -> tuple[int, str | None]:
+        """The tier's cost, promotional if a promotion prices this tier; with its id."""
+        if self.promotion is not None and tier in self.promotion.tier_prices:
+            return self.promotion.tier_prices[tier], self.promotion.promotion_id
+        return self.tier_prices[tier], None
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,8 @@ class Pricing:
 
 
 def price_lines(lines: list[OrderLineIn], offers: dict[str, SkuOffer], tier: str) -> Pricing:
-    """Each line at the tier's price now; an unknown or unlisted SKU rejects the order."""
+    """Each line at the tier's price (promotional if one is active); an unknown or unlisted SKU
+    rejects the order. A promotion never makes a tier without a normal price orderable."""
     priced: list[dict[str, Any]] = []
     for line in lines:
         offer = offers.get(line.sku)
@@ -60,13 +76,15 @@ def price_lines(lines: list[OrderLineIn], offers: dict[str, SkuOffer], tier: str
             return Pricing(lines=[], rejection="unknown_sku", bad_sku=line.sku)
         if tier not in offer.tier_prices:
             return Pricing(lines=[], rejection="no_price_for_tier", bad_sku=line.sku)
+        unit_cost, promotion_id = offer.unit_cost(tier)
         priced.append(
             {
                 "sku": line.sku,
                 "qty": line.qty,
                 "unit_price": line.unit_price,
-                "unit_cost": offer.tier_prices[tier],
+                "unit_cost": unit_cost,
                 "supplier_id": offer.supplier_id,
+                **({"promotion_id": promotion_id} if promotion_id else {}),
             }
         )
     return Pricing(lines=priced)

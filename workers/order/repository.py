@@ -10,7 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from juhe.outbound import load_shop
-from workers.order.model import SkuOffer
+from workers.order.model import PromoPrice, SkuOffer
 
 Doc = dict[str, Any]
 ORDERS = "orders"
@@ -39,7 +39,7 @@ class OrderRepository(Protocol):
 
 class CatalogReader(Protocol):
     async def merchant_tier(self, merchant_id: str) -> str | None: ...
-    async def offers(self, skus: list[str]) -> dict[str, SkuOffer]: ...
+    async def offers(self, skus: list[str], at: datetime | None = None) -> dict[str, SkuOffer]: ...
     async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]: ...
     async def shop(self, platform: str, shop_id: str) -> Doc | None: ...
     async def supplier(self, supplier_id: str) -> Doc | None: ...
@@ -168,11 +168,25 @@ class MongoCatalogReader:
         doc = await self._db["merchants"].find_one({"_id": merchant_id}, {"tier": 1})
         return None if doc is None else str(doc["tier"])
 
-    async def offers(self, skus: list[str]) -> dict[str, SkuOffer]:
+    async def offers(self, skus: list[str], at: datetime | None = None) -> dict[str, SkuOffer]:
+        """The SKUs as sold at `at`, with the promotion whose window holds `at`, if any."""
+        promos = {} if at is None else await self._promotions(skus, at)
         cursor = self._db["skus"].find({"_id": {"$in": skus}})
         return {
-            doc["_id"]: SkuOffer(doc["_id"], doc["supplier_id"], doc["orderable"], doc["tier_prices"])
+            doc["_id"]: SkuOffer(
+                doc["_id"], doc["supplier_id"], doc["orderable"], doc["tier_prices"], promos.get(doc["_id"])
+            )
             async for doc in cursor
+        }
+
+    async def _promotions(self, skus: list[str], at: datetime) -> dict[str, PromoPrice]:
+        """One read by `_id`: windows of one SKU never overlap, so at most one holds `at`."""
+        active = {"$elemMatch": {"starts_at": {"$lte": at}, "ends_at": {"$gt": at}}}
+        cursor = self._db["promotion_skus"].find({"_id": {"$in": skus}}, {"windows": active})
+        return {
+            doc["_id"]: PromoPrice(w["promotion_id"], w["tier_prices"])
+            async for doc in cursor
+            for w in doc.get("windows", [])[:1]
         }
 
     async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]:

@@ -78,7 +78,7 @@ async def place_order(cmd: PlaceOrder, *, deps: SagaDeps) -> list[Outgoing]:
     if existing is not None:
         return follow_ups(existing)
     tier = await deps.catalog.merchant_tier(cmd.merchant_id) or ""
-    offers = await deps.catalog.offers(sorted({line.sku for line in cmd.lines}))
+    offers = await deps.catalog.offers(sorted({line.sku for line in cmd.lines}), at=cmd.received_at)
     pricing = price_lines(cmd.lines, offers, tier)
     order = new_order(cmd, pricing.lines, pricing.total_cost, pricing.rejection, pricing.bad_sku)
     stored = await deps.orders.insert({**order, "tier": tier})  # routing rules by tier read it

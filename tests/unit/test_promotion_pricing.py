@@ -1,0 +1,66 @@
+"""Pricing at the order's receipt: a promotion's tier price inside its window, normal outside."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from schemas.common import OrderLineIn
+from tests.unit.fakes import MemoryCatalog, PromoWindow
+from workers.order.model import SkuOffer, price_lines
+
+START = datetime(2026, 10, 1, tzinfo=UTC)
+END = START + timedelta(days=7)
+NORMAL = {"standard": 1200, "gold": 1000}
+
+
+@pytest.fixture
+def catalog() -> MemoryCatalog:
+    memory = MemoryCatalog()
+    memory.skus["SKU-A"] = SkuOffer("SKU-A", "sup_1", True, NORMAL)
+    memory.skus["SKU-B"] = SkuOffer("SKU-B", "sup_1", True, NORMAL)
+    memory.windows["SKU-A"] = [PromoWindow("promo_1", START, END, {"standard": 900, "silver": 800})]
+    return memory
+
+
+def lines(*skus: str) -> list[OrderLineIn]:
+    return [OrderLineIn(sku=sku, qty=2, unit_price=1990) for sku in skus]
+
+
+async def test_inside_the_window_the_line_costs_the_promotional_price(catalog: MemoryCatalog) -> None:
+    offers = await catalog.offers(["SKU-A", "SKU-B"], at=START + timedelta(hours=1))
+    pricing = price_lines(lines("SKU-A", "SKU-B"), offers, "standard")
+    assert pricing.lines == [
+        {
+            "sku": "SKU-A",
+            "qty": 2,
+            "unit_price": 1990,
+            "unit_cost": 900,
+            "supplier_id": "sup_1",
+            "promotion_id": "promo_1",
+        },
+        {"sku": "SKU-B", "qty": 2, "unit_price": 1990, "unit_cost": 1200, "supplier_id": "sup_1"},
+    ]
+    assert pricing.total_cost == 2 * 900 + 2 * 1200
+
+
+@pytest.mark.parametrize("at", [START - timedelta(seconds=1), END, END + timedelta(days=1)])
+async def test_outside_the_window_the_line_costs_the_normal_price(
+    catalog: MemoryCatalog, at: datetime
+) -> None:
+    """The window is half-open: an order received exactly at its end pays normally."""
+    pricing = price_lines(lines("SKU-A"), await catalog.offers(["SKU-A"], at=at), "standard")
+    assert [(ln["unit_cost"], "promotion_id" in ln) for ln in pricing.lines] == [(1200, False)]
+
+
+async def test_a_tier_the_promotion_does_not_name_pays_its_normal_price(catalog: MemoryCatalog) -> None:
+    offers = await catalog.offers(["SKU-A"], at=START)
+    pricing = price_lines(lines("SKU-A"), offers, "gold")
+    assert [(ln["unit_cost"], ln.get("promotion_id")) for ln in pricing.lines] == [(1000, None)]
+
+
+async def test_a_promotion_does_not_make_an_unpriced_tier_orderable(catalog: MemoryCatalog) -> None:
+    """`silver` has a promotional price but no normal price: still rejected, nothing priced."""
+    pricing = price_lines(lines("SKU-A"), await catalog.offers(["SKU-A"], at=START), "silver")
+    assert (pricing.rejection, pricing.bad_sku, pricing.lines) == ("no_price_for_tier", "SKU-A", [])
