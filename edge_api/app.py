@@ -10,7 +10,16 @@ from fastapi import FastAPI, Request, Response
 
 from edge_api import errors
 from edge_api.context import EdgeContext
-from edge_api.routes import catalog, health, merchant_orders, onboarding, orders, webhooks
+from edge_api.routes import (
+    catalog,
+    health,
+    merchant_orders,
+    onboarding,
+    orders,
+    product_list,
+    taxonomy,
+    webhooks,
+)
 from juhe.runtime import Runtime
 from juhe.settings import Settings
 
@@ -31,7 +40,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
 
     app = FastAPI(title="Juhe API", version="1", lifespan=lifespan)
     errors.install(app)
-    for module in (health, onboarding, catalog, webhooks, orders, merchant_orders):
+    for module in (health, onboarding, catalog, product_list, taxonomy, webhooks, orders, merchant_orders):
         app.include_router(module.router)
 
     @app.middleware("http")

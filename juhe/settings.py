@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     callback_timeout_seconds: float = Field(default=10.0, gt=0)
     callback_give_up_seconds: int = Field(default=86_400, ge=1)
     webhook_clock_skew_seconds: int = 300
+    recycle_retention_days: float = Field(default=30, ge=0)
+    recycle_purge_every_seconds: float = Field(default=3600, gt=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
