@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import structlog
 from faststream import AckPolicy
 from faststream.exceptions import RejectMessage
+from faststream.rabbit import RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import ValidationError
 
@@ -75,12 +76,16 @@ def respond(runtime: Runtime, worker: str, message: type[M], handle: Responder[M
     """Answer a request/reply command; the reply is the handler's result."""
 
     @_subscriber(runtime, worker, message, replies=True)
-    async def _respond(raw: RabbitMessage) -> dict[str, Any]:
+    async def _respond(raw: RabbitMessage) -> RabbitResponse:
         parsed = parse(message, raw, worker)
         reply, follow_ups = await handle(parsed)
         await runtime.bus.publish_all(follow_ups)
         _log.info("request.answered", ok="error" not in reply)
-        return reply
+        # Not mandatory: RabbitMQ answers a direct reply-to publish with basic.return even when
+        # it delivered it, which failed the handler, so every request ran delivery_limit + 1
+        # times (a refused one could succeed on a later run) and ended in the DLQ. A requester
+        # that has timed out is gone anyway; nothing else may receive the reply.
+        return RabbitResponse(reply, mandatory=False, content_type="application/json")
 
 
 async def declare_dead_letter_queues(runtime: Runtime) -> None:
