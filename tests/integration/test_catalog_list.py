@@ -41,7 +41,9 @@ async def test_category_move_keeps_products_and_the_subtree_filter_follows(api: 
 
     refused = await api.http.patch(f"/v1/categories/{home}", json={"parent_id": thermos}, headers=api.admin)
     assert refused.status_code == 409
-    moved = await api.http.patch(f"/v1/categories/{cups}", json={"parent_id": food, "name": "杯"}, headers=api.admin)
+    moved = await api.http.patch(
+        f"/v1/categories/{cups}", json={"parent_id": food, "name": "杯"}, headers=api.admin
+    )
     assert (moved.json()["path"], moved.json()["name"]) == ([food], "杯")
     assert await _pages(api, None, category_id=home) == [[]]
     assert await _pages(api, None, category_id=food, sort="name") == [["杯A", "杯B", "面包"]]
@@ -69,8 +71,12 @@ async def test_product_list_filters_sorts_and_pages_exactly(api: Api) -> None:
     ]
     assert await _pages(api, supplier.key, sort="created_at", limit=5) == [names[:5], names[5:]]
     assert await _pages(api, supplier.key, limit=100) == [list(reversed(names))]  # newest first
-    assert await _pages(api, None, supplier_id=supplier.id, brand_id=brd2, sort="name") == [["钢笔 A", "钢笔 B"]]
-    assert await _pages(api, None, supplier_id=supplier.id, status="listed", sort="name") == [["钢笔 A", "铅笔 01"]]
+    assert await _pages(api, None, supplier_id=supplier.id, brand_id=brd2, sort="name") == [
+        ["钢笔 A", "钢笔 B"]
+    ]
+    assert await _pages(api, None, supplier_id=supplier.id, status="listed", sort="name") == [
+        ["钢笔 A", "铅笔 01"]
+    ]
     assert await _pages(api, supplier.key, q="笔 0", sort="name", limit=4) == [names[:4], names[4:7]]
     assert await _pages(api, supplier.key, q="钢", sort="name") == [["钢笔 A", "钢笔 B"]]
     assert await _pages(api, None, category_id=cat, q="外") == [["铅笔 外"]]
@@ -80,7 +86,9 @@ async def test_product_list_filters_sorts_and_pages_exactly(api: Api) -> None:
     assert bad.status_code == 422
 
 
-async def test_purge_removes_only_products_deleted_longer_ago_than_the_retention(system: System, api: Api) -> None:
+async def test_purge_removes_only_products_deleted_longer_ago_than_the_retention(
+    system: System, api: Api
+) -> None:
     supplier = await api.supplier()
     cat, brd = await category(api, "回收"), await brand(api)
     old, recent, kept = [await _product(api, supplier, n, cat, brd) for n in ("旧", "新", "留")]

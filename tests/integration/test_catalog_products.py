@@ -8,7 +8,9 @@ from tests.support.flows import scene, wait_status
 from tests.support.system import System
 
 
-async def test_sku_specs_are_checked_against_the_model_and_nothing_is_stored(system: System, api: Api) -> None:
+async def test_sku_specs_are_checked_against_the_model_and_nothing_is_stored(
+    system: System, api: Api
+) -> None:
     supplier = await api.supplier()
     cat, brd, model = await category(api, "服装"), await brand(api), await shirt_model(api)
     cases = [
@@ -19,12 +21,15 @@ async def test_sku_specs_are_checked_against_the_model_and_nothing_is_stored(sys
     for specs, message in cases:
         body = product_body("T恤", cat, brd, model, **specs)
         error = (await create(api, supplier, body, 422))["error"]
-        assert error["code"] == "invalid" and error["message"].startswith(message), error
+        assert error["code"] == "invalid"
+        assert error["message"].startswith(message), error
         assert await system.db["skus"].find_one({"_id": body["skus"][0]["sku"]}) is None
     bad_attr = product_body("T恤", cat, brd, model) | {"attributes": {"产地": "中国"}}
     assert "attributes.产地" in (await create(api, supplier, bad_attr, 422))["error"]["message"]
     unknown = product_body("T恤", "cat_nope", brd, model)
-    assert (await create(api, supplier, unknown, 422))["error"]["message"] == "category_id: no category 'cat_nope'"
+    assert (await create(api, supplier, unknown, 422))["error"][
+        "message"
+    ] == "category_id: no category 'cat_nope'"
     assert await system.db["products"].count_documents({"supplier_id": supplier.id}) == 0
 
     good = product_body("T恤", cat, brd, model) | {"attributes": {"材质": "棉"}}
@@ -33,7 +38,9 @@ async def test_sku_specs_are_checked_against_the_model_and_nothing_is_stored(sys
 
 async def test_review_and_listing_transitions_and_illegal_ones_are_409(api: Api) -> None:
     supplier = await api.supplier()
-    pid = (await create(api, supplier, product_body("杯", await category(api, "家居"), await brand(api), None)))["id"]
+    pid = (
+        await create(api, supplier, product_body("杯", await category(api, "家居"), await brand(api), None))
+    )["id"]
     for action in ("delist", "relist"):
         assert (await act(api, pid, action, 409))["error"]["code"] == "conflict"
     assert (await act(api, pid, "approve"))["status"] == "listed"
@@ -46,12 +53,16 @@ async def test_review_and_listing_transitions_and_illegal_ones_are_409(api: Api)
     assert [h["status"] for h in history] == ["pending_review", "listed", "delisted", "listed"]
     assert all(h["by"] and h["at"] for h in history)
 
-    rejected = (await create(api, supplier, product_body("碗", await category(api, "家居"), await brand(api), None)))["id"]
+    rejected = (
+        await create(api, supplier, product_body("碗", await category(api, "家居"), await brand(api), None))
+    )["id"]
     await act(api, rejected, "reject", 422)  # a rejection needs a reason
     assert (await act(api, rejected, "reject", reason="模糊的图片"))["status"] == "rejected"
     await act(api, rejected, "approve", 409)
     assert (await product(api, rejected))["history"][-1]["why"] == "模糊的图片"
-    edit = await api.http.patch(f"/v1/supplier/products/{rejected}", json={"name": "碗 2"}, headers=bearer(supplier.key))
+    edit = await api.http.patch(
+        f"/v1/supplier/products/{rejected}", json={"name": "碗 2"}, headers=bearer(supplier.key)
+    )
     assert edit.json() == {"id": rejected, "status": "pending_review", "pending_revision": False}
 
 
@@ -62,12 +73,18 @@ async def test_an_edited_listed_product_stays_orderable_at_its_old_content_until
     pid = (await api.sku(s.sku))["product_id"]
     url = f"/v1/supplier/products/{pid}"
     edit = {"name": "保温杯 新款", "skus": [{"sku": s.sku, "specs": {"颜色": "蓝"}}]}
-    assert (await api.http.patch(url, json=edit, headers=bearer(s.supplier.key))).json()["pending_revision"] is True
+    assert (await api.http.patch(url, json=edit, headers=bearer(s.supplier.key))).json()[
+        "pending_revision"
+    ] is True
     other = await api.supplier()
     assert (await api.http.patch(url, json=edit, headers=bearer(other.key))).status_code == 404
 
     shown = await product(api, pid, s.merchant.key)
-    assert (shown["name"], shown["status"], shown["sku_specs"]) == ("保温杯", "listed", {s.sku: {"颜色": "红"}})
+    assert (shown["name"], shown["status"], shown["sku_specs"]) == (
+        "保温杯",
+        "listed",
+        {s.sku: {"颜色": "红"}},
+    )
     first = (await api.place(s.shop, unique("REV"), [(s.sku, 1)])).json()["order_key"]
     assert (await wait_status(system, first, "routed"))["lines"][0]["sku"] == s.sku
 
@@ -76,9 +93,18 @@ async def test_an_edited_listed_product_stays_orderable_at_its_old_content_until
     await api.http.patch(url, json=edit, headers=bearer(s.supplier.key))
     await act(api, pid, "revision/approve")
     shown = await product(api, pid, s.merchant.key)
-    assert (shown["name"], shown["status"], shown["sku_specs"]) == ("保温杯 新款", "listed", {s.sku: {"颜色": "蓝"}})
+    assert (shown["name"], shown["status"], shown["sku_specs"]) == (
+        "保温杯 新款",
+        "listed",
+        {s.sku: {"颜色": "蓝"}},
+    )
     events = [h.get("event") for h in (await product(api, pid))["history"]]
-    assert events[-4:] == ["revision_submitted", "revision_rejected", "revision_submitted", "revision_approved"]
+    assert events[-4:] == [
+        "revision_submitted",
+        "revision_rejected",
+        "revision_submitted",
+        "revision_approved",
+    ]
     await act(api, pid, "revision/approve", 409)
 
 

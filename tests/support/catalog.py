@@ -21,12 +21,18 @@ async def brand(api: Api) -> str:
 
 
 async def shirt_model(api: Api) -> str:
-    body = {"name": unique("T恤"), "specs": {"颜色": ["红", "蓝"], "尺码": ["S", "M", "L"]}, "attributes": ["材质"]}
+    body = {
+        "name": unique("T恤"),
+        "specs": {"颜色": ["红", "蓝"], "尺码": ["S", "M", "L"]},
+        "attributes": ["材质"],
+    }
     data = await api.ok(await api.http.post("/v1/product-models", json=body, headers=api.admin), 201)
     return str(data["id"])
 
 
-def product_body(name: str, category_id: str, brand_id: str, model_id: str | None, **specs: str) -> dict[str, Any]:
+def product_body(
+    name: str, category_id: str, brand_id: str, model_id: str | None, **specs: str
+) -> dict[str, Any]:
     sku_specs = specs or {"颜色": "红", "尺码": "M"}
     return {
         "name": name,
@@ -44,12 +50,16 @@ async def create(api: Api, supplier: Party, body: dict[str, Any], status: int = 
 
 
 async def act(api: Api, product_id: str, action: str, status: int = 200, **body: Any) -> dict[str, Any]:
-    response = await api.http.post(f"/v1/products/{product_id}/{action}", json=body or None, headers=api.admin)
+    response = await api.http.post(
+        f"/v1/products/{product_id}/{action}", json=body or None, headers=api.admin
+    )
     result: dict[str, Any] = await api.ok(response, status)
     return result
 
 
 async def product(api: Api, product_id: str, key: str | None = None) -> dict[str, Any]:
     headers = bearer(key) if key else api.admin
-    result: dict[str, Any] = await api.ok(await api.http.get(f"/v1/products/{product_id}", headers=headers), 200)
+    result: dict[str, Any] = await api.ok(
+        await api.http.get(f"/v1/products/{product_id}", headers=headers), 200
+    )
     return result
