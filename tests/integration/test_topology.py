@@ -39,7 +39,7 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
     system: System, channel: AbstractChannel
 ) -> None:
     subscribers = system.workers.runtime.broker.subscribers
-    assert len(subscribers) == 23  # accounts 4, catalog 2, inventory 4, wallet 2, order 11
+    assert len(subscribers) == 30  # accounts 4, catalog 9, inventory 4, wallet 2, order 11
     for subscriber in subscribers:
         queue = subscriber.queue  # type: ignore[attr-defined]
         assert queue.arguments["x-queue-type"] == "quorum"
