@@ -77,11 +77,16 @@ async def list_products(collection: Any, stats: Any, query: ListQuery) -> tuple[
 
 
 async def _window(collection: Any, query: ListQuery, window: dict[str, int]) -> list[dict[str, Any]]:
-    filter = {**query.lead, query.sort.position: window}
+    """One range read per lead value: the embedded store answers `$in` + range by a scan."""
     order = -1 if query.sort.descending else 1
-    docs: list[dict[str, Any]] = (
-        await collection.find(filter).sort([(query.sort.key, order), ("_id", order)]).to_list()
-    )
+    leads = [query.lead]
+    for field, value in query.lead.items():
+        if isinstance(value, dict) and "$in" in value:
+            leads = [{field: one} for one in value["$in"]]
+    docs: list[dict[str, Any]] = []
+    for lead in leads:
+        window_filter = {**lead, query.sort.position: window}
+        docs += await collection.find(window_filter).sort([(query.sort.key, order), ("_id", order)]).to_list()
     return docs
 
 
