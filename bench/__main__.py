@@ -1,4 +1,5 @@
-"""`python -m bench [--orders N] [--merchants M] [--skus K] [--concurrency C]`."""
+"""`python -m bench [--orders N] [--merchants M] [--skus K] [--concurrency C]`, or
+`python -m bench products [--products N] [--repeat R]` (the product-list benchmark)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,13 @@ def parse(argv: Sequence[str] | None = None) -> Options:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    opts = parse(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["products"]:  # the product-list benchmark; the order benchmark stays default
+        from bench import products
+
+        configure_logging("WARNING")
+        return products.main(args[1:])
+    opts = parse(args)
     configure_logging("WARNING")  # the workers' per-message INFO lines would drown the progress bars
     result, path = asyncio.run(_cancellable(opts))
     sys.stdout.write(render(result, _shown(path)))

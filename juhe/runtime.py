@@ -10,6 +10,7 @@ from faststream.rabbit import Channel, RabbitBroker
 from juhe.faults import Faults
 from juhe.messaging.bus import Bus
 from juhe.messaging.topology import Topology
+from juhe.periodic import PeriodicJobs
 from juhe.settings import Settings
 from juhe.store.mongo import Store
 from schemas import routing
@@ -31,6 +32,7 @@ class Runtime:
     store: Store
     faults: Faults = field(default_factory=Faults)
     consumer_channel: Channel = field(default_factory=Channel)
+    periodic: PeriodicJobs = field(default_factory=PeriodicJobs)
     _http: httpx.AsyncClient | None = None
 
     @classmethod

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     #: `POST /v1/applications` per client address, per edge process: a burst, then a refill.
     application_rate_burst: int = Field(default=5, ge=1)
     application_rate_per_hour: int = Field(default=20, ge=1)
+    recycle_retention_days: float = Field(default=30, ge=0)
+    #: How often each worker runs its clean-up jobs (recycle bin, raw payloads, expired keys).
+    purge_every_seconds: float = Field(default=3600, gt=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:

@@ -32,9 +32,11 @@ class WorkerHost:
         await runtime.topology.declare_delay_queues(runtime.broker)
         await declare_dead_letter_queues(runtime)
         await runtime.broker.start()
+        runtime.periodic.start()
         _log.info("workers.started", workers=self.names, namespace=runtime.settings.namespace)
 
     async def stop(self) -> None:
+        await self.runtime.periodic.stop()
         await self.runtime.broker.stop()
         await self.runtime.close_http()
         await self.runtime.store.close()

@@ -8,11 +8,21 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from edge_api.deps import AnyCaller, Edge, Operator, OperatorOrSupplier, Supplier
+from edge_api.deps import Edge, Operator, OperatorOrSupplier, Supplier
 from edge_api.errors import ApiError, not_found
-from edge_api.pagination import Cursor, Limit, page
-from schemas.catalog import ChangeProductStatus, CreateProduct, ProductAction, SkuDraft
-from schemas.common import ShortText
+from schemas.catalog import (
+    ChangeProductStatus,
+    ChangeSkuPrices,
+    CreateProduct,
+    EditProduct,
+    ProductAction,
+    ReviewRevision,
+    SkuDraft,
+    SkuSpecsEdit,
+    SpecValue,
+)
+from schemas.common import Fen, ShortText
+from workers.accounts.tiers import required_tiers
 from workers.catalog.model import missing_tiers
 from workers.inventory.model import available, shortfall
 
@@ -20,11 +30,32 @@ router = APIRouter(prefix="/v1", tags=["catalog"])
 
 
 class ProductIn(BaseModel):
+    """`category_id`/`brand_id`/`model_id` pick catalog data; the free-text `category`/`brand`
+    of the first API version are still accepted (one of each pair is required)."""
+
     model_config = ConfigDict(extra="forbid")
     name: ShortText
-    category: ShortText
-    brand: ShortText
+    category: ShortText | None = None
+    brand: ShortText | None = None
+    category_id: str | None = None
+    brand_id: str | None = None
+    model_id: str | None = None
+    attributes: dict[SpecValue, ShortText] = Field(default_factory=dict, max_length=32)
     skus: list[SkuDraft] = Field(min_length=1, max_length=500)
+
+
+class ProductEdit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: ShortText | None = None
+    category_id: str | None = None
+    brand_id: str | None = None
+    attributes: dict[SpecValue, ShortText] | None = None
+    skus: list[SkuSpecsEdit] | None = Field(default=None, max_length=500)
+
+
+class PricesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tier_prices: dict[str, Fen]
 
 
 class ReasonIn(BaseModel):
@@ -33,9 +64,13 @@ class ReasonIn(BaseModel):
 
 @router.post("/supplier/products", status_code=201)
 async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
+    tiers = await required_tiers(edge.db)
     for i, draft in enumerate(body.skus):
-        if missing := missing_tiers(draft.tier_prices, edge.settings.tiers):
+        if missing := missing_tiers(draft.tier_prices, tiers):
             raise ApiError(422, "invalid_field", f"skus.{i}.tier_prices: no price for tier {missing[0]!r}")
+    for pair in (("category_id", "category"), ("brand_id", "brand")):
+        if all(getattr(body, f) is None for f in pair):
+            raise ApiError(422, "invalid_field", f"{pair[0]}: required")
     product_id = f"prd_{secrets.token_hex(8)}"
     assert caller.id is not None
     command = CreateProduct(
@@ -47,6 +82,41 @@ async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> dict[
 async def _change(edge: Edge, product_id: str, action: ProductAction, reason: str | None) -> dict[str, Any]:
     return await edge.ask(
         ChangeProductStatus(correlation_id=product_id, product_id=product_id, action=action, reason=reason),
+    )
+
+
+@router.patch("/supplier/products/{product_id}")
+async def edit_product(product_id: str, body: ProductEdit, edge: Edge, caller: Supplier) -> dict[str, Any]:
+    assert caller.id is not None
+    return await edge.ask(
+        EditProduct(
+            correlation_id=product_id, product_id=product_id, supplier_id=caller.id, **body.model_dump()
+        )
+    )
+
+
+@router.post("/products/{product_id}/revision/{decision}")
+async def review_revision(
+    product_id: str, decision: str, edge: Edge, _: Operator, body: ReasonIn | None = None
+) -> dict[str, Any]:
+    if decision not in ("approve", "reject"):
+        raise not_found("decision")
+    reason = body.reason if body else None
+    if decision == "reject" and not reason:
+        raise ApiError(422, "invalid_field", "reason: a rejection needs a reason")
+    command = ReviewRevision(
+        correlation_id=product_id, product_id=product_id, approve=decision == "approve", reason=reason
+    )
+    return await edge.ask(command)
+
+
+@router.put("/supplier/skus/{sku}/prices")
+async def change_prices(sku: str, body: PricesIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
+    if missing := missing_tiers(body.tier_prices, await required_tiers(edge.db)):
+        raise ApiError(422, "invalid_field", f"tier_prices: no price for tier {missing[0]!r}")
+    assert caller.id is not None
+    return await edge.ask(
+        ChangeSkuPrices(correlation_id=sku, sku=sku, supplier_id=caller.id, tier_prices=body.tier_prices)
     )
 
 
@@ -64,25 +134,6 @@ async def change_status(
 @router.delete("/products/{product_id}")
 async def delete_product(product_id: str, edge: Edge, _: Operator) -> dict[str, Any]:
     return await _change(edge, product_id, "delete", None)
-
-
-@router.get("/products")
-async def list_products(
-    edge: Edge, caller: AnyCaller, limit: Limit = 50, cursor: Cursor = None
-) -> dict[str, Any]:
-    query: dict[str, Any] = {"status": {"$ne": "deleted"}}
-    if caller.kind == "supplier":
-        query["supplier_id"] = caller.id
-    if caller.kind == "merchant":
-        query = {"status": "listed"}
-    return await page(
-        edge.db["products"], query, field="_id", limit=limit, cursor=cursor, descending=False, render=_product
-    )
-
-
-def _product(doc: dict[str, Any]) -> dict[str, Any]:
-    fields = ("supplier_id", "name", "category", "brand", "status", "skus")
-    return {"id": doc["_id"], **{f: doc.get(f) for f in fields}}
 
 
 @router.get("/skus/{sku}")

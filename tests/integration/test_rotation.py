@@ -14,7 +14,7 @@ from tests.support.api import Api, Party, bearer, order_body, signed, unique
 from tests.support.flows import wait_status
 from tests.support.receiver import CallbackReceiver
 from tests.support.system import System, eventually
-from workers.accounts.rotation import expiry, rotate_api_key, rotate_webhook_secret
+from workers.accounts.rotation import expiry, purge_expired_keys, rotate_api_key, rotate_webhook_secret
 
 
 async def _wallet_status(api: Api, merchant_id: str, key: str) -> int:
@@ -78,6 +78,10 @@ async def test_supplier_key_rotation_without_grace_and_who_may_rotate(system: Sy
     assert (await api.sku(sku))["supplier_id"] == supplier.id
     unknown = await api.http.post("/v1/merchants/mch_nobody/api-keys/rotate", headers=api.admin)
     assert unknown.status_code == 404
+
+    await purge_expired_keys(system.db, datetime.now(UTC))
+    kept = await system.db["api_keys"].find({"owner_id": supplier.id}).to_list()
+    assert [k["_id"] for k in kept] == [hash_key(rotated["api_key"])]
 
 
 async def test_default_grace_comes_from_settings(system: System, api: Api) -> None:

@@ -76,6 +76,15 @@ async def test_new_tier_reports_unpriced_skus_and_its_merchants_cannot_order_the
     assert ((await api.sku(unpriced))["reserved"], (await api.sku(priced))["reserved"]) == (0, 1)
     assert (await api.wallet(shop.merchant))["balance"] == 10_000 - 700
 
+    # Suppliers' uploads keep working: only the configured tiers are required of a new SKU,
+    # and a price change adds the new tier's price, after which that tier can order it.
+    await _listed(api, supplier, later := f"0-{uuid.uuid4().hex[:8]}", BASE_PRICES)
+    url = f"/v1/supplier/skus/{later}/prices"
+    prices = {"tier_prices": {**BASE_PRICES, tier: 650}}
+    await api.ok(await api.http.put(url, json=prices, headers=bearer(supplier.key)), 200)
+    late_key = (await api.place(shop, "TIER-3", [(later, 1)])).json()["order_key"]
+    assert [ln["unit_cost"] for ln in (await wait_status(system, late_key, "routed"))["lines"]] == [650]
+
 
 async def test_unknown_or_malformed_tiers_are_refused(system: System, api: Api) -> None:
     unknown = await api.http.post("/v1/merchants", json={"name": "m", "tier": "diamond"}, headers=api.admin)

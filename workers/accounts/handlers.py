@@ -111,4 +111,5 @@ async def store_api_key(
 
 async def ensure_indexes(db: Db) -> None:
     await db[API_KEYS].create_index([("owner_id", 1), ("kind", 1)])
+    await db[API_KEYS].create_index("expires_at", sparse=True)
     await db["shops"].create_index("merchant_id")

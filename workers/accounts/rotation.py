@@ -89,3 +89,9 @@ def _rotation(old: str, cmd: RotateWebhookSecret, expires_at: datetime) -> dict[
         "previous_secret_expires_at": expires_at,
         "secret_rotated_at": cmd.occurred_at,
     }
+
+
+async def purge_expired_keys(db: Db, now: datetime) -> int:
+    """Delete keys whose grace period is over: they are refused already, this only tidies."""
+    result = await db[API_KEYS].delete_many({"expires_at": {"$lt": now}})
+    return result.deleted_count

@@ -14,6 +14,7 @@ from schemas.applications import (
     RotateWebhookSecret,
     SubmitApplication,
 )
+from schemas.envelope import utcnow
 from schemas.supplier_accounts import CreateSupplierAccount, SetSupplierRouting
 from workers.accounts import applications, handlers, rotation, routing, tiers
 
@@ -38,6 +39,11 @@ def register(runtime: Runtime) -> None:
     respond(runtime, WORKER, RegisterPlatformApp, lambda m: handlers.register_platform_app(m, db=db()))
     respond(runtime, WORKER, CreateSupplierAccount, lambda m: routing.create_supplier_account(m, db=db()))
     respond(runtime, WORKER, SetSupplierRouting, lambda m: routing.set_supplier_routing(m, db=db()))
+    runtime.periodic.add(
+        "accounts.purge_expired_keys",
+        runtime.settings.purge_every_seconds,
+        lambda: rotation.purge_expired_keys(db(), utcnow()),
+    )
 
 
 async def prepare(runtime: Runtime) -> None:

@@ -23,6 +23,16 @@ async def known_tiers(db: Db) -> list[str]:
     return [str(d["_id"]) for d in docs]
 
 
+async def required_tiers(db: Db) -> list[str]:
+    """The configured tiers: every SKU must carry a price for each of them.
+
+    A tier the operator adds later is not required, or adding it would break every supplier's
+    next upload; a SKU without its price is reported and not orderable at that tier.
+    """
+    docs = await db[TIERS].find({"source": "settings"}, {"_id": 1}).sort("_id", 1).to_list()
+    return [str(d["_id"]) for d in docs]
+
+
 async def unknown_tier(db: Db, tier: str) -> Reply | None:
     """A refusal naming the field when `tier` is not a known tier, else None."""
     tiers = await known_tiers(db)

@@ -14,30 +14,45 @@ from schemas.catalog import ChangeProductStatus, CreateProduct
 from schemas.commands import SyncStock, SyncStockItem
 from schemas.envelope import utcnow
 from schemas.events import ProductStatusChanged
-from workers.catalog.model import TRANSITIONS, ProductStatus, missing_tiers
+from workers.accounts.tiers import required_tiers
+from workers.catalog.content import ProductContent, content_problem, widen_bounds
+from workers.catalog.listing import LEAD_FIELDS
+from workers.catalog.model import TRANSITIONS, ProductStatus, missing_tiers, sort_fields
 
 Db = AsyncDatabase[dict[str, Any]]
 
 
-async def create_product(cmd: CreateProduct, *, db: Db, tiers: list[str]) -> Reply:
+async def create_product(cmd: CreateProduct, *, db: Db) -> Reply:
+    tiers = await required_tiers(db)
     for i, draft in enumerate(cmd.skus):
         if missing := missing_tiers(draft.tier_prices, tiers):
             return refuse("invalid", f"skus[{i}].tier_prices: no price for tier {missing[0]!r}")
+    content = ProductContent(cmd.category_id, cmd.brand_id, cmd.model_id, cmd.attributes)
+    specs = [(d.sku, d.specs) for d in cmd.skus]
+    if problem := await content_problem(db, content, specs):
+        return refuse("invalid", problem)
     taken = await _claim_skus(db, cmd)
     if taken is not None:
         return refuse("conflict", f"sku {taken!r} already exists on the platform")
+    created_at = utcnow()
     product = {
         "supplier_id": cmd.supplier_id,
         "name": cmd.name,
         "category": cmd.category,
         "brand": cmd.brand,
+        "category_id": cmd.category_id,
+        "brand_id": cmd.brand_id,
+        "model_id": cmd.model_id,
+        "attributes": cmd.attributes,
         "status": ProductStatus.PENDING_REVIEW.value,
         "skus": [d.sku for d in cmd.skus],
-        "created_at": utcnow(),
-        "history": [{"status": "pending_review", "by": cmd.supplier_id, "at": utcnow(), "why": None}],
+        "created_at": created_at,
+        "history": [{"status": "pending_review", "by": cmd.supplier_id, "at": created_at, "why": None}],
+        **sort_fields(cmd.name, created_at),
     }
     with suppress(DuplicateKeyError):  # a redelivery of this very command
         await db["products"].insert_one({"_id": cmd.product_id, **product})
+    await widen_bounds(db, product)
     initial = SyncStock(
         correlation_id=cmd.product_id,
         supplier_id=cmd.supplier_id,
@@ -128,3 +143,9 @@ def _names(states: frozenset[ProductStatus]) -> str:
 async def ensure_indexes(db: Db) -> None:
     await db["skus"].create_index("product_id")
     await db["products"].create_index([("supplier_id", 1), ("status", 1)])
+    await db["products"].create_index([("status", 1), ("deleted_at", 1)])
+    for position in ("pos_created", "pos_name"):
+        # Every list query windows one of these ranges, led by at most one equality (listing.py).
+        await db["products"].create_index([(position, 1)])
+        for field in LEAD_FIELDS:
+            await db["products"].create_index([(field, 1), (position, 1)])

@@ -8,6 +8,7 @@ from juhe.messaging.consumer import consume
 from juhe.runtime import Runtime
 from schemas import commands as c
 from schemas import events as e
+from schemas.envelope import utcnow
 from workers.order import archive, delivery, intake, saga, shipping
 from workers.order.repository import MongoCatalogReader, MongoOrderRepository, ensure_indexes
 
@@ -50,6 +51,11 @@ def register(runtime: Runtime) -> None:
     consume(runtime, WORKER, c.ShipSubOrder, lambda m: shipping.ship_sub_order(m, deps=deps()))
     consume(runtime, WORKER, c.DeliverShipment, lambda m: delivery.deliver_shipment(m, deps=delivery_deps()))
     consume(runtime, WORKER, c.PushSubOrder, lambda m: delivery.push_sub_order(m, deps=delivery_deps()))
+    runtime.periodic.add(
+        "order.purge_raw_payloads",
+        runtime.settings.purge_every_seconds,
+        lambda: archive.purge_expired_payloads(runtime.store.db, utcnow()),
+    )
 
 
 async def prepare(runtime: Runtime) -> None:
