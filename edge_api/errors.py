@@ -36,9 +36,13 @@ def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
+#: A worker says `invalid`; the API names it as the edge's own 422s do.
+API_CODE = {"invalid": "invalid_field"}
+
+
 def from_reply(reply: dict[str, Any]) -> ApiError:
     code = reply["error"]["code"]
-    return ApiError(REPLY_STATUS.get(code, 409), code, reply["error"]["message"])
+    return ApiError(REPLY_STATUS.get(code, 409), API_CODE.get(code, code), reply["error"]["message"])
 
 
 def install(app: FastAPI) -> None:

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Query
 from edge_api.auth import Caller
 from edge_api.deps import AnyCaller, Edge
 from edge_api.errors import ApiError, not_found
+from edge_api.merchant_view import merchant_tier, sku_views
 from edge_api.pagination import Cursor, Limit
+from schemas.envelope import utcnow
 from workers.catalog.listing import SORTS, ListQuery, list_products
 from workers.catalog.model import query_grams
 
@@ -54,7 +56,18 @@ async def product_list(
     docs, more = await list_products(edge.db["products"], edge.db["catalog_stats"], query)
     last = docs[-1] if more and docs else None
     next_cursor = _encode(sort, last[query.sort.key], last["_id"]) if last else None
-    return {"items": [render(d, caller) for d in docs], "next_cursor": next_cursor}
+    items = [render(d, caller) for d in docs]
+    if caller.kind == "merchant":  # API.md: merchants see their own tier's cost and available stock
+        await _with_merchant_prices(edge, caller, items, docs)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+async def _with_merchant_prices(
+    edge: Edge, caller: Caller, items: list[dict[str, Any]], docs: list[dict[str, Any]]
+) -> None:
+    views = await sku_views(edge, docs, await merchant_tier(edge, caller.id), utcnow())
+    for item in items:
+        item["skus"] = [views[code] for code in item["skus"] if code in views]
 
 
 def _lead(wanted: dict[str, Any], text: str | None) -> dict[str, Any]:

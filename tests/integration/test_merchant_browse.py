@@ -69,6 +69,14 @@ async def test_each_merchant_sees_its_own_tier_cost_stock_and_promotion_and_no_d
     ]
     assert gold_view[shown_id]["supplier_id"] == s.supplier.id
 
+    # The general product list gives a merchant the same SKU view (API.md: own tier cost, stock).
+    listed = await api.http.get(
+        "/v1/products", params={"supplier_id": s.supplier.id}, headers=bearer(gold.key)
+    )
+    listed_view = by_id((await api.ok(listed, 200))["items"])
+    assert hidden_id not in listed_view
+    assert listed_view[shown_id]["skus"] == gold_view[shown_id]["skus"]
+
 
 async def test_new_arrivals_are_products_first_listed_in_the_last_n_days_newest_first(
     system: System, api: Api

@@ -48,11 +48,15 @@ async def _archive(
 
 
 async def place_order(cmd: PlaceOrder, *, deps: IntakeDeps) -> list[Outgoing]:
+    """A new order is stored with its payload linked; a repeated push links its own payload."""
     payload_id = await _archive(cmd.raw_payload, cmd.platform, cmd.platform_message_id, cmd.order_key, deps)
-    out = await saga.place_order(cmd, deps=deps.saga)
-    if payload_id is not None:
+    payload_ids = () if payload_id is None else (payload_id,)
+    order = await deps.saga.orders.get(cmd.order_key)
+    if order is None:
+        order = await saga.create_order(cmd, deps.saga, payload_ids)
+    if payload_id is not None and payload_id not in order.get("payload_ids", []):
         await deps.intake.link_payload(ORDERS, cmd.order_key, payload_id)
-    return out
+    return saga.follow_ups(order)
 
 
 async def record_refund_request(cmd: RecordRefundRequest, *, deps: IntakeDeps) -> list[Outgoing]:

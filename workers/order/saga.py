@@ -77,12 +77,17 @@ async def place_order(cmd: PlaceOrder, *, deps: SagaDeps) -> list[Outgoing]:
     existing = await deps.orders.get(cmd.order_key)
     if existing is not None:
         return follow_ups(existing)
+    return follow_ups(await create_order(cmd, deps))
+
+
+async def create_order(cmd: PlaceOrder, deps: SagaDeps, payload_ids: tuple[str, ...] = ()) -> Doc:
+    """Price at the merchant's tier now and store; a concurrent duplicate gets the stored one."""
     tier = await deps.catalog.merchant_tier(cmd.merchant_id) or ""
     offers = await deps.catalog.offers(sorted({line.sku for line in cmd.lines}), at=cmd.received_at)
     pricing = price_lines(cmd.lines, offers, tier)
     order = new_order(cmd, pricing.lines, pricing.total_cost, pricing.rejection, pricing.bad_sku)
-    stored = await deps.orders.insert({**order, "tier": tier})  # routing rules by tier read it
-    return follow_ups(stored)
+    # The tier is kept for routing rules by tier; the payloads link the raw pushes.
+    return await deps.orders.insert({**order, "tier": tier, "payload_ids": list(payload_ids)})
 
 
 def new_order(
