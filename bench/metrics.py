@@ -20,23 +20,36 @@ class CommandCounter(monitoring.CommandListener):
         self._lock = threading.Lock()
         self._succeeded: Counter[str] = Counter()
         self._failed: Counter[str] = Counter()
+        self._targets: Counter[str] = Counter()
+        self._pending: dict[int, str] = {}
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
-        """Nothing to do: a command counts once it has an answer."""
+        """Remember the collection: only the start event names it."""
+        if event.command_name not in NOISE:
+            target = f"{event.command_name} {event.command.get(event.command_name)}"
+            with self._lock:
+                self._pending[event.request_id] = target
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         if event.command_name not in NOISE:
             with self._lock:
                 self._succeeded[event.command_name] += 1
+                self._targets[self._pending.pop(event.request_id, event.command_name)] += 1
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
         if event.command_name not in NOISE:
             with self._lock:
                 self._failed[event.command_name] += 1
+                self._pending.pop(event.request_id, None)
 
     def succeeded_counts(self) -> dict[str, int]:
         with self._lock:
             return dict(self._succeeded)
+
+    def target_counts(self) -> dict[str, int]:
+        """Succeeded commands by command and collection, e.g. `find skus`."""
+        with self._lock:
+            return dict(self._targets)
 
     def failed_counts(self) -> dict[str, int]:
         with self._lock:
@@ -50,6 +63,7 @@ class CommandCounter(monitoring.CommandListener):
         with self._lock:
             self._succeeded.clear()
             self._failed.clear()
+            self._targets.clear()
 
 
 def published_counts() -> dict[str, int]:

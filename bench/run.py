@@ -136,6 +136,13 @@ def store_commands(system: Harness, orders: int) -> dict[str, Any]:
         "all": report.per_order(dict(Counter(edge) + Counter(workers)), orders),
         "edge": report.per_order(edge, orders),
         "workers": report.per_order(workers, orders),
+        "by_collection": report.per_order(
+            dict(
+                Counter(system.edge_commands.target_counts())
+                + Counter(system.worker_commands.target_counts())
+            ),
+            orders,
+        )["by_name_per_order"],
         "failed": dict(failed),
     }
 

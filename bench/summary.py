@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_TOP_NAMES = 8
+_TOP_NAMES = 12
 
 
 def render(result: dict[str, Any], path: str) -> str:
@@ -25,6 +25,7 @@ def render(result: dict[str, Any], path: str) -> str:
         f"  store cmds/order : {store['all']['per_order']}  (edge {store['edge']['per_order']}, "
         f"workers {store['workers']['per_order']}; failed {store['failed']})",
         f"                     {_top(store['all']['by_name_per_order'])}",
+        f"                     {_top(store['by_collection'])}",
         f"  broker msgs/order: {broker['per_order']}",
         f"                     {_top(broker['by_name_per_order'])}",
         f"  topology         : {result['topology']}",
