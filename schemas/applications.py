@@ -85,20 +85,23 @@ class RotateApiKey(Command):
     owner_id: str
     new_key_hash: str
     grace_seconds: int = Field(ge=0)
+    #: Set to rotate the key of one of the supplier's accounts instead of its main key.
+    account_id: str | None = None
 
     def business_key(self) -> str:
         return self.new_key_hash
 
 
 class RotateWebhookSecret(Command):
-    """A supplier's push-signing secret (`shop_id` None) or a merchant shop's webhook secret."""
+    """A supplier's (or one of its accounts') push-signing secret, or a shop's webhook secret."""
 
     NAME: ClassVar[str] = "accounts.rotate_webhook_secret"
     owner_id: str
     platform: str | None = None
     shop_id: str | None = None
+    account_id: str | None = None
     new_secret: str
     grace_seconds: int = Field(ge=0)
 
     def business_key(self) -> str:
-        return f"{self.owner_id}|{self.platform}|{self.shop_id}|{self.new_secret}"
+        return f"{self.owner_id}|{self.platform}|{self.shop_id}|{self.account_id}|{self.new_secret}"

@@ -38,7 +38,11 @@ def _grace(body: RotateIn | None, edge: Edge) -> int:
 
 
 async def _rotate_key(
-    kind: Literal["supplier", "merchant"], owner_id: str, body: RotateIn | None, edge: Edge
+    kind: Literal["supplier", "merchant"],
+    owner_id: str,
+    body: RotateIn | None,
+    edge: Edge,
+    account_id: str | None = None,
 ) -> dict[str, Any]:
     api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX if kind == "supplier" else MERCHANT_KEY_PREFIX)
     command = RotateApiKey(
@@ -47,6 +51,7 @@ async def _rotate_key(
         owner_id=owner_id,
         new_key_hash=key_hash,
         grace_seconds=_grace(body, edge),
+        account_id=account_id,
     )
     reply = await edge.ask(command)
     return {"api_key": api_key, **reply}
@@ -66,6 +71,31 @@ async def rotate_merchant_key(
 ) -> dict[str, Any]:
     _allow(caller, "merchant", merchant_id)
     return await _rotate_key("merchant", merchant_id, body, edge)
+
+
+@router.post("/suppliers/{supplier_id}/accounts/{account_id}/api-keys/rotate")
+async def rotate_account_key(
+    supplier_id: str, account_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
+) -> dict[str, Any]:
+    """One of the supplier's accounts gets a new key; the account's old key enters its grace."""
+    _allow(caller, "supplier", supplier_id)
+    return await _rotate_key("supplier", supplier_id, body, edge, account_id)
+
+
+@router.post("/suppliers/{supplier_id}/accounts/{account_id}/webhook-secret/rotate")
+async def rotate_account_secret(
+    supplier_id: str, account_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
+) -> dict[str, Any]:
+    """From now on pushes to the account's ERP are signed with the new secret."""
+    _allow(caller, "supplier", supplier_id)
+    command = RotateWebhookSecret(
+        correlation_id=supplier_id,
+        owner_id=supplier_id,
+        account_id=account_id,
+        new_secret=new_secret("whsec"),
+        grace_seconds=_grace(body, edge),
+    )
+    return await _rotate_secret(command, edge)
 
 
 async def _rotate_secret(command: RotateWebhookSecret, edge: Edge) -> dict[str, Any]:

@@ -214,3 +214,34 @@ async def _on_hand(api: Api, sku: str, stock: int) -> bool:
 
 async def _pushes(receiver: CallbackReceiver, path: str) -> list[Any]:
     return receiver.for_path(path)
+
+
+async def test_an_accounts_key_and_secret_rotate_apart_from_the_main_key(system: System, api: Api) -> None:
+    """Rotating an account's key leaves the main key alone, and the new key is still that account's."""
+    supplier = await api.supplier()
+    body = {"name": unique("erp"), "channel": "erp", "delivery": {"mode": "pull"}}
+    created = await api.http.post("/v1/supplier/accounts", json=body, headers=bearer(supplier.key))
+    acc = await api.ok(created, 201)
+    base = f"/v1/suppliers/{supplier.id}/accounts/{acc['id']}"
+    as_account = await api.http.post(f"{base}/api-keys/rotate", json={}, headers=bearer(acc["api_key"]))
+    assert as_account.status_code == 404  # an account cannot rotate itself, only its supplier
+
+    rotated = await _rotate(api, f"{base}/api-keys/rotate", bearer(supplier.key), 0)
+    statuses = [
+        (await api.http.get("/v1/supplier/orders", headers=bearer(key))).status_code
+        for key in (acc["api_key"], rotated["api_key"], supplier.key)
+    ]
+    assert statuses == [401, 200, 200]
+    new_key = await system.db["api_keys"].find_one({"_id": hash_key(rotated["api_key"])})
+    assert (new_key["owner_id"], new_key["account_id"]) == (supplier.id, acc["id"])
+
+    secret = await _rotate(api, f"{base}/webhook-secret/rotate", api.admin, 60)
+    stored = await system.db["supplier_accounts"].find_one({"_id": acc["id"]})
+    assert (stored["webhook_secret"], stored["previous_webhook_secret"]) == (
+        secret["webhook_secret"],
+        acc["webhook_secret"],
+    )
+    unknown = await api.http.post(
+        f"/v1/suppliers/{supplier.id}/accounts/acc_nobody/api-keys/rotate", headers=api.admin
+    )
+    assert unknown.status_code == 404

@@ -15,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from juhe.replies import Reply, ok, refuse
 from schemas.applications import RotateApiKey, RotateWebhookSecret
 from workers.accounts.handlers import API_KEYS, store_api_key
+from workers.accounts.routing import ACCOUNTS
 
 Db = AsyncDatabase[dict[str, Any]]
 #: Compare-and-set attempts against rotations of the same secret racing this one.
@@ -25,17 +26,20 @@ async def rotate_api_key(cmd: RotateApiKey, *, db: Db) -> Reply:
     """Store the new key, then end the grace of every older live key of the owner.
 
     Only keys created before this request are expired, so a late redelivery of an older
-    rotation never cuts short a key issued after it. Supplier-account keys are not touched.
+    rotation never cuts short a key issued after it. A main key and each account's keys rotate
+    separately.
     """
-    owners = "suppliers" if cmd.kind == "supplier" else "merchants"
-    if await db[owners].find_one({"_id": cmd.owner_id}, {"_id": 1}) is None:
-        return refuse("not_found", f"{cmd.kind} not found")
+    collection, selector, what = _key_holder(cmd)
+    if await db[collection].find_one(selector, {"_id": 1}) is None:
+        return refuse("not_found", f"{what} not found")
     expires_at = expiry(cmd.occurred_at, cmd.grace_seconds)
-    await store_api_key(db, cmd.new_key_hash, cmd.kind, cmd.owner_id, created_at=cmd.occurred_at)
+    await store_api_key(
+        db, cmd.new_key_hash, cmd.kind, cmd.owner_id, account_id=cmd.account_id, created_at=cmd.occurred_at
+    )
     older_live = {
         "owner_id": cmd.owner_id,
         "kind": cmd.kind,
-        "account_id": None,
+        "account_id": cmd.account_id,
         "expires_at": None,
         "created_at": {"$lt": cmd.occurred_at},
     }
@@ -71,7 +75,15 @@ def expiry(at: datetime, grace_seconds: int) -> datetime:
     return end.replace(microsecond=end.microsecond // 1000 * 1000)
 
 
+def _key_holder(cmd: RotateApiKey) -> tuple[str, dict[str, Any], str]:
+    if cmd.account_id is not None:
+        return ACCOUNTS, {"_id": cmd.account_id, "supplier_id": cmd.owner_id}, "account"
+    return ("suppliers" if cmd.kind == "supplier" else "merchants"), {"_id": cmd.owner_id}, cmd.kind
+
+
 def _holder(cmd: RotateWebhookSecret) -> tuple[str, dict[str, Any], str]:
+    if cmd.account_id is not None:
+        return ACCOUNTS, {"_id": cmd.account_id, "supplier_id": cmd.owner_id}, "account"
     if cmd.shop_id is None:
         return "suppliers", {"_id": cmd.owner_id}, "supplier"
     return "shops", {"_id": f"{cmd.platform}:{cmd.shop_id}", "merchant_id": cmd.owner_id}, "shop"
