@@ -29,7 +29,7 @@ async def browse_products(
     now = utcnow()
     query: Doc = {"status": "listed", "listed_key": {"$exists": True}}
     if listed_since_days is not None:
-        cutoff = (now - timedelta(days=listed_since_days)).isoformat()
+        cutoff = (now - timedelta(days=listed_since_days)).isoformat(timespec="microseconds")
         query["$and"] = [{"listed_key": {"$gte": cutoff}}]  # kept apart from the cursor's bound
     found = await page(
         edge.db["products"],

@@ -8,6 +8,7 @@ from typing import Any
 from tests.support.api import Api, Party, bearer
 from tests.support.flows import scene, wait_status
 from tests.support.system import System, eventually
+from workers.catalog.handlers import listed_key
 
 PRICES = {"standard": 1200, "silver": 1100, "gold": 1000}
 
@@ -88,7 +89,7 @@ async def test_new_arrivals_are_products_first_listed_in_the_last_n_days_newest_
     ten_days_ago = datetime.now(UTC) - timedelta(days=10)
     await system.db["products"].update_one(
         {"_id": old_id},
-        {"$set": {"listed_at": ten_days_ago, "listed_key": f"{ten_days_ago.isoformat()}|{old_id}"}},
+        {"$set": {"listed_at": ten_days_ago, "listed_key": listed_key(ten_days_ago, old_id)}},
     )
     pending = await api.http.post(
         "/v1/supplier/products",
@@ -107,7 +108,7 @@ async def test_new_arrivals_are_products_first_listed_in_the_last_n_days_newest_
     assert new_id in ids
     assert old_id not in ids
     assert pending_id not in ids
-    listed = [item["listed_at"] for item in arrivals]
+    listed = [datetime.fromisoformat(item["listed_at"]) for item in arrivals]
     assert listed == sorted(listed, reverse=True)
     assert old_id in by_id(await browse(api, s.merchant))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -124,7 +125,7 @@ async def _transition(
     }
     if new_status is ProductStatus.LISTED:  # $min keeps the first listing: new arrivals stay new once
         now = utcnow()
-        update["$min"] = {"listed_at": now, "listed_key": f"{now.isoformat()}|{cmd.product_id}"}
+        update["$min"] = {"listed_at": now, "listed_key": listed_key(now, cmd.product_id)}
     if new_status is ProductStatus.DELETED:
         update["$set"]["deleted_from"] = current
         update["$set"]["deleted_at"] = utcnow()
@@ -138,6 +139,11 @@ async def _transition(
 
 def _names(states: frozenset[ProductStatus]) -> str:
     return " or ".join(sorted(s.value for s in states))
+
+
+def listed_key(at: datetime, product_id: str) -> str:
+    """Sorts like the listing time: a fixed-width timestamp, then the id as the tie-break."""
+    return f"{at.isoformat(timespec='microseconds')}|{product_id}"
 
 
 async def ensure_indexes(db: Db) -> None:
