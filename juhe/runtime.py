@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 from faststream.rabbit import Channel, RabbitBroker
@@ -59,6 +60,16 @@ class Runtime:
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=self.settings.callback_timeout_seconds)
         return self._http
+
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """One outbound POST (a `juhe.outbound.Poster`): the HTTP status, or raises on network trouble."""
+        response = await self.http.post(url, content=body, headers=headers)
+        return response.status_code
+
+    @property
+    def give_up_after(self) -> timedelta:
+        """How long an outbound push is retried before it is dead-lettered."""
+        return timedelta(seconds=self.settings.callback_give_up_seconds)
 
     async def close_http(self) -> None:
         if self._http is not None:

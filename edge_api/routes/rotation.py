@@ -88,17 +88,20 @@ async def rotate_account_secret(
 ) -> dict[str, Any]:
     """From now on pushes to the account's ERP are signed with the new secret."""
     _allow(caller, "supplier", supplier_id)
+    return await _rotate_secret(edge, body, supplier_id, "whsec", account_id=account_id)
+
+
+async def _rotate_secret(
+    edge: Edge, body: RotateIn | None, owner_id: str, prefix: str, **which: str
+) -> dict[str, Any]:
+    """`which` names the secret's holder below the owner: an account, or a platform shop."""
     command = RotateWebhookSecret(
-        correlation_id=supplier_id,
-        owner_id=supplier_id,
-        account_id=account_id,
-        new_secret=new_secret("whsec"),
+        correlation_id=owner_id,
+        owner_id=owner_id,
+        new_secret=new_secret(prefix),
         grace_seconds=_grace(body, edge),
+        **which,
     )
-    return await _rotate_secret(command, edge)
-
-
-async def _rotate_secret(command: RotateWebhookSecret, edge: Edge) -> dict[str, Any]:
     reply = await edge.ask(command)
     return {"webhook_secret": command.new_secret, **reply}
 
@@ -109,13 +112,7 @@ async def rotate_supplier_secret(
 ) -> dict[str, Any]:
     """From now on pushes to the supplier are signed with the new secret."""
     _allow(caller, "supplier", supplier_id)
-    command = RotateWebhookSecret(
-        correlation_id=supplier_id,
-        owner_id=supplier_id,
-        new_secret=new_secret("whsec"),
-        grace_seconds=_grace(body, edge),
-    )
-    return await _rotate_secret(command, edge)
+    return await _rotate_secret(edge, body, supplier_id, "whsec")
 
 
 @router.post("/merchants/{merchant_id}/shops/{platform}/{shop_id}/webhook-secret/rotate")
@@ -129,12 +126,4 @@ async def rotate_shop_secret(
 ) -> dict[str, Any]:
     """The shop signs with the new secret; the previous one is accepted until it expires."""
     _allow(caller, "merchant", merchant_id)
-    command = RotateWebhookSecret(
-        correlation_id=merchant_id,
-        owner_id=merchant_id,
-        platform=platform,
-        shop_id=shop_id,
-        new_secret=new_secret("shsec"),
-        grace_seconds=_grace(body, edge),
-    )
-    return await _rotate_secret(command, edge)
+    return await _rotate_secret(edge, body, merchant_id, "shsec", platform=platform, shop_id=shop_id)

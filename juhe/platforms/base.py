@@ -98,6 +98,43 @@ class PlatformAdapter(Protocol):
         ...
 
 
+class AppSignedAdapter:
+    """What platforms whose ISV app signs every push to one URL share (douyin, taobao, pdd).
+
+    Subclasses set `name` and implement verify, parse_orders, parse_refunds and outbound;
+    they override `is_handshake` and `acknowledge` where the platform expects otherwise.
+    """
+
+    signer: Literal["shop", "app"] = "app"
+    one_url = True
+
+    def signer_id(self, headers: Mapping[str, str], raw_body: bytes) -> str | None:
+        return None
+
+    def is_handshake(self, raw_body: bytes) -> bool:
+        return False
+
+    def acknowledge(self, kind: Kind, order_keys: list[str], refund_keys: list[str]) -> tuple[int, Doc]:
+        return 202, {"order_keys": order_keys, "refund_keys": refund_keys}
+
+
+def require_app(app: Doc | None, platform: str) -> Doc:
+    """Outbound open-API calls are signed with the platform app's secret."""
+    if app is None:
+        raise ValueError(f"{platform} outbound calls are signed with the platform app's secret")
+    return app
+
+
+def form_json(params: Mapping[str, str], kind_param: str, kind: str, json_param: str) -> object | None:
+    """The JSON parameter of a form push of this `kind`; None when the push is of another kind."""
+    if params.get(kind_param) != kind:
+        return None
+    if json_param not in params:
+        raise PayloadError(422, "invalid_field", f"{json_param}: Field required")
+    decoded: object = load_json(params[json_param], json_param)
+    return decoded
+
+
 def validate(model: type[M], data: Any, prefix: str = "") -> M:
     """Validate into `model`; a failure names the field the way the edge's 422s do."""
     try:

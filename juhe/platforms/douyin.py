@@ -13,12 +13,13 @@ import hashlib
 import json
 import time
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from juhe.platforms.base import (
+    AppSignedAdapter,
     Doc,
     Kind,
     ParsedOrder,
@@ -26,6 +27,7 @@ from juhe.platforms.base import (
     PayloadError,
     Verification,
     load_json,
+    require_app,
     same,
     validate,
 )
@@ -143,13 +145,8 @@ def _refund(message: Message, i: int) -> ParsedRefund:
     )
 
 
-class DouyinAdapter:
+class DouyinAdapter(AppSignedAdapter):
     name = "douyin"
-    signer: Literal["shop", "app"] = "app"
-    one_url = True
-
-    def signer_id(self, headers: Mapping[str, str], raw_body: bytes) -> str | None:
-        return None
 
     def verify(self, headers: Mapping[str, str], raw_body: bytes, credentials: Doc, at: Verification) -> bool:
         app_key, secret = credentials["app_key"], credentials["app_secret"]
@@ -177,8 +174,7 @@ class DouyinAdapter:
         self, kind: str, body: Doc, shop: Doc, app: Doc | None = None
     ) -> tuple[bytes, dict[str, str]]:
         """An 抖店 open-API call: param_json sorted and compact, MD5-signed with the app secret."""
-        if app is None:
-            raise ValueError("douyin outbound calls are signed with the platform app's secret")
+        app = require_app(app, self.name)
         param_json = json.dumps(
             {**body, "shop_id": shop["shop_id"]}, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         )

@@ -11,21 +11,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from juhe.platforms.base import (
+    AppSignedAdapter,
     Doc,
-    Kind,
     ParsedOrder,
     ParsedRefund,
-    PayloadError,
     Verification,
     flatten,
+    form_json,
     form_params,
-    load_json,
     md5_sorted_params_sign,
+    require_app,
     same,
     signed_form,
     validate,
@@ -73,12 +72,7 @@ class Refund(BaseModel):
 
 
 def _data(params: dict[str, str], kind: str) -> object | None:
-    if params.get("type") != kind:
-        return None
-    if "data" not in params:
-        raise PayloadError(422, "invalid_field", "data: Field required")
-    decoded: object = load_json(params["data"], "data")
-    return decoded
+    return form_json(params, "type", kind, "data")
 
 
 def _order(info: OrderInfo) -> ParsedOrder:
@@ -102,13 +96,8 @@ def _order(info: OrderInfo) -> ParsedOrder:
     return ParsedOrder(info.order_sn, lines, shipping, shop_id=info.mall_id)
 
 
-class PddAdapter:
+class PddAdapter(AppSignedAdapter):
     name = "pdd"
-    signer: Literal["shop", "app"] = "app"
-    one_url = True
-
-    def signer_id(self, headers: Mapping[str, str], raw_body: bytes) -> str | None:
-        return None
 
     def verify(self, headers: Mapping[str, str], raw_body: bytes, credentials: Doc, at: Verification) -> bool:
         params = form_params(raw_body)
@@ -121,9 +110,6 @@ class PddAdapter:
         if not same(params.get("client_id", ""), credentials["app_key"]):
             return False
         return same(params.get("sign", ""), md5_sorted_params_sign(credentials["app_secret"], params))
-
-    def is_handshake(self, raw_body: bytes) -> bool:
-        return False
 
     def parse_orders(self, raw_body: bytes) -> list[ParsedOrder]:
         data = _data(form_params(raw_body), TYPE_CONFIRMED)
@@ -139,15 +125,11 @@ class PddAdapter:
             ParsedRefund(refund.refund_id, refund.tid, refund.reason, shop_id=refund.mall_id, details=details)
         ]
 
-    def acknowledge(self, kind: Kind, order_keys: list[str], refund_keys: list[str]) -> tuple[int, Doc]:
-        return 202, {"order_keys": order_keys, "refund_keys": refund_keys}
-
     def outbound(
         self, kind: str, body: Doc, shop: Doc, app: Doc | None = None
     ) -> tuple[bytes, dict[str, str]]:
         """A Pinduoduo open-API call as a signed form (the shop's access token is added by the sender)."""
-        if app is None:
-            raise ValueError("pdd outbound calls are signed with the platform app's secret")
+        app = require_app(app, self.name)
         params = {
             "client_id": app["app_key"],
             "type": METHODS[kind],

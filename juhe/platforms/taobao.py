@@ -11,21 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from juhe.platforms.base import (
+    AppSignedAdapter,
     Doc,
-    Kind,
     ParsedOrder,
     ParsedRefund,
-    PayloadError,
     Verification,
     flatten,
+    form_json,
     form_params,
-    load_json,
     md5_sorted_params_sign,
+    require_app,
     same,
     signed_form,
     validate,
@@ -86,12 +85,7 @@ def sent_at(timestamp: str) -> datetime | None:
 
 
 def _content(params: dict[str, str], topic: str) -> object | None:
-    if params.get("topic") != topic:
-        return None
-    if "content" not in params:
-        raise PayloadError(422, "invalid_field", "content: Field required")
-    decoded: object = load_json(params["content"], "content")
-    return decoded
+    return form_json(params, "topic", topic, "content")
 
 
 def _order(trade: Trade) -> ParsedOrder:
@@ -113,13 +107,8 @@ def _order(trade: Trade) -> ParsedOrder:
     return ParsedOrder(trade.tid, lines, shipping, shop_id=trade.seller_nick)
 
 
-class TaobaoAdapter:
+class TaobaoAdapter(AppSignedAdapter):
     name = "taobao"
-    signer: Literal["shop", "app"] = "app"
-    one_url = True
-
-    def signer_id(self, headers: Mapping[str, str], raw_body: bytes) -> str | None:
-        return None
 
     def verify(self, headers: Mapping[str, str], raw_body: bytes, credentials: Doc, at: Verification) -> bool:
         params = form_params(raw_body)
@@ -131,9 +120,6 @@ class TaobaoAdapter:
         ):
             return False
         return same(params.get("sign", ""), md5_sorted_params_sign(credentials["app_secret"], params))
-
-    def is_handshake(self, raw_body: bytes) -> bool:
-        return False
 
     def parse_orders(self, raw_body: bytes) -> list[ParsedOrder]:
         content = _content(form_params(raw_body), TOPIC_PAID)
@@ -151,15 +137,11 @@ class TaobaoAdapter:
             )
         ]
 
-    def acknowledge(self, kind: Kind, order_keys: list[str], refund_keys: list[str]) -> tuple[int, Doc]:
-        return 202, {"order_keys": order_keys, "refund_keys": refund_keys}
-
     def outbound(
         self, kind: str, body: Doc, shop: Doc, app: Doc | None = None
     ) -> tuple[bytes, dict[str, str]]:
         """A Taobao open-API call as a signed form (the shop's session token is added by the sender)."""
-        if app is None:
-            raise ValueError("taobao outbound calls are signed with the platform app's secret")
+        app = require_app(app, self.name)
         params = {
             "app_key": app["app_key"],
             "method": METHODS[kind],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from juhe.messaging.consumer import consume, respond
 from juhe.runtime import Runtime
 from schemas.events import ProductStatusChanged, StockChanged
@@ -16,13 +14,8 @@ def register(runtime: Runtime, worker: str) -> None:
     def repo() -> MongoSelectionRepository:
         return MongoSelectionRepository(runtime.store.db)
 
-    async def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-        response = await runtime.http.post(url, content=body, headers=headers)
-        return response.status_code
-
     def deps() -> listing_sync.SyncDeps:
-        give_up = timedelta(seconds=runtime.settings.callback_give_up_seconds)
-        return listing_sync.SyncDeps(repo(), post, give_up)
+        return listing_sync.SyncDeps(repo(), runtime.post, runtime.give_up_after)
 
     respond(runtime, worker, SelectSku, lambda m: selection.select_sku(m, repo=repo()))
     respond(runtime, worker, ChangeSelectionPrice, lambda m: selection.change_price(m, repo=repo()))

@@ -22,13 +22,8 @@ def register(runtime: Runtime) -> None:
             MongoOrderRepository(db), MongoCatalogReader(db), runtime.settings.funds_hold_seconds
         )
 
-    async def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-        response = await runtime.http.post(url, content=body, headers=headers)
-        return response.status_code
-
     def delivery_deps() -> delivery.DeliveryDeps:
-        give_up = timedelta(seconds=runtime.settings.callback_give_up_seconds)
-        return delivery.DeliveryDeps(deps(), post, give_up)
+        return delivery.DeliveryDeps(deps(), runtime.post, runtime.give_up_after)
 
     def intake_deps() -> intake.IntakeDeps:
         retention = timedelta(days=runtime.settings.raw_payload_retention_days)
