@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI, Request, Response
+from fastapi_offline import FastAPIOffline
 
 from edge_api import errors
 from edge_api.context import EdgeContext
+from edge_api.openapi import document_errors
 from edge_api.routes import (
     applications,
     catalog,
@@ -67,10 +69,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         await runtime.broker.stop()
         await runtime.store.close()
 
-    app = FastAPI(title="Juhe API", version="1", lifespan=lifespan)
+    # Docs assets come from the installed package: Juhe's machines may have no internet.
+    app = FastAPIOffline(title="Juhe API", version="1", lifespan=lifespan, redoc_url=None)
     errors.install(app)
     for module in ROUTES:
-        app.include_router(module.router)
+        app.include_router(document_errors(module.router))
 
     @app.middleware("http")
     async def bind_request(request: Request, call_next: object) -> Response:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, Caller, hash_key, is_admin, is_live
 from edge_api.context import EdgeContext
 from edge_api.errors import ApiError
+from edge_api.openapi import implies
 from schemas.envelope import utcnow
 
 
@@ -24,10 +26,16 @@ def _unauthorized() -> ApiError:
     return ApiError(401, "unauthorized", "missing or invalid credentials")
 
 
-async def get_caller(request: Request, edge: Edge) -> Caller:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+#: Declares the bearer scheme in the OpenAPI (the Authorize button of /docs); refusals are ours.
+_bearer = HTTPBearer(auto_error=False, description="The operator token, or a supplier or merchant API key.")
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+@implies(401)
+async def get_caller(credentials: Bearer, edge: Edge) -> Caller:
+    if credentials is None or not credentials.credentials:
         raise _unauthorized()
+    token = credentials.credentials
     if is_admin(token, edge.settings.admin_token):
         return Caller("operator")
     if not token.startswith((SUPPLIER_KEY_PREFIX, MERCHANT_KEY_PREFIX)):
@@ -42,6 +50,7 @@ AnyCaller = Annotated[Caller, Depends(get_caller)]
 
 
 def require(*kinds: str) -> object:
+    @implies(403)
     async def check(caller: AnyCaller) -> Caller:
         if caller.kind not in kinds:
             raise ApiError(403, "forbidden", f"this endpoint is for {' or '.join(kinds)} callers")

@@ -60,7 +60,10 @@ def install(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
             exc.status_code, "error"
         )
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        # A 405 keeps its Allow header; the headers of any HTTP error are part of its answer.
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(BrokerUnavailableError)
     async def _broker_down(_: Request, exc: BrokerUnavailableError) -> JSONResponse:
