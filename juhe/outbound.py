@@ -51,7 +51,7 @@ def shop_request(kind: str, body: dict[str, Any], shop: dict[str, Any]) -> Reque
 
     `kind` is the event type (`shipment`, `listing.upsert`, `listing.delist`, `stock`); the
     shop's platform adapter shapes and signs it (generic: a JSON event signed with the shop's
-    secret; app-signed platforms: an open-API call signed with `shop["app"]`, see `load_shop`).
+    secret; app-signed platforms: an open-API call signed with `shop["app"]`, see `AccountsQueries.shop`).
     """
     url, adapter = shop.get("callback_url"), adapter_for(shop["platform"])
     if not url or adapter is None:
@@ -62,15 +62,6 @@ def shop_request(kind: str, body: dict[str, Any], shop: dict[str, Any]) -> Reque
         _log.warning("push.not_built", platform=shop["platform"], kind=kind, why=str(exc))
         return None
     return Request(url, raw, headers)
-
-
-async def load_shop(db: Any, platform: str, shop_id: str) -> dict[str, Any] | None:
-    """A shop with, for app-signed platforms, its platform app's credentials under `app`."""
-    shop: dict[str, Any] | None = await db["shops"].find_one({"_id": f"{platform}:{shop_id}"})
-    adapter = adapter_for(platform)
-    if shop is not None and adapter is not None and adapter.signer == "app":
-        shop["app"] = await db["platform_apps"].find_one({"_id": platform})
-    return shop
 
 
 async def send(

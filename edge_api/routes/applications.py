@@ -26,7 +26,7 @@ from schemas.applications import (
     SubmitApplication,
 )
 from schemas.common import ShortText
-from workers.accounts.tiers import known_tiers
+from workers.accounts.queries import AccountsQueries
 
 router = APIRouter(prefix="/v1", tags=["applications"])
 TOKEN_PREFIX = "apptok"
@@ -136,7 +136,7 @@ async def approve(
         raise not_found("application")
     if tier is not None and doc["kind"] == "supplier":
         raise ApiError(422, "invalid_field", "tier: only merchants have a tier")
-    if tier is not None and tier not in (tiers := await known_tiers(edge.db)):
+    if tier is not None and tier not in (tiers := await AccountsQueries(edge.db).known_tiers()):
         raise ApiError(422, "invalid_field", f"tier: unknown tier {tier!r}; known: {tiers}")
     prefix = "sup" if doc["kind"] == "supplier" else "mch"
     command = ApproveApplication(

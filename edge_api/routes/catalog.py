@@ -22,7 +22,7 @@ from schemas.catalog import (
     SpecValue,
 )
 from schemas.common import Fen, ShortText
-from workers.accounts.tiers import required_tiers
+from workers.accounts.queries import AccountsQueries
 from workers.catalog.model import missing_tiers
 from workers.inventory.model import available, shortfall
 
@@ -64,7 +64,7 @@ class ReasonIn(BaseModel):
 
 @router.post("/supplier/products", status_code=201)
 async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
-    tiers = await required_tiers(edge.db)
+    tiers = await AccountsQueries(edge.db).required_tiers()
     for i, draft in enumerate(body.skus):
         if missing := missing_tiers(draft.tier_prices, tiers):
             raise ApiError(422, "invalid_field", f"skus.{i}.tier_prices: no price for tier {missing[0]!r}")
@@ -112,7 +112,7 @@ async def review_revision(
 
 @router.put("/supplier/skus/{sku}/prices")
 async def change_prices(sku: str, body: PricesIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
-    if missing := missing_tiers(body.tier_prices, await required_tiers(edge.db)):
+    if missing := missing_tiers(body.tier_prices, await AccountsQueries(edge.db).required_tiers()):
         raise ApiError(422, "invalid_field", f"tier_prices: no price for tier {missing[0]!r}")
     assert caller.id is not None
     return await edge.ask(

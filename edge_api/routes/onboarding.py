@@ -23,7 +23,7 @@ from schemas.accounts import (
 )
 from schemas.commands import CreditWallet
 from schemas.common import ShortText
-from workers.accounts.tiers import known_tiers
+from workers.accounts.queries import AccountsQueries
 
 router = APIRouter(prefix="/v1", tags=["onboarding"])
 
@@ -63,7 +63,7 @@ def _new_id(prefix: str) -> str:
 
 async def _check_tier(tier: str, edge: Edge) -> None:
     """Tiers are data (the `tiers` collection), added by the operator at run time."""
-    tiers = await known_tiers(edge.db)
+    tiers = await AccountsQueries(edge.db).known_tiers()
     if tier not in tiers:
         raise ApiError(422, "invalid_field", f"tier: unknown tier {tier!r}; known: {tiers}")
 

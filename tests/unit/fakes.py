@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from schemas.common import StockLine
+from workers.catalog.model import PromoPrice, SkuOffer
 from workers.inventory.model import Reservation, ReservationState, available
-from workers.order.model import PromoPrice, SkuOffer
 from workers.wallet.model import Insufficient, LedgerEntry, Wallet
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from schemas.common import OrderLineIn
 from tests.unit.fakes import MemoryCatalog, PromoWindow
-from workers.order.model import SkuOffer, price_lines
+from workers.catalog.model import SkuOffer
+from workers.order.model import price_lines
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 END = START + timedelta(days=7)

@@ -11,26 +11,15 @@ from pymongo.errors import DuplicateKeyError
 from juhe.replies import Reply, ok, refuse
 from schemas.applications import AddTier
 from schemas.envelope import utcnow
+from workers.accounts.queries import AccountsQueries
+from workers.catalog.queries import CatalogQueries
 
 Db = AsyncDatabase[dict[str, Any]]
 TIERS = "tiers"
-SAMPLE_SIZE = 100
 
 
 async def known_tiers(db: Db) -> list[str]:
-    """Every tier name, oldest first (the seeded ones, then those the operator added)."""
-    docs = await db[TIERS].find({}, {"_id": 1}).sort([("created_at", 1), ("_id", 1)]).to_list()
-    return [str(d["_id"]) for d in docs]
-
-
-async def required_tiers(db: Db) -> list[str]:
-    """The configured tiers: every SKU must carry a price for each of them.
-
-    A tier the operator adds later is not required, or adding it would break every supplier's
-    next upload; a SKU without its price is reported and not orderable at that tier.
-    """
-    docs = await db[TIERS].find({"source": "settings"}, {"_id": 1}).sort("_id", 1).to_list()
-    return [str(d["_id"]) for d in docs]
+    return await AccountsQueries(db).known_tiers()
 
 
 async def unknown_tier(db: Db, tier: str) -> Reply | None:
@@ -61,13 +50,5 @@ async def add_tier(cmd: AddTier, *, db: Db) -> Reply:
         stored = await db[TIERS].find_one({"_id": cmd.name})
         if stored is None or stored.get("request_id") != cmd.request_id:
             return refuse("conflict", f"name: tier {cmd.name!r} already exists")
-    count, sample = await skus_missing_price(db, cmd.name)
+    count, sample = await CatalogQueries(db).skus_missing_price(cmd.name)
     return ok({"name": cmd.name, "skus_missing_price": count, "sample": sample})
-
-
-async def skus_missing_price(db: Db, tier: str) -> tuple[int, list[str]]:
-    """How many SKUs lack a price for `tier`, and the first codes of them in code order."""
-    missing = {f"tier_prices.{tier}": {"$exists": False}}
-    count = await db["skus"].count_documents(missing)
-    docs = await db["skus"].find(missing, {"_id": 1}).sort("_id", 1).limit(SAMPLE_SIZE).to_list()
-    return count, [str(d["_id"]) for d in docs]

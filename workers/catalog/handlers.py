@@ -15,7 +15,7 @@ from schemas.catalog import ChangeProductStatus, CreateProduct
 from schemas.commands import SyncStock, SyncStockItem
 from schemas.envelope import utcnow
 from schemas.events import ProductStatusChanged
-from workers.accounts.tiers import required_tiers
+from workers.accounts.queries import AccountsQueries
 from workers.catalog.content import ProductContent, content_problem, widen_bounds
 from workers.catalog.listing import LEAD_FIELDS
 from workers.catalog.model import TRANSITIONS, ProductStatus, missing_tiers, sort_fields
@@ -24,7 +24,7 @@ Db = AsyncDatabase[dict[str, Any]]
 
 
 async def create_product(cmd: CreateProduct, *, db: Db) -> Reply:
-    tiers = await required_tiers(db)
+    tiers = await AccountsQueries(db).required_tiers()
     for i, draft in enumerate(cmd.skus):
         if missing := missing_tiers(draft.tier_prices, tiers):
             return refuse("invalid", f"skus[{i}].tier_prices: no price for tier {missing[0]!r}")

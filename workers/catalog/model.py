@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -24,6 +25,31 @@ TRANSITIONS: dict[str, tuple[frozenset[ProductStatus], ProductStatus | None]] = 
     "delete": (frozenset(set(ProductStatus) - {ProductStatus.DELETED}), ProductStatus.DELETED),
     "restore": (frozenset({ProductStatus.DELETED}), None),
 }
+
+
+@dataclass(frozen=True)
+class PromoPrice:
+    """The promotion pricing a SKU at the order's receipt; tiers it does not name pay normally."""
+
+    promotion_id: str
+    tier_prices: dict[str, int]
+
+
+@dataclass(frozen=True)
+class SkuOffer:
+    """What the catalog says about a SKU at pricing time."""
+
+    sku: str
+    supplier_id: str
+    orderable: bool
+    tier_prices: dict[str, int]
+    promotion: PromoPrice | None = None
+
+    def unit_cost(self, tier: str) -> tuple[int, str | None]:
+        """The tier's cost, promotional if a promotion prices this tier; with its id."""
+        if self.promotion is not None and tier in self.promotion.tier_prices:
+            return self.promotion.tier_prices[tier], self.promotion.promotion_id
+        return self.tier_prices[tier], None
 
 
 def missing_tiers(tier_prices: dict[str, int], tiers: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from juhe.replies import Reply, ok, refuse
 from schemas.catalog import ChangeSkuPrices, EditProduct, ReviewRevision
 from schemas.envelope import utcnow
-from workers.accounts.tiers import required_tiers
+from workers.accounts.queries import AccountsQueries
 from workers.catalog.content import ProductContent, content_problem, widen_bounds
 from workers.catalog.model import ProductStatus, missing_tiers, sort_fields
 
@@ -127,7 +127,7 @@ async def review_revision(cmd: ReviewRevision, *, db: Db) -> Reply:
 
 async def change_sku_prices(cmd: ChangeSkuPrices, *, db: Db) -> Reply:
     """Orders price from the SKU document when placed: later orders see the new prices only."""
-    if missing := missing_tiers(cmd.tier_prices, await required_tiers(db)):
+    if missing := missing_tiers(cmd.tier_prices, await AccountsQueries(db).required_tiers()):
         return refuse("invalid", f"tier_prices: no price for tier {missing[0]!r}")
     sku = await db["skus"].find_one_and_update(
         {"_id": cmd.sku, "supplier_id": cmd.supplier_id}, {"$set": {"tier_prices": cmd.tier_prices}}

@@ -13,7 +13,7 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from juhe.outbound import load_shop
+from workers.accounts.queries import AccountsQueries
 
 Doc = dict[str, Any]
 SELECTIONS = "selections"
@@ -27,7 +27,7 @@ class MongoSelectionRepository:
 
     # -- reads of what other parts own (shops: accounts; stock: inventory)
     async def shop(self, platform: str, shop_id: str) -> Doc | None:
-        return await load_shop(self._db, platform, shop_id)
+        return await AccountsQueries(self._db).shop(platform, shop_id)
 
     async def sku(self, sku: str) -> Doc | None:
         return await self._db["skus"].find_one({"_id": sku})

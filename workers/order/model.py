@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from schemas.common import OrderLineIn
 
@@ -30,29 +30,16 @@ class OrderStatus(StrEnum):
 CLOSED_UNPAID = frozenset({OrderStatus.REJECTED, OrderStatus.CANCELLED})
 
 
-@dataclass(frozen=True)
-class PromoPrice:
-    """The promotion pricing a SKU at the order's receipt; tiers it does not name pay normally."""
+class Offer(Protocol):
+    """What order pricing needs of a SKU as the catalog sells it (catalog's `SkuOffer`)."""
 
-    promotion_id: str
-    tier_prices: dict[str, int]
-
-
-@dataclass(frozen=True)
-class SkuOffer:
-    """What the catalog says about a SKU at pricing time."""
-
-    sku: str
-    supplier_id: str
-    orderable: bool
-    tier_prices: dict[str, int]
-    promotion: PromoPrice | None = None
-
-    def unit_cost(self, tier: str) -> tuple[int, str | None]:
-        """The tier's cost, promotional if a promotion prices this tier; with its id."""
-        if self.promotion is not None and tier in self.promotion.tier_prices:
-            return self.promotion.tier_prices[tier], self.promotion.promotion_id
-        return self.tier_prices[tier], None
+    @property
+    def supplier_id(self) -> str: ...
+    @property
+    def orderable(self) -> bool: ...
+    @property
+    def tier_prices(self) -> dict[str, int]: ...
+    def unit_cost(self, tier: str) -> tuple[int, str | None]: ...
 
 
 @dataclass(frozen=True)
@@ -66,7 +53,7 @@ class Pricing:
         return sum(line["qty"] * line["unit_cost"] for line in self.lines)
 
 
-def price_lines(lines: list[OrderLineIn], offers: dict[str, SkuOffer], tier: str) -> Pricing:
+def price_lines(lines: list[OrderLineIn], offers: Mapping[str, Offer], tier: str) -> Pricing:
     """Each line at the tier's price (promotional if one is active); an unknown or unlisted SKU
     rejects the order. A promotion never makes a tier without a normal price orderable."""
     priced: list[dict[str, Any]] = []

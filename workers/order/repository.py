@@ -1,7 +1,8 @@
-"""Orders and sub-orders (both owned here); reads of merchants and SKUs for pricing."""
+"""Orders and sub-orders (both owned here); the reads of other areas the saga needs, as a port."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -9,8 +10,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from juhe.outbound import load_shop
-from workers.order.model import PromoPrice, SkuOffer
+from workers.order.model import Offer
 
 Doc = dict[str, Any]
 ORDERS = "orders"
@@ -39,7 +39,7 @@ class OrderRepository(Protocol):
 
 class CatalogReader(Protocol):
     async def merchant_tier(self, merchant_id: str) -> str | None: ...
-    async def offers(self, skus: list[str], at: datetime | None = None) -> dict[str, SkuOffer]: ...
+    async def offers(self, skus: list[str], at: datetime | None = None) -> Mapping[str, Offer]: ...
     async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]: ...
     async def shop(self, platform: str, shop_id: str) -> Doc | None: ...
     async def supplier(self, supplier_id: str) -> Doc | None: ...
@@ -156,63 +156,6 @@ class MongoOrderRepository:
             {"$set": {"status": "shipped", "shipped_at": at}, "$push": {"events": entry}},
             return_document=ReturnDocument.AFTER,
         )
-
-
-class MongoCatalogReader:
-    """Reads of collections other workers own: merchants, shops, suppliers, SKUs."""
-
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
-        self._db = db
-
-    async def merchant_tier(self, merchant_id: str) -> str | None:
-        doc = await self._db["merchants"].find_one({"_id": merchant_id}, {"tier": 1})
-        return None if doc is None else str(doc["tier"])
-
-    async def offers(self, skus: list[str], at: datetime | None = None) -> dict[str, SkuOffer]:
-        """The SKUs as sold at `at`, with the promotion whose window holds `at`, if any."""
-        promos = {} if at is None else await self._promotions(skus, at)
-        cursor = self._db["skus"].find({"_id": {"$in": skus}})
-        return {
-            doc["_id"]: SkuOffer(
-                doc["_id"], doc["supplier_id"], doc["orderable"], doc["tier_prices"], promos.get(doc["_id"])
-            )
-            async for doc in cursor
-        }
-
-    async def _promotions(self, skus: list[str], at: datetime) -> dict[str, PromoPrice]:
-        """One read by `_id`: windows of one SKU never overlap, so at most one holds `at`."""
-        active = {"$elemMatch": {"starts_at": {"$lte": at}, "ends_at": {"$gt": at}}}
-        cursor = self._db["promotion_skus"].find({"_id": {"$in": skus}}, {"windows": active})
-        return {
-            doc["_id"]: PromoPrice(w["promotion_id"], w["tier_prices"])
-            async for doc in cursor
-            for w in doc.get("windows", [])[:1]
-        }
-
-    async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]:
-        cursor = self._db["suppliers"].find(
-            {"_id": {"$in": supplier_ids}, "delivery.mode": "webhook"}, {"_id": 1}
-        )
-        return {doc["_id"] async for doc in cursor}
-
-    async def shop(self, platform: str, shop_id: str) -> Doc | None:
-        return await load_shop(self._db, platform, shop_id)
-
-    async def supplier(self, supplier_id: str) -> Doc | None:
-        return await self._db["suppliers"].find_one({"_id": supplier_id})
-
-    async def routing_rules(self, supplier_ids: list[str]) -> dict[str, list[Doc]]:
-        cursor = self._db["supplier_routing"].find({"_id": {"$in": supplier_ids}})
-        return {doc["_id"]: doc.get("rules", []) async for doc in cursor}
-
-    async def webhook_accounts(self, account_ids: list[str]) -> set[str]:
-        cursor = self._db["supplier_accounts"].find(
-            {"_id": {"$in": account_ids}, "delivery.mode": "webhook"}, {"_id": 1}
-        )
-        return {doc["_id"] async for doc in cursor}
-
-    async def supplier_account(self, account_id: str) -> Doc | None:
-        return await self._db["supplier_accounts"].find_one({"_id": account_id})
 
 
 async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:

@@ -9,8 +9,11 @@ from juhe.runtime import Runtime
 from schemas import commands as c
 from schemas import events as e
 from schemas.envelope import utcnow
+from workers.accounts.queries import AccountsQueries
+from workers.catalog.queries import CatalogQueries
 from workers.order import archive, delivery, intake, saga, shipping
-from workers.order.repository import MongoCatalogReader, MongoOrderRepository, ensure_indexes
+from workers.order.references import References
+from workers.order.repository import MongoOrderRepository, ensure_indexes
 
 WORKER = "order"
 
@@ -19,7 +22,9 @@ def register(runtime: Runtime) -> None:
     def deps() -> saga.SagaDeps:
         db = runtime.store.db
         return saga.SagaDeps(
-            MongoOrderRepository(db), MongoCatalogReader(db), runtime.settings.funds_hold_seconds
+            MongoOrderRepository(db),
+            References(AccountsQueries(db), CatalogQueries(db)),
+            runtime.settings.funds_hold_seconds,
         )
 
     def delivery_deps() -> delivery.DeliveryDeps:
