@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from edge_api.context import EdgeContext
-from workers.inventory.model import available
+from workers.inventory.queries import InventoryQueries, StockLevel
 
 Doc = dict[str, Any]
 
@@ -24,20 +24,17 @@ async def sku_views(edge: EdgeContext, products: list[Doc], tier: str, now: date
     ids = [doc["_id"] for doc in products]
     sku_docs = await db["skus"].find({"product_id": {"$in": ids}}).to_list()
     codes = [doc["_id"] for doc in sku_docs]
-    stock = {d["_id"]: d async for d in db["stock"].find({"_id": {"$in": codes}})}
+    stock = await InventoryQueries(db).stock_levels(codes)
     active = {"$elemMatch": {"starts_at": {"$lte": now}, "ends_at": {"$gt": now}}}
     windows = {
         d["_id"]: d["windows"][0]
         async for d in db["promotion_skus"].find({"_id": {"$in": codes}}, {"windows": active})
         if d.get("windows")
     }
-    return {
-        doc["_id"]: sku_view(doc, tier, stock.get(doc["_id"], {}), windows.get(doc["_id"]))
-        for doc in sku_docs
-    }
+    return {doc["_id"]: sku_view(doc, tier, stock[doc["_id"]], windows.get(doc["_id"])) for doc in sku_docs}
 
 
-def sku_view(doc: Doc, tier: str, stock: Doc, window: Doc | None) -> Doc:
+def sku_view(doc: Doc, tier: str, stock: StockLevel, window: Doc | None) -> Doc:
     promotion = None
     if window is not None and tier in window["tier_prices"]:
         promotion = {
@@ -50,5 +47,5 @@ def sku_view(doc: Doc, tier: str, stock: Doc, window: Doc | None) -> Doc:
         "specs": doc.get("specs", {}),
         "cost": doc.get("tier_prices", {}).get(tier),
         "promotion": promotion,
-        "available": available(stock.get("on_hand", 0), stock.get("reserved", 0)),
+        "available": stock.available,
     }

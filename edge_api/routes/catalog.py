@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from edge_api.deps import Edge, Operator, OperatorOrSupplier, Supplier
 from edge_api.errors import ApiError, not_found
+from edge_api.openapi import errors
 from schemas.catalog import (
     ChangeProductStatus,
     ChangeSkuPrices,
@@ -24,7 +25,8 @@ from schemas.catalog import (
 from schemas.common import Fen, ShortText
 from workers.accounts.queries import AccountsQueries
 from workers.catalog.model import missing_tiers
-from workers.inventory.model import available, shortfall
+from workers.catalog.queries import CatalogQueries
+from workers.inventory.queries import InventoryQueries, StockLevel
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 
@@ -136,19 +138,15 @@ async def delete_product(product_id: str, edge: Edge, _: Operator) -> dict[str, 
     return await _change(edge, product_id, "delete", None)
 
 
-@router.get("/skus/{sku}")
-async def get_sku(sku: str, edge: Edge, caller: OperatorOrSupplier) -> dict[str, Any]:
-    doc = await edge.db["skus"].find_one({"_id": sku})
-    if doc is None or (caller.kind == "supplier" and doc["supplier_id"] != caller.id):
+class SkuStock(StockLevel):
+    product_id: str
+    supplier_id: str
+
+
+@router.get("/skus/{sku}", responses=errors(404))
+async def get_sku(sku: str, edge: Edge, caller: OperatorOrSupplier) -> SkuStock:
+    owner = await CatalogQueries(edge.db).sku_owner(sku)
+    if owner is None or (caller.kind == "supplier" and owner.supplier_id != caller.id):
         raise not_found("sku")
-    stock = await edge.db["stock"].find_one({"_id": sku}) or {}
-    on_hand, reserved = stock.get("on_hand", 0), stock.get("reserved", 0)
-    return {
-        "sku": sku,
-        "product_id": doc["product_id"],
-        "supplier_id": doc["supplier_id"],
-        "on_hand": on_hand,
-        "reserved": reserved,
-        "available": available(on_hand, reserved),
-        "shortfall": shortfall(on_hand, reserved),
-    }
+    level = (await InventoryQueries(edge.db).stock_levels([sku]))[sku]
+    return SkuStock(**level.model_dump(), product_id=owner.product_id, supplier_id=owner.supplier_id)

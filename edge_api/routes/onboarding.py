@@ -11,6 +11,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, new_api_key
 from edge_api.deps import Edge, Operator, OperatorOrMerchant
 from edge_api.errors import ApiError, not_found
+from edge_api.openapi import errors
 from juhe.settings import new_secret
 from schemas.accounts import (
     AddShop,
@@ -24,6 +25,7 @@ from schemas.accounts import (
 from schemas.commands import CreditWallet
 from schemas.common import ShortText
 from workers.accounts.queries import AccountsQueries
+from workers.wallet.queries import WalletQueries, WalletView
 
 router = APIRouter(prefix="/v1", tags=["onboarding"])
 
@@ -126,7 +128,7 @@ async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> d
 
 @router.post("/merchants/{merchant_id}/wallet/top-ups", status_code=202)
 async def top_up(merchant_id: str, body: TopUpIn, edge: Edge, _: Operator) -> dict[str, Any]:
-    if await edge.db["merchants"].find_one({"_id": merchant_id}, {"_id": 1}) is None:
+    if await AccountsQueries(edge.db).merchant_tier(merchant_id) is None:
         raise not_found("merchant")
     await edge.publish(
         CreditWallet(
@@ -140,22 +142,10 @@ async def top_up(merchant_id: str, body: TopUpIn, edge: Edge, _: Operator) -> di
     return {"merchant_id": merchant_id, "reference": body.reference}
 
 
-@router.get("/merchants/{merchant_id}/wallet")
-async def wallet(merchant_id: str, edge: Edge, caller: OperatorOrMerchant) -> dict[str, Any]:
+@router.get("/merchants/{merchant_id}/wallet", responses=errors(404))
+async def wallet(merchant_id: str, edge: Edge, caller: OperatorOrMerchant) -> WalletView:
     if not caller.is_operator and caller.id != merchant_id:
         raise not_found("merchant")
-    if await edge.db["merchants"].find_one({"_id": merchant_id}, {"_id": 1}) is None:
+    if await AccountsQueries(edge.db).merchant_tier(merchant_id) is None:
         raise not_found("merchant")
-    cursor = edge.db["ledger"].find({"merchant_id": merchant_id}).sort("seq", -1).limit(500)
-    entries = [
-        {
-            "amount": e["amount"],
-            "balance_after": e["balance_after"],
-            "kind": e["kind"],
-            "reference": e["reference"],
-            "at": e["at"],
-        }
-        async for e in cursor
-    ]
-    # The newest ledger entry is authoritative even if the wallet projection lags a crash.
-    return {"balance": entries[0]["balance_after"] if entries else 0, "entries": entries}
+    return await WalletQueries(edge.db).wallet(merchant_id)

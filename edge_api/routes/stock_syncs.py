@@ -12,20 +12,20 @@ import hashlib
 import json
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from edge_api.deps import Edge, Supplier
 from edge_api.errors import ApiError, not_found
+from edge_api.openapi import errors
 from schemas.commands import SyncStockItem
 from schemas.stock_sync import CHUNK_SIZE, ApplyStockChunk, StartStockSync
-from workers.inventory.sync_repository import STOCK_SYNCS, sync_key
+from workers.catalog.queries import CatalogQueries
+from workers.inventory.queries import InventoryQueries, SyncProgress
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
-#: The embedded store's `$in` costs grow with the square of the list: 100 keeps a lookup cheap.
-LOOKUP_BATCH = 100
 SyncId = Field(default=None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$")
 
 
@@ -43,10 +43,7 @@ def digest(items: list[SyncStockItem]) -> str:
 async def check_items(edge: Edge, supplier_id: str, items: list[SyncStockItem]) -> None:
     """422 naming the first item that is not one of the supplier's SKUs, or repeats one."""
     codes = [item.sku for item in items]
-    owned: set[str] = set()
-    for i in range(0, len(codes), LOOKUP_BATCH):
-        query = {"_id": {"$in": codes[i : i + LOOKUP_BATCH]}, "supplier_id": supplier_id}
-        owned |= {d["_id"] async for d in edge.db["skus"].find(query, {"_id": 1})}
+    owned = await CatalogQueries(edge.db).owned_skus(supplier_id, codes)
     seen: set[str] = set()
     for i, code in enumerate(codes):
         if code not in owned:
@@ -81,17 +78,15 @@ async def sync_inventory(body: InventoryIn, edge: Edge, caller: Supplier) -> dic
     return {"sync_id": sync_id, "items": len(body.items), "chunks": len(chunks)}
 
 
-@router.get("/supplier/inventory/syncs/{sync_id}")
-async def sync_progress(sync_id: str, edge: Edge, caller: Supplier) -> dict[str, Any]:
+class SyncStatus(SyncProgress):
+    status: Literal["running", "done"]
+
+
+@router.get("/supplier/inventory/syncs/{sync_id}", responses=errors(404))
+async def sync_progress(sync_id: str, edge: Edge, caller: Supplier) -> SyncStatus:
     assert caller.id is not None
-    doc = await edge.db[STOCK_SYNCS].find_one({"_id": sync_key(caller.id, sync_id)})
-    if doc is None:
+    progress = await InventoryQueries(edge.db).sync_progress(caller.id, sync_id)
+    if progress is None:
         raise not_found("sync")
-    done = len(doc["done"])
-    return {
-        "sync_id": sync_id,
-        "items": doc["items"],
-        "chunks": doc["chunks"],
-        "chunks_done": done,
-        "status": "done" if done == doc["chunks"] else "running",
-    }
+    done = progress.chunks_done == progress.chunks
+    return SyncStatus(**progress.model_dump(), status="done" if done else "running")

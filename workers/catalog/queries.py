@@ -5,14 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from workers.catalog.model import PromoPrice, SkuOffer
 
-__all__ = ["CatalogQueries", "PromoPrice", "SkuOffer"]
+__all__ = ["CatalogQueries", "PromoPrice", "SkuOffer", "SkuOwner"]
 
 Doc = dict[str, Any]
 SAMPLE_SIZE = 100
+#: SKU codes per `$in`: the embedded store's `$in` grows quadratically with its size.
+LOOKUP_BATCH = 100
+
+
+class SkuOwner(BaseModel):
+    product_id: str
+    supplier_id: str
 
 
 class CatalogQueries:
@@ -46,3 +54,15 @@ class CatalogQueries:
         count = await self._db["skus"].count_documents(missing)
         docs = await self._db["skus"].find(missing, {"_id": 1}).sort("_id", 1).limit(SAMPLE_SIZE).to_list()
         return count, [str(d["_id"]) for d in docs]
+
+    async def sku_owner(self, sku: str) -> SkuOwner | None:
+        doc = await self._db["skus"].find_one({"_id": sku}, {"product_id": 1, "supplier_id": 1})
+        return None if doc is None else SkuOwner.model_validate(doc)
+
+    async def owned_skus(self, supplier_id: str, codes: list[str]) -> set[str]:
+        """Which of `codes` are SKUs of this supplier."""
+        owned: set[str] = set()
+        for i in range(0, len(codes), LOOKUP_BATCH):
+            query = {"_id": {"$in": codes[i : i + LOOKUP_BATCH]}, "supplier_id": supplier_id}
+            owned |= {d["_id"] async for d in self._db["skus"].find(query, {"_id": 1})}
+        return owned
