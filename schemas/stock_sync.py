@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from schemas.commands import SyncStockItem
 from schemas.envelope import Command
@@ -24,6 +24,16 @@ class StartStockSync(Command):
 
     def business_key(self) -> str:
         return f"{self.supplier_id}|{self.sync_id}|{self.digest}"
+
+
+class SyncRecorded(BaseModel):
+    """The reply to `StartStockSync`: the sync as first recorded, with the chunks applied so far."""
+
+    sync_id: str
+    items: int
+    chunks: int
+    at: AwareDatetime
+    done: list[int]
 
 
 class ApplyStockChunk(Command):

@@ -2,77 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from schemas.common import StockLine
 from workers.catalog.model import PromoPrice, SkuOffer
-from workers.inventory.model import Reservation, ReservationState, available
 from workers.wallet.model import Insufficient, LedgerEntry, Wallet
-
-
-@dataclass
-class StockRow:
-    on_hand: int
-    reserved: int = 0
-    holds: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def available(self) -> int:
-        return available(self.on_hand, self.reserved)
-
-
-class MemoryInventory:
-    def __init__(self, **stock: int) -> None:
-        self.stock = {sku: StockRow(qty) for sku, qty in stock.items()}
-        self.reservations: dict[str, Reservation] = {}
-
-    async def open_reservation(self, order_key: str, lines: list[StockLine]) -> Reservation:
-        return self.reservations.setdefault(order_key, Reservation(order_key, ReservationState.PENDING))
-
-    async def decide(
-        self, order_key: str, state: ReservationState, reason: str | None = None, sku: str | None = None
-    ) -> Reservation:
-        current = self.reservations[order_key]
-        if current.state is ReservationState.PENDING:
-            self.reservations[order_key] = Reservation(order_key, state, reason, sku)
-        return self.reservations[order_key]
-
-    async def close_reservation(self, order_key: str) -> Reservation:
-        current = self.reservations.get(order_key)
-        if current is None or current.state in (ReservationState.PENDING, ReservationState.RESERVED):
-            self.reservations[order_key] = Reservation(order_key, ReservationState.RELEASED, "released")
-        return self.reservations[order_key]
-
-    async def hold(self, sku: str, order_key: str, qty: int) -> bool:
-        row = self.stock.get(sku)
-        if row is None:
-            return False
-        if order_key in row.holds:
-            return True
-        if row.available < qty:
-            return False
-        row.holds[order_key] = qty
-        row.reserved += qty
-        return True
-
-    async def release_hold(self, sku: str, order_key: str) -> None:
-        row = self.stock.get(sku)
-        if row is not None and order_key in row.holds:
-            row.reserved -= row.holds.pop(order_key)
-
-    async def commit_hold(self, sku: str, order_key: str) -> bool:
-        row = self.stock.get(sku)
-        if row is None or order_key not in row.holds:
-            return False
-        qty = row.holds.pop(order_key)
-        row.reserved -= qty
-        row.on_hand = max(0, row.on_hand - qty)
-        return True
-
-    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> bool:
-        self.stock.setdefault(sku, StockRow(0)).on_hand = on_hand
-        return True
 
 
 class MemoryWallets:

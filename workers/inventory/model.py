@@ -1,14 +1,118 @@
-"""Inventory values: a reservation decision per order, and stock arithmetic."""
+"""Inventory's aggregates: a SKU's stock with the holds on it, an order's reservation decision,
+a supplier's bulk sync; and the stock arithmetic they share.
+
+The repository applies these rules as single conditional updates (the arithmetic written again
+as update pipelines, so each change stays atomic); the memory twin applies them through the
+methods here.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.common import StockLine
 from schemas.envelope import Message
 from schemas.events import StockRejected, StockReserved
+
+
+def available(on_hand: int, reserved: int) -> int:
+    """A sync below what is reserved leaves nothing to sell, never a negative count."""
+    return max(0, on_hand - reserved)
+
+
+def shortfall(on_hand: int, reserved: int) -> int:
+    return max(0, reserved - on_hand)
+
+
+def merge_lines(lines: list[StockLine]) -> list[StockLine]:
+    """One line per SKU, in SKU order so concurrent orders touch documents alike."""
+    totals: Counter[str] = Counter()
+    for line in lines:
+        totals[line.sku] += line.qty
+    return [StockLine(sku=sku, qty=qty) for sku, qty in sorted(totals.items())]
+
+
+class Document(BaseModel):
+    """A stored aggregate: immutable here, its `_id` mapped to a named field."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class Hold(Document):
+    """One order's units held on a SKU; short keys, since a hot SKU carries many holds."""
+
+    order_key: str = Field(alias="o")
+    qty: int = Field(alias="q")
+
+
+class StockRecord(Document):
+    """A SKU's stock: the supplier's count, the units held for open orders, what is left.
+
+    `available` is stored because a hold's filter needs it; it is recomputed by every change.
+    """
+
+    COLLECTION: ClassVar[str] = "stock"
+    sku: str = Field(alias="_id")
+    supplier_id: str
+    on_hand: int
+    reserved: int = 0
+    available: int = 0
+    holds: list[Hold] = []
+    synced_at: datetime
+
+    @classmethod
+    def first_sync(cls, sku: str, supplier_id: str, on_hand: int, at: datetime) -> StockRecord:
+        return cls(sku=sku, supplier_id=supplier_id, on_hand=on_hand, available=on_hand, synced_at=at)
+
+    def held_by(self, order_key: str) -> int:
+        return sum(h.qty for h in self.holds if h.order_key == order_key)
+
+    def holds_for(self, order_key: str) -> bool:
+        return any(h.order_key == order_key for h in self.holds)
+
+    def can_hold(self, order_key: str, qty: int) -> bool:
+        """An order holds a SKU once; a new hold needs enough available units."""
+        return not self.holds_for(order_key) and self.available >= qty
+
+    def with_hold(self, order_key: str, qty: int) -> StockRecord:
+        holds = [*self.holds, Hold(order_key=order_key, qty=qty)]
+        return self._counted(self.on_hand, self.reserved + qty, holds)
+
+    def released(self, order_key: str) -> StockRecord:
+        """The order's held units are available again."""
+        kept = [h for h in self.holds if h.order_key != order_key]
+        return self._counted(self.on_hand, self.reserved - self.held_by(order_key), kept)
+
+    def shipped(self, order_key: str) -> StockRecord:
+        """The order's held units leave the warehouse: on-hand and reserved both drop."""
+        held, kept = self.held_by(order_key), [h for h in self.holds if h.order_key != order_key]
+        return self._counted(max(0, self.on_hand - held), self.reserved - held, kept)
+
+    def synced(self, supplier_id: str, on_hand: int, at: datetime) -> StockRecord:
+        """The supplier's absolute count; the holds stay, a count below them is a shortfall."""
+        record = self.model_copy(update={"supplier_id": supplier_id, "synced_at": at})
+        return record._counted(on_hand, self.reserved, self.holds)
+
+    def _counted(self, on_hand: int, reserved: int, holds: list[Hold]) -> StockRecord:
+        update = {"on_hand": on_hand, "reserved": reserved, "holds": holds}
+        return self.model_copy(update={**update, "available": available(on_hand, reserved)})
+
+    def violations(self) -> list[str]:
+        """The per-SKU invariants of DESIGN.md this record breaks, each as a readable line."""
+        held = sum(h.qty for h in self.holds)
+        problems = []
+        if self.reserved < 0:
+            problems.append(f"reserved {self.reserved} < 0")
+        if self.reserved != held:
+            problems.append(f"reserved {self.reserved} != open holds {held}")
+        if self.available != available(self.on_hand, self.reserved):
+            problems.append(f"available {self.available} != max(0, on_hand - reserved)")
+        return problems
 
 
 class ReservationState(StrEnum):
@@ -18,18 +122,37 @@ class ReservationState(StrEnum):
     RELEASED = "released"
 
 
-@dataclass(frozen=True)
-class Reservation:
+class Reservation(Document):
     """The single decision inventory makes for an order; holds exist only while not closed."""
 
-    order_key: str
+    COLLECTION: ClassVar[str] = "reservations"
+    order_key: str = Field(alias="_id")
     state: ReservationState
+    lines: list[StockLine] = []
     reason: str | None = None
     sku: str | None = None
+
+    @classmethod
+    def opened(cls, order_key: str, lines: list[StockLine]) -> Reservation:
+        return cls(order_key=order_key, state=ReservationState.PENDING, lines=lines)
 
     @property
     def closed(self) -> bool:
         return self.state in (ReservationState.REJECTED, ReservationState.RELEASED)
+
+    def decided(
+        self, state: ReservationState, reason: str | None = None, sku: str | None = None
+    ) -> Reservation:
+        """Only a pending reservation is decided; a decision, once made, is what every repeat gets."""
+        if self.state is not ReservationState.PENDING:
+            return self
+        return self.model_copy(update={"state": state, "reason": reason, "sku": sku})
+
+    def released(self) -> Reservation:
+        """Closed for good, so no late reserve can hold again; a rejection stays a rejection."""
+        if self.state is ReservationState.REJECTED:
+            return self
+        return self.model_copy(update={"state": ReservationState.RELEASED, "reason": "released"})
 
     def outcome(self) -> Message:
         if self.state is ReservationState.RESERVED:
@@ -42,17 +165,42 @@ class Reservation:
         )
 
 
-def merge_lines(lines: list[StockLine]) -> list[StockLine]:
-    """One line per SKU, in SKU order so concurrent orders touch documents alike."""
-    totals: Counter[str] = Counter()
-    for line in lines:
-        totals[line.sku] += line.qty
-    return [StockLine(sku=sku, qty=qty) for sku, qty in sorted(totals.items())]
+def sync_key(supplier_id: str, sync_id: str) -> str:
+    """Sync ids are the caller's own, so they are unique per supplier, not platform-wide."""
+    return f"{supplier_id}:{sync_id}"
 
 
-def available(on_hand: int, reserved: int) -> int:
-    return max(0, on_hand - reserved)
+class StockSync(Document):
+    """A supplier's bulk sync, recorded once under its sync id, with the chunks applied so far.
 
+    `at` is the sync's own time: every chunk applies its counts at it, so a newer sync is
+    never rolled back by an older one's late or repeated chunk.
+    """
 
-def shortfall(on_hand: int, reserved: int) -> int:
-    return max(0, reserved - on_hand)
+    COLLECTION: ClassVar[str] = "stock_syncs"
+    key: str = Field(alias="_id")
+    supplier_id: str
+    sync_id: str
+    digest: str
+    items: int
+    chunks: int
+    at: datetime
+    done: list[int] = []
+
+    @classmethod
+    def started(
+        cls, supplier_id: str, sync_id: str, *, digest: str, items: int, chunks: int, at: datetime
+    ) -> StockSync:
+        key = sync_key(supplier_id, sync_id)
+        return cls(
+            key=key,
+            supplier_id=supplier_id,
+            sync_id=sync_id,
+            digest=digest,
+            items=items,
+            chunks=chunks,
+            at=at,
+        )
+
+    def has_applied(self, chunk: int) -> bool:
+        return chunk in self.done

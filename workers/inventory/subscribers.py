@@ -6,9 +6,8 @@ from juhe.messaging.consumer import consume, respond
 from juhe.runtime import Runtime
 from schemas.commands import CommitStock, ReleaseStock, ReserveStock, SyncStock
 from schemas.stock_sync import ApplyStockChunk, StartStockSync
-from workers.inventory import handlers, syncs
-from workers.inventory.repository import MongoInventoryRepository, ensure_indexes
-from workers.inventory.sync_repository import MongoSyncRepository
+from workers.inventory import handlers
+from workers.inventory.repository import MongoInventoryRepository, MongoStockSyncRepository, ensure_indexes
 
 WORKER = "inventory"
 
@@ -17,20 +16,19 @@ def register(runtime: Runtime) -> None:
     def repo() -> MongoInventoryRepository:
         return MongoInventoryRepository(runtime.store.db)
 
+    def syncs() -> MongoStockSyncRepository:
+        return MongoStockSyncRepository(runtime.store.db)
+
     consume(runtime, WORKER, ReserveStock, lambda m: handlers.reserve_stock(m, repo=repo()))
     consume(runtime, WORKER, ReleaseStock, lambda m: handlers.release_stock(m, repo=repo()))
     consume(runtime, WORKER, CommitStock, lambda m: handlers.commit_stock(m, repo=repo()))
     consume(runtime, WORKER, SyncStock, lambda m: handlers.sync_stock(m, repo=repo()))
-
-    def sync_repo() -> MongoSyncRepository:
-        return MongoSyncRepository(runtime.store.db)
-
-    respond(runtime, WORKER, StartStockSync, lambda m: syncs.start_stock_sync(m, syncs=sync_repo()))
+    respond(runtime, WORKER, StartStockSync, lambda m: handlers.start_stock_sync(m, syncs=syncs()))
     consume(
         runtime,
         WORKER,
         ApplyStockChunk,
-        lambda m: syncs.apply_stock_chunk(m, repo=repo(), syncs=sync_repo()),
+        lambda m: handlers.apply_stock_chunk(m, repo=repo(), syncs=syncs()),
     )
 
 

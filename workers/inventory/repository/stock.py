@@ -1,73 +1,56 @@
-"""Stock and reservation documents. Every change is one conditional single-document update."""
+"""Stock and reservation documents. Every change is one conditional single-document update.
+
+The stock arithmetic of `StockRecord` is written here again as update pipelines, so each change
+reads and writes one document atomically; the memory twin applies the model's methods.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from schemas.common import StockLine
-from workers.inventory.model import Reservation, ReservationState
+from workers.inventory.model import Reservation, ReservationState, StockRecord
 
-STOCK = "stock"
-RESERVATIONS = "reservations"
-
-
-class InventoryRepository(Protocol):
-    async def open_reservation(self, order_key: str, lines: list[StockLine]) -> Reservation: ...
-    async def decide(
-        self,
-        order_key: str,
-        state: ReservationState,
-        reason: str | None = None,
-        sku: str | None = None,
-    ) -> Reservation: ...
-    async def close_reservation(self, order_key: str) -> Reservation: ...
-    async def hold(self, sku: str, order_key: str, qty: int) -> bool: ...
-    async def release_hold(self, sku: str, order_key: str) -> None: ...
-    async def commit_hold(self, sku: str, order_key: str) -> bool: ...
-    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> bool: ...
+Doc = dict[str, Any]
+Expr = dict[str, Any]
 
 
-def _held_qty(order_key: str) -> dict[str, Any]:
+def _held_qty(order_key: str) -> Expr:
     """Quantity this order holds on the document, from the document itself."""
     mine = {"$filter": {"input": "$holds", "cond": {"$eq": ["$$this.o", {"$literal": order_key}]}}}
     return {"$sum": {"$map": {"input": mine, "in": "$$this.q"}}}
 
 
-def _without_hold(order_key: str) -> dict[str, Any]:
+def _without_hold(order_key: str) -> Expr:
     return {"$filter": {"input": "$holds", "cond": {"$ne": ["$$this.o", {"$literal": order_key}]}}}
 
 
 _RECOMPUTE_AVAILABLE = {"$set": {"available": {"$max": [0, {"$subtract": ["$on_hand", "$reserved"]}]}}}
 
 
-def _reservation(doc: dict[str, Any] | None) -> Reservation:
+def _reservation(doc: Doc | None) -> Reservation:
     if doc is None:  # an upsert with AFTER always returns the document
         raise RuntimeError("reservation document missing after upsert")
-    return Reservation(
-        order_key=doc["_id"],
-        state=ReservationState(doc["state"]),
-        reason=doc.get("reason"),
-        sku=doc.get("sku"),
-    )
+    return Reservation.model_validate(doc)
 
 
 class MongoInventoryRepository:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
-        self._stock = db[STOCK]
-        self._reservations = db[RESERVATIONS]
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self._stock = db[StockRecord.COLLECTION]
+        self._reservations = db[Reservation.COLLECTION]
 
     async def open_reservation(self, order_key: str, lines: list[StockLine]) -> Reservation:
-        insert = {"state": ReservationState.PENDING.value, "lines": [ln.model_dump() for ln in lines]}
+        opened = Reservation.opened(order_key, lines).model_dump(by_alias=True, exclude={"order_key"})
         for _ in range(3):
             try:
                 doc = await self._reservations.find_one_and_update(
                     {"_id": order_key},
-                    {"$setOnInsert": insert},
+                    {"$setOnInsert": opened},
                     upsert=True,
                     return_document=ReturnDocument.AFTER,
                 )
@@ -95,7 +78,6 @@ class MongoInventoryRepository:
         return _reservation(doc)
 
     async def close_reservation(self, order_key: str) -> Reservation:
-        """Mark released (a rejection stays a rejection); a later reserve will not hold."""
         try:
             doc = await self._reservations.find_one_and_update(
                 {"_id": order_key, "state": {"$ne": ReservationState.REJECTED.value}},
@@ -133,7 +115,6 @@ class MongoInventoryRepository:
         )
 
     async def commit_hold(self, sku: str, order_key: str) -> bool:
-        """Shipped: the held units leave both on-hand and reserved."""
         result = await self._stock.update_one(
             {"_id": sku, "holds.o": order_key},
             [
@@ -150,7 +131,6 @@ class MongoInventoryRepository:
         return result.modified_count == 1
 
     async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> bool:
-        """Absolute count from the supplier; an older sync than the last applied is ignored."""
         try:
             result = await self._stock.update_one(
                 {"_id": sku, "synced_at": {"$lt": at}},
@@ -173,5 +153,5 @@ class MongoInventoryRepository:
         return result.modified_count == 1 or result.upserted_id is not None
 
 
-async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
-    await db[STOCK].create_index("supplier_id")
+async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:
+    await db[StockRecord.COLLECTION].create_index("supplier_id")

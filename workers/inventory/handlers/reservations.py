@@ -1,15 +1,15 @@
-"""Inventory rules: reserve all lines or none, release, commit on shipment, supplier sync."""
+"""Reservations: hold all of an order's lines or none, release them, commit them on shipment."""
 
 from __future__ import annotations
 
 import structlog
 
-from schemas.commands import CommitStock, ReleaseStock, ReserveStock, SyncStock
+from schemas.commands import CommitStock, ReleaseStock, ReserveStock
 from schemas.common import StockLine
 from schemas.envelope import Message
 from schemas.events import StockChanged
+from workers.inventory.handlers.ports import InventoryRepository
 from workers.inventory.model import ReservationState, merge_lines
-from workers.inventory.repository import InventoryRepository
 
 _log = structlog.get_logger("inventory")
 
@@ -61,16 +61,6 @@ async def commit_stock(cmd: CommitStock, *, repo: InventoryRepository) -> list[M
         if not committed:
             _log.info("stock.commit_skipped", sku=line.sku, why="no hold (already committed)")
     return [_changed(cmd.order_key, cmd.lines, f"commit:{cmd.sub_order_id}")]
-
-
-async def sync_stock(cmd: SyncStock, *, repo: InventoryRepository) -> list[Message]:
-    """Set absolute on-hand counts; reservations are kept, shortfalls are reported."""
-    stale = 0
-    for item in cmd.items:
-        applied = await repo.set_on_hand(item.sku, cmd.supplier_id, item.on_hand, cmd.occurred_at)
-        stale += 0 if applied else 1
-    _log.info("stock.synced", items=len(cmd.items), stale=stale, sync_id=cmd.sync_id)
-    return [StockChanged(correlation_id=cmd.sync_id, skus=[i.sku for i in cmd.items], cause="sync")]
 
 
 def _changed(order_key: str, lines: list[StockLine], cause: str) -> StockChanged:

@@ -1,0 +1,18 @@
+"""Inventory's rules, pure: reservations per order, and supplier stock syncs."""
+
+from __future__ import annotations
+
+from workers.inventory.handlers.ports import InventoryRepository, StockSyncRepository
+from workers.inventory.handlers.reservations import commit_stock, release_stock, reserve_stock
+from workers.inventory.handlers.syncs import apply_stock_chunk, start_stock_sync, sync_stock
+
+__all__ = [
+    "InventoryRepository",
+    "StockSyncRepository",
+    "apply_stock_chunk",
+    "commit_stock",
+    "release_stock",
+    "reserve_stock",
+    "start_stock_sync",
+    "sync_stock",
+]

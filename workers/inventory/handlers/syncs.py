@@ -1,0 +1,66 @@
+"""Supplier stock syncs: absolute counts per SKU, and bulk syncs recorded once, applied by chunk.
+
+Every chunk of a bulk sync applies its absolute counts at the sync's own time, so re-applying a
+chunk (a redelivery, or the caller repeating its sync id) finds each SKU already synced at
+that time and changes nothing, and a newer sync applied meanwhile is never overwritten.
+"""
+
+from __future__ import annotations
+
+import structlog
+
+from juhe.outgoing import DeadLetterError
+from juhe.replies import Reply, ok, refuse
+from schemas.commands import SyncStock
+from schemas.envelope import Message, utcnow
+from schemas.events import StockChanged
+from schemas.stock_sync import ApplyStockChunk, StartStockSync, SyncRecorded
+from workers.inventory.handlers.ports import InventoryRepository, StockSyncRepository
+from workers.inventory.model import StockSync
+
+_log = structlog.get_logger("inventory.syncs")
+
+
+async def sync_stock(cmd: SyncStock, *, repo: InventoryRepository) -> list[Message]:
+    """Set absolute on-hand counts; reservations are kept, shortfalls are reported."""
+    stale = 0
+    for item in cmd.items:
+        applied = await repo.set_on_hand(item.sku, cmd.supplier_id, item.on_hand, cmd.occurred_at)
+        stale += 0 if applied else 1
+    _log.info("stock.synced", items=len(cmd.items), stale=stale, sync_id=cmd.sync_id)
+    return [StockChanged(correlation_id=cmd.sync_id, skus=[i.sku for i in cmd.items], cause="sync")]
+
+
+async def start_stock_sync(cmd: StartStockSync, *, syncs: StockSyncRepository) -> Reply:
+    """Record the sync once; the same sync id with other items is a conflict."""
+    started = StockSync.started(
+        cmd.supplier_id, cmd.sync_id, digest=cmd.digest, items=cmd.items, chunks=cmd.chunks, at=utcnow()
+    )
+    stored = await syncs.record(started)
+    if stored.digest != cmd.digest:
+        return refuse("conflict", f"sync_id: {cmd.sync_id!r} was already used for different items")
+    recorded = SyncRecorded(
+        sync_id=stored.sync_id, items=stored.items, chunks=stored.chunks, at=stored.at, done=stored.done
+    )
+    return ok(recorded.model_dump(mode="json"))
+
+
+async def apply_stock_chunk(
+    cmd: ApplyStockChunk, *, repo: InventoryRepository, syncs: StockSyncRepository
+) -> list[Message]:
+    sync = await syncs.get(cmd.supplier_id, cmd.sync_id)
+    if sync is None:
+        raise DeadLetterError(f"chunk {cmd.chunk} of an unrecorded sync {cmd.sync_id!r}")
+    if sync.has_applied(cmd.chunk):
+        _log.info("stock.chunk_skipped", sync_id=cmd.sync_id, chunk=cmd.chunk, why="already applied")
+        return []
+    apply = SyncStock(
+        correlation_id=cmd.correlation_id,
+        supplier_id=cmd.supplier_id,
+        sync_id=f"{cmd.sync_id}#{cmd.chunk}",
+        items=cmd.items,
+        occurred_at=cmd.at,
+    )
+    out = await sync_stock(apply, repo=repo)
+    await syncs.mark_done(cmd.supplier_id, cmd.sync_id, cmd.chunk)
+    return out
