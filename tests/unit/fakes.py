@@ -6,29 +6,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from workers.catalog.model import PromoPrice, SkuOffer
-from workers.wallet.model import Insufficient, LedgerEntry, Wallet
-
-
-class MemoryWallets:
-    def __init__(self) -> None:
-        self.wallets: dict[str, Wallet] = {}
-        self.ledger: list[LedgerEntry] = []
-
-    async def apply(
-        self, merchant_id: str, amount: int, kind: str, reference: str, *, check_funds: bool
-    ) -> LedgerEntry | Insufficient:
-        for entry in self.ledger:
-            if (entry.merchant_id, entry.kind, entry.reference) == (merchant_id, kind, reference):
-                return entry
-        wallet = self.wallets.get(merchant_id, Wallet(merchant_id, 0, 0))
-        if check_funds and not wallet.can_pay(-amount):
-            return Insufficient(wallet.balance)
-        entry = LedgerEntry(
-            merchant_id, wallet.seq + 1, amount, wallet.balance + amount, kind, reference, datetime.now()
-        )
-        self.ledger.append(entry)
-        self.wallets[merchant_id] = Wallet(merchant_id, entry.balance_after, entry.seq)
-        return entry
 
 
 @dataclass
