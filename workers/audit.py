@@ -7,7 +7,8 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from workers.inventory.model import available
+from workers.inventory.queries import InventoryQueries
+from workers.wallet.queries import WalletQueries
 
 Db = AsyncDatabase[dict[str, Any]]
 
@@ -18,32 +19,13 @@ async def audit(db: Db) -> list[str]:
 
 
 async def _stock(db: Db) -> list[str]:
-    problems = []
-    async for doc in db["stock"].find():
-        sku, held = doc["_id"], sum(h["q"] for h in doc.get("holds", []))
-        if doc["reserved"] < 0:
-            problems.append(f"stock {sku}: reserved {doc['reserved']} < 0")
-        if doc["reserved"] != held:
-            problems.append(f"stock {sku}: reserved {doc['reserved']} != open holds {held}")
-        if doc["available"] != available(doc["on_hand"], doc["reserved"]):
-            problems.append(f"stock {sku}: available {doc['available']} != max(0, on_hand - reserved)")
-    return problems
+    mismatches = await InventoryQueries(db).reservation_mismatches()
+    return [f"stock {m.sku}: {problem}" for m in mismatches for problem in m.problems]
 
 
 async def _wallets(db: Db) -> list[str]:
-    sums: Counter[str] = Counter()
-    last: dict[str, int] = {}
-    async for entry in db["ledger"].find().sort([("merchant_id", 1), ("seq", 1)]):
-        sums[entry["merchant_id"]] += entry["amount"]
-        last[entry["merchant_id"]] = entry["balance_after"]
-    problems = []
-    async for wallet in db["wallets"].find():
-        merchant = wallet["_id"]
-        if wallet["balance"] != sums[merchant] or last.get(merchant, 0) != sums[merchant]:
-            problems.append(f"wallet {merchant}: balance {wallet['balance']} != ledger sum {sums[merchant]}")
-        if wallet["balance"] < -wallet.get("credit_limit", 0):
-            problems.append(f"wallet {merchant}: balance {wallet['balance']} below its credit limit")
-    return problems
+    mismatches = await WalletQueries(db).ledger_mismatches()
+    return [f"wallet {m.merchant_id}: {problem}" for m in mismatches for problem in m.problems]
 
 
 async def _orders(db: Db) -> list[str]:
