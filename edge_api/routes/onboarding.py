@@ -126,8 +126,15 @@ async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> d
     return await edge.ask(command)
 
 
-@router.post("/merchants/{merchant_id}/wallet/top-ups", status_code=202)
-async def top_up(merchant_id: str, body: TopUpIn, edge: Edge, _: Operator) -> dict[str, Any]:
+class TopUpAccepted(BaseModel):
+    """The credit is queued; the wallet shows it once applied, once per reference."""
+
+    merchant_id: str
+    reference: str
+
+
+@router.post("/merchants/{merchant_id}/wallet/top-ups", status_code=202, responses=errors(404, 503))
+async def top_up(merchant_id: str, body: TopUpIn, edge: Edge, _: Operator) -> TopUpAccepted:
     if await AccountsQueries(edge.db).merchant_tier(merchant_id) is None:
         raise not_found("merchant")
     await edge.publish(
@@ -139,7 +146,7 @@ async def top_up(merchant_id: str, body: TopUpIn, edge: Edge, _: Operator) -> di
             reference=body.reference,
         )
     )
-    return {"merchant_id": merchant_id, "reference": body.reference}
+    return TopUpAccepted(merchant_id=merchant_id, reference=body.reference)
 
 
 @router.get("/merchants/{merchant_id}/wallet", responses=errors(404))

@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,7 +20,7 @@ from edge_api.deps import Edge, Supplier
 from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
 from schemas.commands import SyncStockItem
-from schemas.stock_sync import CHUNK_SIZE, ApplyStockChunk, StartStockSync
+from schemas.stock_sync import CHUNK_SIZE, ApplyStockChunk, StartStockSync, SyncRecorded
 from workers.catalog.queries import CatalogQueries
 from workers.inventory.queries import InventoryQueries, SyncProgress
 
@@ -53,8 +52,16 @@ async def check_items(edge: Edge, supplier_id: str, items: list[SyncStockItem]) 
         seen.add(code)
 
 
-@router.put("/supplier/inventory", status_code=202)
-async def sync_inventory(body: InventoryIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
+class SyncAccepted(BaseModel):
+    """The sync is recorded; its chunks not applied yet are queued."""
+
+    sync_id: str
+    items: int
+    chunks: int
+
+
+@router.put("/supplier/inventory", status_code=202, responses=errors(409, 422, 503))
+async def sync_inventory(body: InventoryIn, edge: Edge, caller: Supplier) -> SyncAccepted:
     assert caller.id is not None
     await check_items(edge, caller.id, body.items)
     sync_id = body.sync_id or f"sync_{secrets.token_hex(8)}"
@@ -67,15 +74,19 @@ async def sync_inventory(body: InventoryIn, edge: Edge, caller: Supplier) -> dic
         items=len(body.items),
         chunks=len(chunks),
     )
-    recorded = await edge.ask(start)
-    at, done = datetime.fromisoformat(recorded["at"]), set(recorded["done"])
+    recorded = SyncRecorded.model_validate(await edge.ask(start))
     for n, items in enumerate(chunks):
-        if n not in done:
+        if n not in recorded.done:
             chunk = ApplyStockChunk(
-                correlation_id=sync_id, supplier_id=caller.id, sync_id=sync_id, chunk=n, at=at, items=items
+                correlation_id=sync_id,
+                supplier_id=caller.id,
+                sync_id=sync_id,
+                chunk=n,
+                at=recorded.at,
+                items=items,
             )
             await edge.publish(chunk)
-    return {"sync_id": sync_id, "items": len(body.items), "chunks": len(chunks)}
+    return SyncAccepted(sync_id=sync_id, items=len(body.items), chunks=len(chunks))
 
 
 class SyncStatus(SyncProgress):
