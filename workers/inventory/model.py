@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.common import StockLine
 from schemas.envelope import Message
 from schemas.events import StockRejected, StockReserved
+from schemas.stock_sync import StartStockSync
 
 
 def available(on_hand: int, reserved: int) -> int:
@@ -188,19 +189,9 @@ class StockSync(Document):
     done: list[int] = []
 
     @classmethod
-    def started(
-        cls, supplier_id: str, sync_id: str, *, digest: str, items: int, chunks: int, at: datetime
-    ) -> StockSync:
-        key = sync_key(supplier_id, sync_id)
-        return cls(
-            key=key,
-            supplier_id=supplier_id,
-            sync_id=sync_id,
-            digest=digest,
-            items=items,
-            chunks=chunks,
-            at=at,
-        )
+    def started(cls, cmd: StartStockSync, at: datetime) -> StockSync:
+        fields = cmd.model_dump(include={"supplier_id", "sync_id", "digest", "items", "chunks"})
+        return cls(key=sync_key(cmd.supplier_id, cmd.sync_id), at=at, **fields)
 
     def has_applied(self, chunk: int) -> bool:
         return chunk in self.done

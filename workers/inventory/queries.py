@@ -3,11 +3,9 @@ SKUs whose stock breaks an invariant (for the audit)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 from pydantic import BaseModel
-from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
 from workers.inventory.model import StockRecord, StockSync, available, shortfall, sync_key
@@ -53,14 +51,13 @@ class InventoryQueries:
 
     async def stock_levels(self, skus: list[str]) -> dict[str, StockLevel]:
         """Every SKU asked for; one with no stock document yet has nothing on hand."""
-        cursor = self._db[StockRecord.COLLECTION].find({"_id": {"$in": skus}})
-        found = {record.sku: record async for record in _records(cursor)}
-        return {
-            sku: StockLevel.of(sku, record.on_hand, record.reserved)
-            if (record := found.get(sku))
-            else StockLevel.of(sku, 0, 0)
-            for sku in skus
+        # Only the counts: a hot SKU's holds are many, and a listing needs none of them.
+        counts = {"on_hand": 1, "reserved": 1}
+        cursor = self._db[StockRecord.COLLECTION].find({"_id": {"$in": skus}}, counts)
+        found = {
+            doc["_id"]: StockLevel.of(doc["_id"], doc["on_hand"], doc["reserved"]) async for doc in cursor
         }
+        return {sku: found.get(sku) or StockLevel.of(sku, 0, 0) for sku in skus}
 
     async def sync_progress(self, supplier_id: str, sync_id: str) -> SyncProgress | None:
         doc = await self._db[StockSync.COLLECTION].find_one({"_id": sync_key(supplier_id, sync_id)})
@@ -71,14 +68,9 @@ class InventoryQueries:
 
     async def reservation_mismatches(self) -> list[StockMismatch]:
         """Every SKU whose reserved count, holds and available count disagree (see DESIGN.md)."""
-        cursor = self._db[StockRecord.COLLECTION].find()
-        return [
-            StockMismatch(sku=record.sku, problems=problems)
-            async for record in _records(cursor)
-            if (problems := record.violations())
-        ]
-
-
-async def _records(cursor: AsyncCursor[Doc]) -> AsyncIterator[StockRecord]:
-    async for doc in cursor:
-        yield StockRecord.model_validate(doc)
+        mismatches = []
+        async for doc in self._db[StockRecord.COLLECTION].find():
+            record = StockRecord.model_validate(doc)
+            if problems := record.violations():
+                mismatches.append(StockMismatch(sku=record.sku, problems=problems))
+        return mismatches

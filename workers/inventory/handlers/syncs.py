@@ -33,10 +33,7 @@ async def sync_stock(cmd: SyncStock, *, repo: InventoryRepository) -> list[Messa
 
 async def start_stock_sync(cmd: StartStockSync, *, syncs: StockSyncRepository) -> Reply:
     """Record the sync once; the same sync id with other items is a conflict."""
-    started = StockSync.started(
-        cmd.supplier_id, cmd.sync_id, digest=cmd.digest, items=cmd.items, chunks=cmd.chunks, at=utcnow()
-    )
-    stored = await syncs.record(started)
+    stored = await syncs.record(StockSync.started(cmd, at=utcnow()))
     if stored.digest != cmd.digest:
         return refuse("conflict", f"sync_id: {cmd.sync_id!r} was already used for different items")
     recorded = SyncRecorded(
