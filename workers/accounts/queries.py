@@ -1,15 +1,115 @@
-"""Accounts' read side: tiers, merchants, shops, suppliers and their accounts and routing."""
+"""Accounts' read side: tiers, merchants, shops, suppliers and their accounts and routing, keys,
+applications. The edge and the other areas read accounts only through `AccountsQueries`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
 
+from pydantic import BaseModel
+from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
 from juhe.platforms import adapter_for
+from schemas.accounts import Delivery
+from schemas.applications import ApplicantKind, Contact
+from schemas.supplier_accounts import Channel, RoutingRule
+from workers.accounts.model import (
+    ApiKey,
+    Application,
+    ApplicationStatus,
+    Merchant,
+    PartyKind,
+    PlatformApp,
+    Shop,
+    Supplier,
+    SupplierAccount,
+    Tier,
+    shop_key,
+)
+
+__all__ = [
+    "AccountView",
+    "AccountsQueries",
+    "ApiKey",
+    "Application",
+    "ApplicationView",
+    "Merchant",
+    "Page",
+    "PlatformApp",
+    "RoutingRule",
+    "Shop",
+    "Supplier",
+    "SupplierAccount",
+    "TierView",
+]
 
 Doc = dict[str, Any]
+V = TypeVar("V", bound=BaseModel)
+
+API_KEYS = "api_keys"
+APPLICATIONS = "applications"
+MERCHANTS = "merchants"
+PLATFORM_APPS = "platform_apps"
+SHOPS = "shops"
+SUPPLIERS = "suppliers"
+SUPPLIER_ACCOUNTS = "supplier_accounts"
+SUPPLIER_ROUTING = "supplier_routing"
 TIERS = "tiers"
+
+
+class TierView(BaseModel):
+    name: str
+    source: Literal["settings", "operator"]
+    created_at: datetime
+
+
+class AccountView(BaseModel):
+    """A supplier account as its supplier and the operator see it: never its secret.
+
+    Views show a delivery as the API takes it (`schemas.accounts.Delivery`), one shape both ways.
+    """
+
+    id: str
+    supplier_id: str
+    name: str
+    channel: Channel
+    delivery: Delivery
+    created_at: datetime
+
+
+class ApplicationView(BaseModel):
+    """Everything the operator reviews; never the applicant's token hash."""
+
+    id: str
+    kind: ApplicantKind
+    status: ApplicationStatus
+    company_name: str
+    licence_no: str
+    contact: Contact
+    delivery: Delivery | None
+    tier: str | None
+    reason: str | None
+    account_id: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    credentials_fetched_at: datetime | None
+
+    @classmethod
+    def of(cls, application: Application) -> ApplicationView:
+        issued = application.credentials_issued
+        hidden = {"token_hash", "open_slot", "decision_id", "credentials_issued"}
+        return cls(
+            **application.model_dump(exclude=hidden), credentials_fetched_at=issued.at if issued else None
+        )
+
+
+class Page(BaseModel, Generic[V]):
+    items: list[V]
+    #: The last id of this page when more follow; the next page starts after it.
+    next_after: str | None
 
 
 class AccountsQueries:
@@ -18,8 +118,11 @@ class AccountsQueries:
 
     async def known_tiers(self) -> list[str]:
         """Every tier name, oldest first (the seeded ones, then those the operator added)."""
-        docs = await self._db[TIERS].find({}, {"_id": 1}).sort([("created_at", 1), ("_id", 1)]).to_list()
-        return [str(d["_id"]) for d in docs]
+        return [tier.name for tier in await self.tiers()]
+
+    async def tiers(self) -> list[TierView]:
+        docs = await self._db[TIERS].find({}).sort([("created_at", 1), ("_id", 1)]).to_list()
+        return [TierView.model_validate(Tier.model_validate(doc).model_dump()) for doc in docs]
 
     async def required_tiers(self) -> list[str]:
         """The configured tiers: every SKU must carry a price for each of them.
@@ -31,35 +134,102 @@ class AccountsQueries:
         return [str(d["_id"]) for d in docs]
 
     async def merchant_tier(self, merchant_id: str) -> str | None:
-        doc = await self._db["merchants"].find_one({"_id": merchant_id}, {"tier": 1})
+        doc = await self._db[MERCHANTS].find_one({"_id": merchant_id}, {"tier": 1})
         return None if doc is None else str(doc["tier"])
+
+    async def merchant(self, merchant_id: str) -> Merchant | None:
+        doc = await self._db[MERCHANTS].find_one({"_id": merchant_id})
+        return None if doc is None else Merchant.model_validate(doc)
 
     async def shop(self, platform: str, shop_id: str) -> Doc | None:
         """A shop with, for app-signed platforms, its platform app's credentials under `app`."""
-        shop: Doc | None = await self._db["shops"].find_one({"_id": f"{platform}:{shop_id}"})
+        shop: Doc | None = await self._db[SHOPS].find_one({"_id": shop_key(platform, shop_id)})
         adapter = adapter_for(platform)
         if shop is not None and adapter is not None and adapter.signer == "app":
-            shop["app"] = await self._db["platform_apps"].find_one({"_id": platform})
+            shop["app"] = await self._db[PLATFORM_APPS].find_one({"_id": platform})
         return shop
 
+    async def shops(self, platform: str, shop_ids: list[str]) -> dict[str, Shop]:
+        """Those of the platform's shops that exist, by shop id."""
+        keys = sorted({shop_key(platform, shop_id) for shop_id in shop_ids})
+        cursor = self._db[SHOPS].find({"_id": {"$in": keys}})
+        return {shop.shop_id: shop async for shop in _as(Shop, cursor)}
+
+    async def platform_app(self, platform: str) -> PlatformApp | None:
+        doc = await self._db[PLATFORM_APPS].find_one({"_id": platform})
+        return None if doc is None else PlatformApp.model_validate(doc)
+
+    async def party_exists(self, kind: PartyKind, party_id: str) -> bool:
+        collection = SUPPLIERS if kind == "supplier" else MERCHANTS
+        return await self._db[collection].find_one({"_id": party_id}, {"_id": 1}) is not None
+
+    async def api_key(self, key_hash: str) -> ApiKey | None:
+        doc = await self._db[API_KEYS].find_one({"_id": key_hash})
+        return None if doc is None else ApiKey.model_validate(doc)
+
     async def supplier(self, supplier_id: str) -> Doc | None:
-        return await self._db["suppliers"].find_one({"_id": supplier_id})
+        return await self._db[SUPPLIERS].find_one({"_id": supplier_id})
 
     async def supplier_account(self, account_id: str) -> Doc | None:
-        return await self._db["supplier_accounts"].find_one({"_id": account_id})
+        return await self._db[SUPPLIER_ACCOUNTS].find_one({"_id": account_id})
+
+    async def supplier_accounts(self, supplier_id: str, after: str | None, limit: int) -> Page[AccountView]:
+        docs, next_after = await self._page(SUPPLIER_ACCOUNTS, {"supplier_id": supplier_id}, after, limit)
+        accounts = [SupplierAccount.model_validate(doc) for doc in docs]
+        return Page(
+            items=[AccountView.model_validate(a.model_dump()) for a in accounts], next_after=next_after
+        )
+
+    async def account_ids(self, supplier_id: str) -> set[str]:
+        """The ids of the supplier's accounts: the only accounts its routing rules may name."""
+        cursor = self._db[SUPPLIER_ACCOUNTS].find({"supplier_id": supplier_id}, {"_id": 1})
+        return {doc["_id"] async for doc in cursor}
+
+    async def existing_merchants(self, merchant_ids: list[str]) -> set[str]:
+        cursor = self._db[MERCHANTS].find({"_id": {"$in": merchant_ids}}, {"_id": 1})
+        return {doc["_id"] async for doc in cursor}
 
     async def routing_rules(self, supplier_ids: list[str]) -> dict[str, list[Doc]]:
-        cursor = self._db["supplier_routing"].find({"_id": {"$in": supplier_ids}})
+        cursor = self._db[SUPPLIER_ROUTING].find({"_id": {"$in": supplier_ids}})
         return {doc["_id"]: doc.get("rules", []) async for doc in cursor}
 
     async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]:
-        cursor = self._db["suppliers"].find(
+        cursor = self._db[SUPPLIERS].find(
             {"_id": {"$in": supplier_ids}, "delivery.mode": "webhook"}, {"_id": 1}
         )
         return {doc["_id"] async for doc in cursor}
 
     async def webhook_accounts(self, account_ids: list[str]) -> set[str]:
-        cursor = self._db["supplier_accounts"].find(
+        cursor = self._db[SUPPLIER_ACCOUNTS].find(
             {"_id": {"$in": account_ids}, "delivery.mode": "webhook"}, {"_id": 1}
         )
         return {doc["_id"] async for doc in cursor}
+
+    async def application(self, application_id: str) -> Application | None:
+        doc = await self._db[APPLICATIONS].find_one({"_id": application_id})
+        return None if doc is None else Application.model_validate(doc)
+
+    async def applications(
+        self, status: ApplicationStatus | None, after: str | None, limit: int
+    ) -> Page[ApplicationView]:
+        """Oldest id first, optionally of one status."""
+        query = {} if status is None else {"status": status}
+        docs, next_after = await self._page(APPLICATIONS, query, after, limit)
+        return Page(
+            items=[ApplicationView.of(Application.model_validate(doc)) for doc in docs], next_after=next_after
+        )
+
+    async def _page(
+        self, collection: str, query: Doc, after: str | None, limit: int
+    ) -> tuple[list[Doc], str | None]:
+        """Up to `limit` documents by `_id` after `after`, and the last id when more follow."""
+        if after is not None:
+            query = {**query, "_id": {"$gt": after}}
+        docs = await self._db[collection].find(query).sort("_id", 1).limit(limit + 1).to_list()
+        more, docs = len(docs) > limit, docs[:limit]
+        return docs, str(docs[-1]["_id"]) if more and docs else None
+
+
+async def _as(model: type[V], cursor: AsyncCursor[Doc]) -> AsyncIterator[V]:
+    async for doc in cursor:
+        yield model.model_validate(doc)
