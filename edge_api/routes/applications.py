@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict
@@ -14,7 +14,7 @@ from edge_api.deps import Edge, Operator
 from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
 from edge_api.pagination import Cursor, Limit, decode, encode
-from edge_api.ratelimit import TokenBuckets
+from edge_api.ratelimit import RATE_LIMITED, application_buckets
 from juhe.settings import new_secret
 from schemas.accounts import Delivery
 from schemas.applications import (
@@ -88,29 +88,11 @@ class Credentials(BaseModel):
     webhook_secret: str | None = None
 
 
-RETRY_AFTER = {"description": "Whole seconds until an application may pass.", "schema": {"type": "integer"}}
-RATE_LIMITED: dict[int | str, dict[str, Any]] = {
-    429: {**errors(429)[429], "headers": {"Retry-After": RETRY_AFTER}}
-}
-
-
-def limiter(request: Request) -> TokenBuckets:
-    """One set of buckets per app (per edge process), made on first use."""
-    state = request.app.state
-    if not hasattr(state, "application_limiter"):
-        settings = state.edge.settings
-        state.application_limiter = TokenBuckets(
-            settings.application_rate_burst, settings.application_rate_per_hour
-        )
-    buckets: TokenBuckets = state.application_limiter
-    return buckets
-
-
 @router.post("/applications", status_code=201, responses={**errors(409, 503), **RATE_LIMITED})
 async def apply(body: ApplicationIn, request: Request, edge: Edge) -> ApplicationReceived:
     body.check_delivery()
     address = request.client.host if request.client else "unknown"
-    if wait := limiter(request).take(address):
+    if wait := application_buckets(request).take(address):
         raise ApiError(
             429, "rate_limited", f"too many applications; retry in {wait} s", {"Retry-After": str(wait)}
         )

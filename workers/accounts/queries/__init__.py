@@ -5,17 +5,14 @@ applications. The edge and the other areas read accounts only through `AccountsQ
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
 from juhe.platforms import adapter_for
-from schemas.accounts import Delivery
-from schemas.applications import ApplicantKind, Contact
-from schemas.supplier_accounts import Channel, RoutingRule
+from schemas.supplier_accounts import RoutingRule
 from workers.accounts.model import (
     ApiKey,
     Application,
@@ -29,6 +26,7 @@ from workers.accounts.model import (
     Tier,
     shop_key,
 )
+from workers.accounts.queries.views import AccountView, ApplicationView, Page, TierView
 
 __all__ = [
     "AccountView",
@@ -58,58 +56,6 @@ SUPPLIERS = "suppliers"
 SUPPLIER_ACCOUNTS = "supplier_accounts"
 SUPPLIER_ROUTING = "supplier_routing"
 TIERS = "tiers"
-
-
-class TierView(BaseModel):
-    name: str
-    source: Literal["settings", "operator"]
-    created_at: datetime
-
-
-class AccountView(BaseModel):
-    """A supplier account as its supplier and the operator see it: never its secret.
-
-    Views show a delivery as the API takes it (`schemas.accounts.Delivery`), one shape both ways.
-    """
-
-    id: str
-    supplier_id: str
-    name: str
-    channel: Channel
-    delivery: Delivery
-    created_at: datetime
-
-
-class ApplicationView(BaseModel):
-    """Everything the operator reviews; never the applicant's token hash."""
-
-    id: str
-    kind: ApplicantKind
-    status: ApplicationStatus
-    company_name: str
-    licence_no: str
-    contact: Contact
-    delivery: Delivery | None
-    tier: str | None
-    reason: str | None
-    account_id: str | None
-    created_at: datetime
-    decided_at: datetime | None
-    credentials_fetched_at: datetime | None
-
-    @classmethod
-    def of(cls, application: Application) -> ApplicationView:
-        issued = application.credentials_issued
-        hidden = {"token_hash", "open_slot", "decision_id", "credentials_issued"}
-        return cls(
-            **application.model_dump(exclude=hidden), credentials_fetched_at=issued.at if issued else None
-        )
-
-
-class Page(BaseModel, Generic[V]):
-    items: list[V]
-    #: The last id of this page when more follow; the next page starts after it.
-    next_after: str | None
 
 
 class AccountsQueries:
