@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from juhe.replies import Reply, ok, refuse
 from schemas.applications import (
+    ApplicantKind,
     ApplicationDecided,
     ApplicationSubmitted,
     ApproveApplication,
@@ -92,7 +93,7 @@ async def _not_pending(repo: ApplicationStore, application_id: str) -> Reply:
 
 async def _open_account(repo: ApplicationStore, application: Application, webhook_secret: str) -> None:
     """Open the account from the STORED decision, so a redelivery converges on the same one."""
-    assert application.account_id is not None
+    assert application.account_id is not None  # an approval sets it, and a merchant's tier
     account_id, name, now = application.account_id, application.company_name, utcnow()
     if application.kind == "merchant":
         assert application.tier is not None
@@ -126,24 +127,23 @@ async def issue_credentials(cmd: IssueCredentials, *, repo: ApplicationStore) ->
         return refuse("not_found", "application not found")
     if problem := application.not_approved():
         return refuse("conflict", problem)
-    assert application.account_id is not None
-    account = await _account(repo, application)
+    account_id = application.account_id
+    assert account_id is not None  # set by the approval
+    account = await _account(repo, application.kind, account_id)
     if account is None:  # the approval is being redelivered after a crash; it will converge
         return refuse("conflict", STILL_OPENING)
-    if not await repo.mark_issued(
-        cmd.application_id, IssueMarker(key_hash=cmd.api_key_hash, at=cmd.occurred_at)
-    ):
+    marker = IssueMarker(key_hash=cmd.api_key_hash, at=cmd.occurred_at)
+    if not await repo.mark_issued(cmd.application_id, marker):
         return refuse("gone", ALREADY_FETCHED)
-    await store_key(repo, cmd.api_key_hash, application.kind, application.account_id)
+    await store_key(repo, cmd.api_key_hash, application.kind, account_id)
     secret = account.webhook_secret if isinstance(account, Supplier) else None
-    issued = CredentialsIssued(
-        account_id=application.account_id, kind=application.kind, webhook_secret=secret
-    )
+    issued = CredentialsIssued(account_id=account_id, kind=application.kind, webhook_secret=secret)
     return ok(issued.model_dump(mode="json", exclude_none=True))
 
 
-async def _account(repo: ApplicationStore, application: Application) -> Supplier | Merchant | None:
-    assert application.account_id is not None
-    if application.kind == "supplier":
-        return await repo.supplier(application.account_id)
-    return await repo.merchant(application.account_id)
+async def _account(
+    repo: ApplicationStore, kind: ApplicantKind, account_id: str
+) -> Supplier | Merchant | None:
+    if kind == "supplier":
+        return await repo.supplier(account_id)
+    return await repo.merchant(account_id)

@@ -40,11 +40,8 @@ async def rotate_webhook_secret(cmd: RotateWebhookSecret, *, repo: CredentialSto
     secret that was already replaced.
     """
     holder = secret_holder(cmd)
-    answer = ok(
-        WebhookSecretRotated(
-            previous_secret_expires_at=expiry(cmd.occurred_at, cmd.grace_seconds)
-        ).model_dump(mode="json")
-    )
+    expires_at = expiry(cmd.occurred_at, cmd.grace_seconds)
+    answer = ok(WebhookSecretRotated(previous_secret_expires_at=expires_at).model_dump(mode="json"))
     for _ in range(CAS_ATTEMPTS):
         current = await repo.secret_holder(holder)
         if current is None:
@@ -53,8 +50,7 @@ async def rotate_webhook_secret(cmd: RotateWebhookSecret, *, repo: CredentialSto
             return answer
         if current.rotated_since(cmd.occurred_at):
             return refuse("conflict", f"the {holder.kind}'s secret was rotated again after this request")
-        if await repo.swap_secret(
-            holder, current.webhook_secret, secret_rotation(current.webhook_secret, cmd)
-        ):
+        rotation = secret_rotation(current.webhook_secret, cmd)
+        if await repo.swap_secret(holder, current.webhook_secret, rotation):
             return answer
     return refuse("conflict", f"the {holder.kind}'s secret is being rotated concurrently; try again")
