@@ -19,7 +19,7 @@ from juhe.platforms.base import Kind, ParsedOrder, ParsedRefund, PayloadError, P
 from schemas.commands import PlaceOrder, RecordRefundRequest
 from schemas.common import RawPayload
 from schemas.envelope import utcnow
-from workers.accounts.queries import AccountsQueries
+from workers.accounts.queries import AccountsQueries, PlatformApp, Shop
 
 _log = structlog.get_logger("edge.intake")
 Doc = dict[str, Any]
@@ -49,15 +49,14 @@ async def credentials(
     edge: EdgeContext, adapter: PlatformAdapter, headers: Mapping[str, str], body: bytes
 ) -> Doc:
     accounts = AccountsQueries(edge.db)
-    signer: Doc | None
+    signer: Shop | PlatformApp | None
     if adapter.signer == "shop":
         signer = await accounts.shop(adapter.name, adapter.signer_id(headers, body) or "")
     else:
-        app = await accounts.platform_app(adapter.name)
-        signer = None if app is None else app.for_adapters()
+        signer = await accounts.platform_app(adapter.name)
     if signer is None:
         raise unauthorized(f"unknown {adapter.signer}")
-    return signer
+    return signer.for_adapters()
 
 
 def parse(adapter: PlatformAdapter, kind: Kind, body: bytes) -> tuple[list[ParsedOrder], list[ParsedRefund]]:

@@ -116,7 +116,7 @@ async def _set_rules(edge: Edge, supplier_id: str, body: RoutingIn) -> RoutingRu
 async def _rules(edge: Edge, supplier_id: str) -> RoutingRules:
     """Answered without the selectors a rule does not use (`response_model_exclude_none`)."""
     rules = await AccountsQueries(edge.db).routing_rules([supplier_id])
-    return RoutingRules.model_validate({"rules": rules.get(supplier_id, [])})
+    return RoutingRules(rules=rules.get(supplier_id, []))
 
 
 @router.post("/supplier/accounts", status_code=201, responses=errors(404, 409, 503))

@@ -23,10 +23,11 @@ from workers.accounts.model import (
     Shop,
     Supplier,
     SupplierAccount,
+    SupplierRouting,
     Tier,
     shop_key,
 )
-from workers.accounts.queries.views import AccountView, ApplicationView, Page, TierView
+from workers.accounts.queries.views import AccountView, ApplicationView, Page, ShopWithApp, TierView
 
 __all__ = [
     "AccountView",
@@ -39,6 +40,7 @@ __all__ = [
     "PlatformApp",
     "RoutingRule",
     "Shop",
+    "ShopWithApp",
     "Supplier",
     "SupplierAccount",
     "TierView",
@@ -87,13 +89,15 @@ class AccountsQueries:
         doc = await self._db[MERCHANTS].find_one({"_id": merchant_id})
         return None if doc is None else Merchant.model_validate(doc)
 
-    async def shop(self, platform: str, shop_id: str) -> Doc | None:
+    async def shop(self, platform: str, shop_id: str) -> ShopWithApp | None:
         """A shop with, for app-signed platforms, its platform app's credentials under `app`."""
-        shop: Doc | None = await self._db[SHOPS].find_one({"_id": shop_key(platform, shop_id)})
+        doc = await self._db[SHOPS].find_one({"_id": shop_key(platform, shop_id)})
+        if doc is None:
+            return None
         adapter = adapter_for(platform)
-        if shop is not None and adapter is not None and adapter.signer == "app":
-            shop["app"] = await self._db[PLATFORM_APPS].find_one({"_id": platform})
-        return shop
+        signed_by_app = adapter is not None and adapter.signer == "app"
+        app = await self.platform_app(platform) if signed_by_app else None
+        return ShopWithApp.model_validate({**doc, "app": app})
 
     async def shops(self, platform: str, shop_ids: list[str]) -> dict[str, Shop]:
         """Those of the platform's shops that exist, by shop id."""
@@ -113,11 +117,13 @@ class AccountsQueries:
         doc = await self._db[API_KEYS].find_one({"_id": key_hash})
         return None if doc is None else ApiKey.model_validate(doc)
 
-    async def supplier(self, supplier_id: str) -> Doc | None:
-        return await self._db[SUPPLIERS].find_one({"_id": supplier_id})
+    async def supplier(self, supplier_id: str) -> Supplier | None:
+        doc = await self._db[SUPPLIERS].find_one({"_id": supplier_id})
+        return None if doc is None else Supplier.model_validate(doc)
 
-    async def supplier_account(self, account_id: str) -> Doc | None:
-        return await self._db[SUPPLIER_ACCOUNTS].find_one({"_id": account_id})
+    async def supplier_account(self, account_id: str) -> SupplierAccount | None:
+        doc = await self._db[SUPPLIER_ACCOUNTS].find_one({"_id": account_id})
+        return None if doc is None else SupplierAccount.model_validate(doc)
 
     async def supplier_accounts(self, supplier_id: str, after: str | None, limit: int) -> Page[AccountView]:
         docs, next_after = await self._page(SUPPLIER_ACCOUNTS, {"supplier_id": supplier_id}, after, limit)
@@ -135,9 +141,10 @@ class AccountsQueries:
         cursor = self._db[MERCHANTS].find({"_id": {"$in": merchant_ids}}, {"_id": 1})
         return {doc["_id"] async for doc in cursor}
 
-    async def routing_rules(self, supplier_ids: list[str]) -> dict[str, list[Doc]]:
+    async def routing_rules(self, supplier_ids: list[str]) -> dict[str, list[RoutingRule]]:
+        """Each supplier's rules; a supplier that never set any is absent."""
         cursor = self._db[SUPPLIER_ROUTING].find({"_id": {"$in": supplier_ids}})
-        return {doc["_id"]: doc.get("rules", []) async for doc in cursor}
+        return {routing.supplier_id: routing.rules async for routing in _as(SupplierRouting, cursor)}
 
     async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]:
         cursor = self._db[SUPPLIERS].find(

@@ -10,9 +10,15 @@ from pydantic import BaseModel
 from schemas.accounts import Delivery
 from schemas.applications import ApplicantKind, Contact
 from schemas.supplier_accounts import Channel
-from workers.accounts.model import Application, ApplicationStatus
+from workers.accounts.model import Application, ApplicationStatus, PlatformApp, Shop
 
 V = TypeVar("V", bound=BaseModel)
+
+
+class ShopWithApp(Shop):
+    """A shop with, on an app-signed platform, the platform app whose secret signs its calls."""
+
+    app: PlatformApp | None = None
 
 
 class TierView(BaseModel):

@@ -70,8 +70,7 @@ class MongoAccountsRepository(ApplicationWrites, CredentialWrites):
         return await self._insert_once(self._db[MERCHANTS], merchant)
 
     async def supplier(self, supplier_id: str) -> Supplier | None:
-        doc = await self._queries.supplier(supplier_id)
-        return None if doc is None else Supplier.model_validate(doc)
+        return await self._queries.supplier(supplier_id)
 
     async def merchant(self, merchant_id: str) -> Merchant | None:
         return await self._queries.merchant(merchant_id)
