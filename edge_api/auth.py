@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
 from juhe.settings import new_secret
@@ -38,8 +37,3 @@ def new_api_key(prefix: str) -> tuple[str, str]:
 
 def is_admin(token: str, admin_token: str) -> bool:
     return hmac.compare_digest(token.encode(), admin_token.encode())
-
-
-def is_live(expires_at: datetime | None, now: datetime) -> bool:
-    """A key without an expiry is current; a rotated one lives until its grace period ends."""
-    return expires_at is None or expires_at > now

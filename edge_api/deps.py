@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, Caller, hash_key, is_admin, is_live
+from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, Caller, hash_key, is_admin
 from edge_api.context import EdgeContext
 from edge_api.errors import ApiError
 from edge_api.openapi import implies
 from schemas.envelope import utcnow
+from workers.accounts.queries import AccountsQueries
 
 
 def get_edge(request: Request) -> EdgeContext:
@@ -40,10 +41,10 @@ async def get_caller(credentials: Bearer, edge: Edge) -> Caller:
         return Caller("operator")
     if not token.startswith((SUPPLIER_KEY_PREFIX, MERCHANT_KEY_PREFIX)):
         raise _unauthorized()
-    key = await edge.db["api_keys"].find_one({"_id": hash_key(token)})
-    if key is None or not is_live(key.get("expires_at"), utcnow()):
+    key = await AccountsQueries(edge.db).api_key(hash_key(token))
+    if key is None or not key.live_at(utcnow()):
         raise _unauthorized()
-    return Caller(key["kind"], key["owner_id"], key.get("account_id"))
+    return Caller(key.kind, key.owner_id, key.account_id)
 
 
 AnyCaller = Annotated[Caller, Depends(get_caller)]

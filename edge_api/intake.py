@@ -19,6 +19,7 @@ from juhe.platforms.base import Kind, ParsedOrder, ParsedRefund, PayloadError, P
 from schemas.commands import PlaceOrder, RecordRefundRequest
 from schemas.common import RawPayload
 from schemas.envelope import utcnow
+from workers.accounts.queries import AccountsQueries, PlatformApp, Shop
 
 _log = structlog.get_logger("edge.intake")
 Doc = dict[str, Any]
@@ -47,14 +48,15 @@ def adapter_or_404(platform: str) -> PlatformAdapter:
 async def credentials(
     edge: EdgeContext, adapter: PlatformAdapter, headers: Mapping[str, str], body: bytes
 ) -> Doc:
+    accounts = AccountsQueries(edge.db)
+    signer: Shop | PlatformApp | None
     if adapter.signer == "shop":
-        doc = await edge.db["shops"].find_one({"_id": f"{adapter.name}:{adapter.signer_id(headers, body)}"})
+        signer = await accounts.shop(adapter.name, adapter.signer_id(headers, body) or "")
     else:
-        doc = await edge.db["platform_apps"].find_one({"_id": adapter.name})
-    if doc is None:
+        signer = await accounts.platform_app(adapter.name)
+    if signer is None:
         raise unauthorized(f"unknown {adapter.signer}")
-    found: Doc = doc
-    return found
+    return signer.for_adapters()
 
 
 def parse(adapter: PlatformAdapter, kind: Kind, body: bytes) -> tuple[list[ParsedOrder], list[ParsedRefund]]:
@@ -72,11 +74,11 @@ async def shops_of(
     """The shop of each item: the signing shop, or the shop the payload names (all must exist)."""
     if adapter.signer == "shop":
         return {None: signer}
-    wanted = {f"{adapter.name}:{item.shop_id}" for item in items}
-    found = {doc["shop_id"]: doc async for doc in edge.db["shops"].find({"_id": {"$in": sorted(wanted)}})}
+    wanted = {item.shop_id or "" for item in items}
+    found = await AccountsQueries(edge.db).shops(adapter.name, sorted(wanted))
     if len(found) != len(wanted):
         raise unauthorized("payload names an unknown shop")
-    return dict(found)
+    return {shop_id: shop.for_adapters() for shop_id, shop in found.items()}
 
 
 async def seen_messages(

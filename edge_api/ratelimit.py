@@ -11,6 +11,11 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from edge_api.openapi import errors
 
 #: Past this many tracked addresses, buckets that have refilled completely are forgotten.
 MAX_TRACKED = 10_000
@@ -49,3 +54,24 @@ class TokenBuckets:
         full_after = self.burst / self.rate
         for key in [k for k, b in self._buckets.items() if now - b.at >= full_after]:
             del self._buckets[key]
+
+
+def application_buckets(request: Request) -> TokenBuckets:
+    """The buckets of the application form: one set per app (per edge process), made on first use."""
+    state = request.app.state
+    if not hasattr(state, "application_limiter"):
+        settings = state.edge.settings
+        state.application_limiter = TokenBuckets(
+            settings.application_rate_burst, settings.application_rate_per_hour
+        )
+    buckets: TokenBuckets = state.application_limiter
+    return buckets
+
+
+#: The `responses=` entry of a rate-limited route: the error, and when to retry.
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        **errors(429)[429],
+        "headers": {"Retry-After": {"description": "Whole seconds to wait.", "schema": {"type": "integer"}}},
+    }
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AnyHttpUrl, Field, StringConstraints
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from schemas.common import Frozen, ShortText
 from schemas.envelope import Command
@@ -69,3 +69,31 @@ class RegisterPlatformApp(Command):
     def business_key(self) -> str:
         secret_digest = hashlib.sha256(self.app_secret.encode()).hexdigest()
         return f"{self.platform}|{self.app_key}|{secret_digest}"
+
+
+class Answer(BaseModel):
+    """A worker's answer to a request; like any contract it grows only by optional fields."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Created(Answer):
+    """The answer to CreateSupplier, CreateMerchant and CreateSupplierAccount."""
+
+    id: str
+
+
+class MerchantTierChanged(Answer):
+    id: str
+    tier: str
+
+
+class ShopAdded(Answer):
+    platform: str
+    shop_id: str
+    webhook_secret: str
+
+
+class PlatformAppRegistered(Answer):
+    platform: str
+    app_key: str

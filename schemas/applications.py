@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints
 
-from schemas.accounts import Delivery
+from schemas.accounts import Answer, Delivery
 from schemas.common import Frozen, ShortText
 from schemas.envelope import Command
 
@@ -105,3 +105,38 @@ class RotateWebhookSecret(Command):
 
     def business_key(self) -> str:
         return f"{self.owner_id}|{self.platform}|{self.shop_id}|{self.account_id}|{self.new_secret}"
+
+
+class ApplicationSubmitted(Answer):
+    id: str
+    status: Literal["pending"]
+
+
+class ApplicationDecided(Answer):
+    id: str
+    status: Literal["approved", "rejected"]
+    account_id: str | None
+    tier: str | None
+    reason: str | None
+
+
+class CredentialsIssued(Answer):
+    account_id: str
+    kind: ApplicantKind
+    #: A supplier's push-signing secret; merchants have none.
+    webhook_secret: str | None = None
+
+
+class TierAdded(Answer):
+    name: str
+    #: How many SKUs have no price for the new tier (its merchants cannot order them), and some.
+    skus_missing_price: int
+    sample: list[str]
+
+
+class ApiKeyRotated(Answer):
+    previous_key_expires_at: AwareDatetime
+
+
+class WebhookSecretRotated(Answer):
+    previous_secret_expires_at: AwareDatetime

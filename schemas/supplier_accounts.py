@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
-from schemas.accounts import Delivery
+from schemas.accounts import Answer, Delivery
 from schemas.common import Frozen, ShortText
 from schemas.envelope import Command
 
@@ -50,3 +50,9 @@ class SetSupplierRouting(Command):
 
     def business_key(self) -> str:
         return f"{self.supplier_id}|{self.occurred_at.isoformat()}"
+
+
+class RoutingRules(Answer):
+    """A supplier's rules, as stored and answered."""
+
+    rules: list[RoutingRule]

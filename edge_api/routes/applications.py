@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict
@@ -12,21 +12,31 @@ from pydantic import BaseModel, ConfigDict
 from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, hash_key, new_api_key
 from edge_api.deps import Edge, Operator
 from edge_api.errors import ApiError, not_found
-from edge_api.pagination import Cursor, Limit, page
-from edge_api.ratelimit import TokenBuckets
+from edge_api.openapi import errors
+from edge_api.pagination import Cursor, Limit, decode, encode
+from edge_api.ratelimit import RATE_LIMITED, application_buckets
 from juhe.settings import new_secret
 from schemas.accounts import Delivery
 from schemas.applications import (
     ApplicantKind,
+    ApplicationDecided,
     ApproveApplication,
     Contact,
+    CredentialsIssued,
     IssueCredentials,
     LicenceNo,
     RejectApplication,
     SubmitApplication,
 )
 from schemas.common import ShortText
-from workers.accounts.queries import AccountsQueries
+from workers.accounts.model import (
+    ALREADY_FETCHED,
+    STILL_OPENING,
+    Application,
+    ApplicationStatus,
+    approval_problem,
+)
+from workers.accounts.queries import AccountsQueries, ApplicationView
 
 router = APIRouter(prefix="/v1", tags=["applications"])
 TOKEN_PREFIX = "apptok"
@@ -57,23 +67,32 @@ class RejectIn(BaseModel):
     reason: ShortText
 
 
-def limiter(request: Request) -> TokenBuckets:
-    """One set of buckets per app (per edge process), made on first use."""
-    state = request.app.state
-    if not hasattr(state, "application_limiter"):
-        settings = state.edge.settings
-        state.application_limiter = TokenBuckets(
-            settings.application_rate_burst, settings.application_rate_per_hour
-        )
-    buckets: TokenBuckets = state.application_limiter
-    return buckets
+class ApplicationReceived(BaseModel):
+    id: str
+    status: Literal["pending"]
+    #: Shown once: with it the applicant fetches its credentials after the approval.
+    application_token: str
 
 
-@router.post("/applications", status_code=201)
-async def apply(body: ApplicationIn, request: Request, edge: Edge) -> dict[str, str]:
+class ApplicationPage(BaseModel):
+    items: list[ApplicationView]
+    next_cursor: str | None
+
+
+class Credentials(BaseModel):
+    """Shown once; a supplier also gets the secret the pushes it receives are signed with."""
+
+    account_id: str
+    kind: ApplicantKind
+    api_key: str
+    webhook_secret: str | None = None
+
+
+@router.post("/applications", status_code=201, responses={**errors(409, 503), **RATE_LIMITED})
+async def apply(body: ApplicationIn, request: Request, edge: Edge) -> ApplicationReceived:
     body.check_delivery()
     address = request.client.host if request.client else "unknown"
-    if wait := limiter(request).take(address):
+    if wait := application_buckets(request).take(address):
         raise ApiError(
             429, "rate_limited", f"too many applications; retry in {wait} s", {"Retry-After": str(wait)}
         )
@@ -87,58 +106,44 @@ async def apply(body: ApplicationIn, request: Request, edge: Edge) -> dict[str, 
             **body.model_dump(),
         )
     )
-    return {"id": application_id, "status": "pending", "application_token": token}
-
-
-def render(doc: dict[str, Any]) -> dict[str, Any]:
-    """Everything the operator reviews; never the token hash."""
-    issued = doc.get("credentials_issued")
-    return {
-        "id": doc["_id"],
-        **{k: doc.get(k) for k in ("kind", "status", "company_name", "licence_no", "contact")},
-        **{k: doc.get(k) for k in ("delivery", "tier", "reason", "account_id")},
-        "created_at": doc["created_at"],
-        "decided_at": doc.get("decided_at"),
-        "credentials_fetched_at": issued["at"] if issued else None,
-    }
+    return ApplicationReceived(id=application_id, status="pending", application_token=token)
 
 
 @router.get("/applications")
 async def list_applications(
     edge: Edge,
     _: Operator,
-    status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
+    status: Annotated[ApplicationStatus | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> dict[str, Any]:
-    query = {} if status is None else {"status": status}
-    collection = edge.db["applications"]
-    return await page(
-        collection, query, field="_id", limit=limit, cursor=cursor, descending=False, render=render
-    )
+) -> ApplicationPage:
+    after = None if cursor is None else decode(cursor)
+    page = await AccountsQueries(edge.db).applications(status, after, limit)
+    next_cursor = None if page.next_after is None else encode(page.next_after)
+    return ApplicationPage(items=page.items, next_cursor=next_cursor)
 
 
-@router.get("/applications/{application_id}")
-async def get_application(application_id: str, edge: Edge, _: Operator) -> dict[str, Any]:
-    doc = await edge.db["applications"].find_one({"_id": application_id})
-    if doc is None:
+async def _application(edge: Edge, application_id: str) -> Application:
+    application = await AccountsQueries(edge.db).application(application_id)
+    if application is None:
         raise not_found("application")
-    return render(doc)
+    return application
 
 
-@router.post("/applications/{application_id}/approve")
+@router.get("/applications/{application_id}", responses=errors(404))
+async def get_application(application_id: str, edge: Edge, _: Operator) -> ApplicationView:
+    return ApplicationView.of(await _application(edge, application_id))
+
+
+@router.post("/applications/{application_id}/approve", responses=errors(404, 409, 503))
 async def approve(
     application_id: str, edge: Edge, _: Operator, body: ApproveIn | None = None
-) -> dict[str, Any]:
+) -> ApplicationDecided:
     tier = body.tier if body else None
-    doc = await edge.db["applications"].find_one({"_id": application_id}, {"kind": 1})
-    if doc is None:
-        raise not_found("application")
-    if tier is not None and doc["kind"] == "supplier":
-        raise ApiError(422, "invalid_field", "tier: only merchants have a tier")
-    if tier is not None and tier not in (tiers := await AccountsQueries(edge.db).known_tiers()):
-        raise ApiError(422, "invalid_field", f"tier: unknown tier {tier!r}; known: {tiers}")
-    prefix = "sup" if doc["kind"] == "supplier" else "mch"
+    application = await _application(edge, application_id)
+    if problem := approval_problem(application.kind, tier, await AccountsQueries(edge.db).known_tiers()):
+        raise ApiError(422, "invalid_field", problem)
+    prefix = "sup" if application.kind == "supplier" else "mch"
     command = ApproveApplication(
         correlation_id=application_id,
         application_id=application_id,
@@ -146,45 +151,51 @@ async def approve(
         tier=tier,
         webhook_secret=new_secret("whsec"),
     )
-    return await edge.ask(command)
+    return ApplicationDecided.model_validate(await edge.ask(command))
 
 
-@router.post("/applications/{application_id}/reject")
-async def reject(application_id: str, body: RejectIn, edge: Edge, _: Operator) -> dict[str, Any]:
+@router.post("/applications/{application_id}/reject", responses=errors(404, 409, 503))
+async def reject(application_id: str, body: RejectIn, edge: Edge, _: Operator) -> ApplicationDecided:
     command = RejectApplication(
         correlation_id=application_id, application_id=application_id, reason=body.reason
     )
-    return await edge.ask(command)
+    return ApplicationDecided.model_validate(await edge.ask(command))
 
 
-async def _ready_to_issue(edge: Edge, doc: dict[str, Any]) -> None:
+async def _ready_to_issue(edge: Edge, application: Application) -> None:
     """Only ask once approval (terminal) has opened the account.
 
     A request the worker refused as "not yet" could be redelivered after the approval and
     then succeed with a key nobody holds; asking only when ready keeps every outcome final.
     """
-    if doc["credentials_issued"] is not None:
-        raise ApiError(410, "gone", "the credentials of this application were already fetched")
-    if doc["status"] != "approved":
-        raise ApiError(409, "conflict", f"application is {doc['status']}, not approved")
-    owners = "suppliers" if doc["kind"] == "supplier" else "merchants"
-    if await edge.db[owners].find_one({"_id": doc["account_id"]}, {"_id": 1}) is None:
-        raise ApiError(409, "conflict", "the account is still being opened; try again shortly")
+    if application.credentials_issued is not None:
+        raise ApiError(410, "gone", ALREADY_FETCHED)
+    if problem := application.not_approved():
+        raise ApiError(409, "conflict", problem)
+    account_id = application.account_id
+    if account_id is None or not await AccountsQueries(edge.db).party_exists(application.kind, account_id):
+        raise ApiError(409, "conflict", STILL_OPENING)
 
 
-@router.post("/applications/{application_id}/credentials")
+@router.post(
+    "/applications/{application_id}/credentials",
+    responses=errors(401, 409, 410, 503),
+    response_model_exclude_none=True,
+)
 async def fetch_credentials(
     application_id: str, edge: Edge, authorization: Annotated[str, Header()] = ""
-) -> dict[str, Any]:
+) -> Credentials:
     """The applicant, with its application token; the key is made here and only its hash stored."""
-    doc = await edge.db["applications"].find_one({"_id": application_id})
+    application = await AccountsQueries(edge.db).application(application_id)
     scheme, _, token = authorization.partition(" ")
     given = hash_key(token) if scheme.lower() == "bearer" and token else ""
-    if doc is None or not hmac.compare_digest(given.encode(), doc["token_hash"].encode()):
+    if application is None or not hmac.compare_digest(given.encode(), application.token_hash.encode()):
         raise ApiError(401, "unauthorized", "missing or invalid application token")
-    await _ready_to_issue(edge, doc)
-    api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX if doc["kind"] == "supplier" else MERCHANT_KEY_PREFIX)
-    reply = await edge.ask(
-        IssueCredentials(correlation_id=application_id, application_id=application_id, api_key_hash=key_hash)
+    await _ready_to_issue(edge, application)
+    prefix = SUPPLIER_KEY_PREFIX if application.kind == "supplier" else MERCHANT_KEY_PREFIX
+    api_key, key_hash = new_api_key(prefix)
+    command = IssueCredentials(
+        correlation_id=application_id, application_id=application_id, api_key_hash=key_hash
     )
-    return {**reply, "api_key": api_key}
+    issued = CredentialsIssued.model_validate(await edge.ask(command))
+    return Credentials(**issued.model_dump(), api_key=api_key)

@@ -19,11 +19,14 @@ from schemas.accounts import (
     CreateMerchant,
     CreateSupplier,
     Delivery,
+    MerchantTierChanged,
     PlatformName,
+    ShopAdded,
     ShopId,
 )
 from schemas.commands import CreditWallet
 from schemas.common import ShortText
+from workers.accounts.model import DEFAULT_TIER, unknown_tier
 from workers.accounts.queries import AccountsQueries
 from workers.wallet.queries import WalletQueries, WalletView
 
@@ -41,7 +44,7 @@ class SupplierIn(Body):
 
 class MerchantIn(Body):
     name: ShortText
-    tier: str = "standard"
+    tier: str = DEFAULT_TIER
 
 
 class TierIn(Body):
@@ -59,19 +62,34 @@ class TopUpIn(Body):
     reference: str = Field(min_length=1, max_length=128)
 
 
+class SupplierCreated(BaseModel):
+    """Shown once: only the key's hash is kept, so a lost key is replaced by rotating it."""
+
+    id: str
+    api_key: str
+    #: Signs the pushes this supplier receives.
+    webhook_secret: str
+
+
+class MerchantCreated(BaseModel):
+    """Shown once: only the key's hash is kept, so a lost key is replaced by rotating it."""
+
+    id: str
+    api_key: str
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(8)}"
 
 
-async def _check_tier(tier: str, edge: Edge) -> None:
-    """Tiers are data (the `tiers` collection), added by the operator at run time."""
-    tiers = await AccountsQueries(edge.db).known_tiers()
-    if tier not in tiers:
-        raise ApiError(422, "invalid_field", f"tier: unknown tier {tier!r}; known: {tiers}")
+async def check_tier(edge: Edge, tier: str) -> None:
+    """The early 422 for a tier no merchant may have; the worker applies the same rule."""
+    if problem := unknown_tier(tier, await AccountsQueries(edge.db).known_tiers()):
+        raise ApiError(422, "invalid_field", problem)
 
 
-@router.post("/suppliers", status_code=201)
-async def create_supplier(body: SupplierIn, edge: Edge, _: Operator) -> dict[str, str]:
+@router.post("/suppliers", status_code=201, responses=errors(503))
+async def create_supplier(body: SupplierIn, edge: Edge, _: Operator) -> SupplierCreated:
     supplier_id = _new_id("sup")
     api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX)
     secret = new_secret("whsec")
@@ -85,12 +103,12 @@ async def create_supplier(body: SupplierIn, edge: Edge, _: Operator) -> dict[str
             webhook_secret=secret,
         ),
     )
-    return {"id": supplier_id, "api_key": api_key, "webhook_secret": secret}
+    return SupplierCreated(id=supplier_id, api_key=api_key, webhook_secret=secret)
 
 
-@router.post("/merchants", status_code=201)
-async def create_merchant(body: MerchantIn, edge: Edge, _: Operator) -> dict[str, str]:
-    await _check_tier(body.tier, edge)
+@router.post("/merchants", status_code=201, responses=errors(503))
+async def create_merchant(body: MerchantIn, edge: Edge, _: Operator) -> MerchantCreated:
+    await check_tier(edge, body.tier)
     merchant_id = _new_id("mch")
     api_key, key_hash = new_api_key(MERCHANT_KEY_PREFIX)
     await edge.ask(
@@ -102,19 +120,19 @@ async def create_merchant(body: MerchantIn, edge: Edge, _: Operator) -> dict[str
             api_key_hash=key_hash,
         ),
     )
-    return {"id": merchant_id, "api_key": api_key}
+    return MerchantCreated(id=merchant_id, api_key=api_key)
 
 
-@router.patch("/merchants/{merchant_id}")
-async def change_tier(merchant_id: str, body: TierIn, edge: Edge, _: Operator) -> dict[str, Any]:
-    await _check_tier(body.tier, edge)
-    return await edge.ask(
-        ChangeMerchantTier(correlation_id=merchant_id, merchant_id=merchant_id, tier=body.tier)
-    )
+@router.patch("/merchants/{merchant_id}", responses=errors(404, 503))
+async def change_tier(merchant_id: str, body: TierIn, edge: Edge, _: Operator) -> MerchantTierChanged:
+    await check_tier(edge, body.tier)
+    command = ChangeMerchantTier(correlation_id=merchant_id, merchant_id=merchant_id, tier=body.tier)
+    return MerchantTierChanged.model_validate(await edge.ask(command))
 
 
-@router.post("/merchants/{merchant_id}/shops", status_code=201)
-async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> dict[str, Any]:
+@router.post("/merchants/{merchant_id}/shops", status_code=201, responses=errors(404, 409, 503))
+async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> ShopAdded:
+    """The answer shows the shop's webhook secret: the platform signs its pushes with it."""
     command = AddShop(
         correlation_id=merchant_id,
         merchant_id=merchant_id,
@@ -123,7 +141,7 @@ async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> d
         callback_url=body.callback_url,
         webhook_secret=new_secret("shsec"),
     )
-    return await edge.ask(command)
+    return ShopAdded.model_validate(await edge.ask(command))
 
 
 class TopUpAccepted(BaseModel):

@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from edge_api.deps import Edge, Operator
 from edge_api.errors import ApiError, not_found
+from edge_api.openapi import errors
 from juhe.platforms import adapter_for
-from schemas.accounts import RegisterPlatformApp
+from schemas.accounts import PlatformAppRegistered, RegisterPlatformApp
 
 router = APIRouter(prefix="/v1", tags=["platforms"])
 
@@ -21,19 +22,18 @@ class PlatformAppIn(BaseModel):
     app_secret: str = Field(min_length=1, max_length=256)
 
 
-@router.put("/platforms/{platform}/app")
-async def register_app(platform: str, body: PlatformAppIn, edge: Edge, _: Operator) -> dict[str, Any]:
+@router.put("/platforms/{platform}/app", responses=errors(404, 503))
+async def register_app(platform: str, body: PlatformAppIn, edge: Edge, _: Operator) -> PlatformAppRegistered:
     """Our ISV app on a platform; its pushes are signed with this secret. Replaces the previous one."""
     adapter = adapter_for(platform)
     if adapter is None:
         raise not_found("platform adapter")
     if adapter.signer != "app":
         raise ApiError(422, "invalid_field", f"platform: {platform} pushes are signed by each shop's secret")
-    return await edge.ask(
-        RegisterPlatformApp(
-            correlation_id=platform, platform=platform, app_key=body.app_key, app_secret=body.app_secret
-        )
+    command = RegisterPlatformApp(
+        correlation_id=platform, platform=platform, app_key=body.app_key, app_secret=body.app_secret
     )
+    return PlatformAppRegistered.model_validate(await edge.ask(command))
 
 
 @router.get("/payloads/{payload_id}")

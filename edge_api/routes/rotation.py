@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, Caller, new_api_key
 from edge_api.deps import AnyCaller, Edge
 from edge_api.errors import not_found
+from edge_api.openapi import errors
 from juhe.settings import new_secret
 from schemas.accounts import PlatformName, ShopId
-from schemas.applications import RotateApiKey, RotateWebhookSecret
+from schemas.applications import ApiKeyRotated, RotateApiKey, RotateWebhookSecret, WebhookSecretRotated
 
 router = APIRouter(prefix="/v1", tags=["rotation"])
 MAX_GRACE_SECONDS = 30 * 86_400
@@ -21,6 +22,24 @@ MAX_GRACE_SECONDS = 30 * 86_400
 class RotateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     grace_seconds: int | None = Field(default=None, ge=0, le=MAX_GRACE_SECONDS)
+
+
+class NewApiKey(ApiKeyRotated):
+    """Shown once; the previous key keeps working until `previous_key_expires_at`."""
+
+    api_key: str
+
+
+class NewWebhookSecret(WebhookSecretRotated):
+    """The previous secret is still accepted until `previous_secret_expires_at`."""
+
+    webhook_secret: str
+
+
+#: The holder is unknown or not the caller's (404), or the broker is down (503).
+KEY_ERRORS = errors(404, 503)
+#: ... or a rotation requested after this one has replaced the secret already (409).
+SECRET_ERRORS = errors(404, 409, 503)
 
 
 def _allow(caller: Caller, kind: Literal["supplier", "merchant"], owner_id: str) -> None:
@@ -43,7 +62,7 @@ async def _rotate_key(
     body: RotateIn | None,
     edge: Edge,
     account_id: str | None = None,
-) -> dict[str, Any]:
+) -> NewApiKey:
     api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX if kind == "supplier" else MERCHANT_KEY_PREFIX)
     command = RotateApiKey(
         correlation_id=owner_id,
@@ -53,39 +72,39 @@ async def _rotate_key(
         grace_seconds=_grace(body, edge),
         account_id=account_id,
     )
-    reply = await edge.ask(command)
-    return {"api_key": api_key, **reply}
+    rotated = ApiKeyRotated.model_validate(await edge.ask(command))
+    return NewApiKey(api_key=api_key, **rotated.model_dump())
 
 
-@router.post("/suppliers/{supplier_id}/api-keys/rotate")
+@router.post("/suppliers/{supplier_id}/api-keys/rotate", responses=KEY_ERRORS)
 async def rotate_supplier_key(
     supplier_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
-) -> dict[str, Any]:
+) -> NewApiKey:
     _allow(caller, "supplier", supplier_id)
     return await _rotate_key("supplier", supplier_id, body, edge)
 
 
-@router.post("/merchants/{merchant_id}/api-keys/rotate")
+@router.post("/merchants/{merchant_id}/api-keys/rotate", responses=KEY_ERRORS)
 async def rotate_merchant_key(
     merchant_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
-) -> dict[str, Any]:
+) -> NewApiKey:
     _allow(caller, "merchant", merchant_id)
     return await _rotate_key("merchant", merchant_id, body, edge)
 
 
-@router.post("/suppliers/{supplier_id}/accounts/{account_id}/api-keys/rotate")
+@router.post("/suppliers/{supplier_id}/accounts/{account_id}/api-keys/rotate", responses=KEY_ERRORS)
 async def rotate_account_key(
     supplier_id: str, account_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
-) -> dict[str, Any]:
+) -> NewApiKey:
     """One of the supplier's accounts gets a new key; the account's old key enters its grace."""
     _allow(caller, "supplier", supplier_id)
     return await _rotate_key("supplier", supplier_id, body, edge, account_id)
 
 
-@router.post("/suppliers/{supplier_id}/accounts/{account_id}/webhook-secret/rotate")
+@router.post("/suppliers/{supplier_id}/accounts/{account_id}/webhook-secret/rotate", responses=SECRET_ERRORS)
 async def rotate_account_secret(
     supplier_id: str, account_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
-) -> dict[str, Any]:
+) -> NewWebhookSecret:
     """From now on pushes to the account's ERP are signed with the new secret."""
     _allow(caller, "supplier", supplier_id)
     return await _rotate_secret(edge, body, supplier_id, "whsec", account_id=account_id)
@@ -93,7 +112,7 @@ async def rotate_account_secret(
 
 async def _rotate_secret(
     edge: Edge, body: RotateIn | None, owner_id: str, prefix: str, **which: str
-) -> dict[str, Any]:
+) -> NewWebhookSecret:
     """`which` names the secret's holder below the owner: an account, or a platform shop."""
     command = RotateWebhookSecret(
         correlation_id=owner_id,
@@ -102,20 +121,22 @@ async def _rotate_secret(
         grace_seconds=_grace(body, edge),
         **which,
     )
-    reply = await edge.ask(command)
-    return {"webhook_secret": command.new_secret, **reply}
+    rotated = WebhookSecretRotated.model_validate(await edge.ask(command))
+    return NewWebhookSecret(webhook_secret=command.new_secret, **rotated.model_dump())
 
 
-@router.post("/suppliers/{supplier_id}/webhook-secret/rotate")
+@router.post("/suppliers/{supplier_id}/webhook-secret/rotate", responses=SECRET_ERRORS)
 async def rotate_supplier_secret(
     supplier_id: str, edge: Edge, caller: AnyCaller, body: RotateIn | None = None
-) -> dict[str, Any]:
+) -> NewWebhookSecret:
     """From now on pushes to the supplier are signed with the new secret."""
     _allow(caller, "supplier", supplier_id)
     return await _rotate_secret(edge, body, supplier_id, "whsec")
 
 
-@router.post("/merchants/{merchant_id}/shops/{platform}/{shop_id}/webhook-secret/rotate")
+@router.post(
+    "/merchants/{merchant_id}/shops/{platform}/{shop_id}/webhook-secret/rotate", responses=SECRET_ERRORS
+)
 async def rotate_shop_secret(
     merchant_id: str,
     platform: PlatformName,
@@ -123,7 +144,7 @@ async def rotate_shop_secret(
     edge: Edge,
     caller: AnyCaller,
     body: RotateIn | None = None,
-) -> dict[str, Any]:
+) -> NewWebhookSecret:
     """The shop signs with the new secret; the previous one is accepted until it expires."""
     _allow(caller, "merchant", merchant_id)
     return await _rotate_secret(edge, body, merchant_id, "shsec", platform=platform, shop_id=shop_id)

@@ -14,7 +14,9 @@ from tests.support.api import Api, Party, bearer, order_body, signed, unique
 from tests.support.flows import wait_status
 from tests.support.receiver import CallbackReceiver
 from tests.support.system import System, eventually
-from workers.accounts.rotation import expiry, purge_expired_keys, rotate_api_key, rotate_webhook_secret
+from workers.accounts.handlers.rotation import rotate_api_key, rotate_webhook_secret
+from workers.accounts.model import expiry
+from workers.accounts.repository import MongoAccountsRepository
 
 
 async def _wallet_status(api: Api, merchant_id: str, key: str) -> int:
@@ -79,7 +81,7 @@ async def test_supplier_key_rotation_without_grace_and_who_may_rotate(system: Sy
     unknown = await api.http.post("/v1/merchants/mch_nobody/api-keys/rotate", headers=api.admin)
     assert unknown.status_code == 404
 
-    await purge_expired_keys(system.db, datetime.now(UTC))
+    await MongoAccountsRepository(system.db).purge_expired_keys(datetime.now(UTC))
     kept = await system.db["api_keys"].find({"owner_id": supplier.id}).to_list()
     assert [k["_id"] for k in kept] == [hash_key(rotated["api_key"])]
 
@@ -95,6 +97,7 @@ async def test_default_grace_comes_from_settings(system: System, api: Api) -> No
 async def test_a_redelivered_key_rotation_rotates_once(system: System, api: Api) -> None:
     """The same command twice is one rotation; an older one arriving late does not cut a newer key."""
     merchant = await api.merchant()
+    repo = MongoAccountsRepository(system.db)
     t0 = datetime.now(UTC)
     first = RotateApiKey(
         correlation_id=merchant.id,
@@ -111,9 +114,9 @@ async def test_a_redelivered_key_rotation_rotates_once(system: System, api: Api)
         grace_seconds=60,
         occurred_at=t0 + timedelta(seconds=5),
     )
-    assert await rotate_api_key(first, db=system.db) == await rotate_api_key(first, db=system.db)
-    await rotate_api_key(later, db=system.db)
-    await rotate_api_key(first, db=system.db)  # a late redelivery
+    assert await rotate_api_key(first, repo=repo) == await rotate_api_key(first, repo=repo)
+    await rotate_api_key(later, repo=repo)
+    await rotate_api_key(first, repo=repo)  # a late redelivery
     keys = {
         d["_id"]: d["expires_at"]
         for d in await system.db["api_keys"].find({"owner_id": merchant.id}).to_list()
@@ -155,17 +158,16 @@ async def test_shop_secret_rotation_keeps_the_previous_secret_with_its_expiry(
 async def test_a_redelivered_secret_rotation_rotates_once(system: System, api: Api) -> None:
     merchant = await api.merchant()
     shop = await api.shop(merchant)
+    repo = MongoAccountsRepository(system.db)
     common: dict[str, Any] = {"correlation_id": merchant.id, "owner_id": merchant.id, "grace_seconds": 60}
     where = {"platform": "generic", "shop_id": shop.shop_id}
     first = RotateWebhookSecret(**common, **where, new_secret="shsec_first")
     later = RotateWebhookSecret(
         **common, **where, new_secret="shsec_later", occurred_at=first.occurred_at + timedelta(seconds=5)
     )
-    assert await rotate_webhook_secret(first, db=system.db) == await rotate_webhook_secret(
-        first, db=system.db
-    )
-    await rotate_webhook_secret(later, db=system.db)
-    late = await rotate_webhook_secret(first, db=system.db)
+    assert await rotate_webhook_secret(first, repo=repo) == await rotate_webhook_secret(first, repo=repo)
+    await rotate_webhook_secret(later, repo=repo)
+    late = await rotate_webhook_secret(first, repo=repo)
     assert late[0]["error"]["code"] == "conflict"
     stored = await system.db["shops"].find_one({"_id": f"generic:{shop.shop_id}"})
     assert (stored["webhook_secret"], stored["previous_webhook_secret"]) == ("shsec_later", "shsec_first")

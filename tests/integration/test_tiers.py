@@ -8,7 +8,8 @@ from typing import Any
 from tests.support.api import Api, Party, bearer
 from tests.support.flows import wait_status
 from tests.support.system import System, eventually
-from workers.accounts.tiers import known_tiers, seed_tiers
+from workers.accounts.queries import AccountsQueries
+from workers.accounts.repository import MongoAccountsRepository
 
 BASE_PRICES = {"standard": 1200, "silver": 1100, "gold": 1000}
 
@@ -124,7 +125,8 @@ async def test_tier_change_prices_only_orders_placed_after_it(system: System, ap
 async def test_seeding_tiers_again_changes_nothing(system: System) -> None:
     """Every worker copy seeds at start; a restart must not reorder or duplicate tiers."""
     before = await system.db["tiers"].find({}).sort("_id", 1).to_list()
-    await seed_tiers(system.db, system.settings.tiers)
-    await seed_tiers(system.db, system.settings.tiers)
+    repo = MongoAccountsRepository(system.db)
+    await repo.seed_tiers(system.settings.tiers)
+    await repo.seed_tiers(system.settings.tiers)
     assert await system.db["tiers"].find({}).sort("_id", 1).to_list() == before
-    assert (await known_tiers(system.db))[:3] == system.settings.tiers
+    assert (await AccountsQueries(system.db).known_tiers())[:3] == system.settings.tiers

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from schemas.supplier_accounts import RoutingRule
-from workers.accounts.routing import rules_problem
+from workers.accounts.model import rules_problem
 from workers.order.model import choose_account, split_by_supplier
 
 RULES: list[dict[str, Any]] = [
