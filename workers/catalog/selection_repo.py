@@ -27,7 +27,8 @@ class MongoSelectionRepository:
 
     # -- reads of what other parts own (shops: accounts; stock: inventory)
     async def shop(self, platform: str, shop_id: str) -> Doc | None:
-        return await AccountsQueries(self._db).shop(platform, shop_id)
+        shop = await AccountsQueries(self._db).shop(platform, shop_id)
+        return None if shop is None else shop.model_dump(by_alias=True)
 
     async def sku(self, sku: str) -> Doc | None:
         return await self._db["skus"].find_one({"_id": sku})

@@ -25,16 +25,20 @@ class References:
         return await self._accounts.merchant_tier(merchant_id)
 
     async def shop(self, platform: str, shop_id: str) -> Doc | None:
-        return await self._accounts.shop(platform, shop_id)
+        shop = await self._accounts.shop(platform, shop_id)
+        return None if shop is None else shop.model_dump(by_alias=True)
 
     async def supplier(self, supplier_id: str) -> Doc | None:
-        return await self._accounts.supplier(supplier_id)
+        supplier = await self._accounts.supplier(supplier_id)
+        return None if supplier is None else supplier.model_dump(by_alias=True)
 
     async def supplier_account(self, account_id: str) -> Doc | None:
-        return await self._accounts.supplier_account(account_id)
+        account = await self._accounts.supplier_account(account_id)
+        return None if account is None else account.model_dump(by_alias=True)
 
     async def routing_rules(self, supplier_ids: list[str]) -> dict[str, list[Doc]]:
-        return await self._accounts.routing_rules(supplier_ids)
+        rules = await self._accounts.routing_rules(supplier_ids)
+        return {s: [r.model_dump(exclude_none=True) for r in rs] for s, rs in rules.items()}
 
     async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]:
         return await self._accounts.webhook_suppliers(supplier_ids)
