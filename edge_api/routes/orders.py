@@ -24,18 +24,30 @@ ORDER_FIELDS = (
     "total_cost",
     "discount",
     "charged",
-    "sub_orders",
     "events",
     "received_at",
 )
 
 
-def render_order(doc: dict[str, Any]) -> dict[str, Any]:
+def render_order(doc: dict[str, Any], subs: list[dict[str, Any]]) -> dict[str, Any]:
     out = {"order_key": doc["_id"], **{f: doc.get(f) for f in ORDER_FIELDS}}
+    out["sub_orders"] = [summarize(sub) for sub in subs if sub["order_key"] == doc["_id"]]
     out["payloads"] = doc.get("payload_ids", [])
     if doc.get("reason"):
         out["reason"] = doc["reason"]
     return out
+
+
+def summarize(sub: dict[str, Any]) -> dict[str, Any]:
+    """A sub-order as its order shows it: its state is read from the sub-order itself."""
+    out = {k: sub.get(k) for k in ("supplier_id", "account_id", "status")}
+    return {"id": sub["_id"], **out, **({"shipment": sub["shipment"]} if sub.get("shipment") else {})}
+
+
+async def sub_orders_of(edge: Edge, keys: list[str]) -> list[dict[str, Any]]:
+    cursor = edge.db["sub_orders"].find({"order_key": {"$in": keys}}).sort("supplier_id", 1)
+    found: list[dict[str, Any]] = await cursor.to_list()
+    return found
 
 
 @router.get("/orders/{order_key}")
@@ -43,7 +55,7 @@ async def get_order(order_key: str, edge: Edge, caller: OperatorOrMerchant) -> d
     doc = await edge.db["orders"].find_one({"_id": order_key})
     if doc is None or (not caller.is_operator and doc["merchant_id"] != caller.id):
         raise not_found("order")
-    return render_order(doc)
+    return render_order(doc, await sub_orders_of(edge, [order_key]))
 
 
 @router.get("/orders")
@@ -64,15 +76,17 @@ async def list_orders(
         del query["merchant_id"]
     if from_ or to:
         query["received_at"] = {**({"$gte": from_} if from_ else {}), **({"$lt": to} if to else {})}
-    return await page(
+    listed = await page(
         edge.db["orders"],
         query,
         field="list_key",
         limit=limit,
         cursor=cursor,
         descending=True,
-        render=render_order,
+        render=lambda doc: doc,
     )
+    subs = await sub_orders_of(edge, [doc["_id"] for doc in listed["items"]])
+    return {**listed, "items": [render_order(doc, subs) for doc in listed["items"]]}
 
 
 def render_sub_order(doc: dict[str, Any]) -> dict[str, Any]:

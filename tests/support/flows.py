@@ -42,8 +42,12 @@ async def _balance(api: Api, merchant: Party, amount: int) -> bool:
 
 
 async def order_status(system: System, key: str, *statuses: str) -> dict[str, Any] | None:
+    """The stored order with its sub-orders (id, supplier and state, from the sub-orders)."""
     doc: dict[str, Any] | None = await system.db["orders"].find_one({"_id": key})
-    return doc if doc is not None and doc["status"] in statuses else None
+    if doc is None or doc["status"] not in statuses:
+        return None
+    subs = system.db["sub_orders"].find({"order_key": key}).sort("supplier_id", 1)
+    return {**doc, "sub_orders": [{"id": sub["_id"], "status": sub["status"]} async for sub in subs]}
 
 
 async def wait_status(system: System, key: str, *statuses: str, within: float = 20.0) -> dict[str, Any]:

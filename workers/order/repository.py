@@ -127,13 +127,11 @@ class MongoOrderRepository:
     async def mark_sub_order_shipped(
         self, order_key: str, sub_order_id: str, shipment: Doc, at: datetime
     ) -> None:
+        """The order stops waiting for this sub-order, logging it in the same write (once)."""
         await self._orders.update_one(
+            {"_id": order_key, "awaiting_shipment": sub_order_id},
             {
-                "_id": order_key,
-                "sub_orders": {"$elemMatch": {"id": sub_order_id, "status": {"$ne": "shipped"}}},
-            },
-            {
-                "$set": {"sub_orders.$.status": "shipped", "sub_orders.$.shipment": shipment},
+                "$pull": {"awaiting_shipment": sub_order_id},
                 "$push": {
                     "events": {
                         "type": "sub_order_shipped",
@@ -145,13 +143,13 @@ class MongoOrderRepository:
         )
 
     async def finish_shipping(self, order_key: str, at: datetime) -> Doc | None:
-        """`routed` -> `shipped` once no sub-order is left unshipped."""
+        """`routed` -> `shipped` once the order waits for no sub-order's shipment."""
         entry = {"type": "shipped", "at": at, "data": {}}
         return await self._orders.find_one_and_update(
             {
                 "_id": order_key,
                 "status": "routed",
-                "sub_orders": {"$not": {"$elemMatch": {"status": {"$ne": "shipped"}}}},
+                "awaiting_shipment": {"$size": 0},
             },
             {"$set": {"status": "shipped", "shipped_at": at}, "$push": {"events": entry}},
             return_document=ReturnDocument.AFTER,

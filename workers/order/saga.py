@@ -110,7 +110,6 @@ def new_order(
         "discount": 0,
         "charged": total,
         "shipping_address": cmd.shipping_address.model_dump(),
-        "sub_orders": [],
         "events": events,
         "received_at": cmd.received_at,
         "list_key": f"{cmd.received_at.isoformat()}|{cmd.order_key}",
@@ -182,21 +181,18 @@ async def route(order: Doc, evt: WalletDebited, deps: SagaDeps) -> list[Outgoing
     for sub in subs:
         sub.update(routed_at=now, list_key=f"{now.isoformat()}|{sub['_id']}")
     subs = await deps.orders.add_sub_orders(subs)
-    summary = [
-        {
-            "id": s["_id"],
-            "supplier_id": s["supplier_id"],
-            "account_id": s.get("account_id"),
-            "status": "routed",
-        }
-        for s in subs
-    ]
     entries = [
         log_entry("paid", now, amount=evt.amount, balance_after=evt.balance_after),
         log_entry("routed", now, sub_orders=[s["_id"] for s in subs]),
     ]
+    # The sub-orders' own state lives in their collection; the order only waits for their shipment.
     routed = await deps.orders.transition(
-        order["_id"], [S.RESERVED, S.AWAITING_FUNDS], S.ROUTED, entries, sub_orders=summary, routed_at=now
+        order["_id"],
+        [S.RESERVED, S.AWAITING_FUNDS],
+        S.ROUTED,
+        entries,
+        awaiting_shipment=[s["_id"] for s in subs],
+        routed_at=now,
     )
     if routed is None or routed["status"] != S.ROUTED:
         return []
