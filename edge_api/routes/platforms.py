@@ -9,8 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from edge_api.deps import Edge, Operator
 from edge_api.errors import ApiError, not_found
+from edge_api.openapi import errors
 from juhe.platforms import adapter_for
 from schemas.accounts import RegisterPlatformApp
+from workers.order.queries import OrderQueries, PayloadView
 
 router = APIRouter(prefix="/v1", tags=["platforms"])
 
@@ -36,10 +38,10 @@ async def register_app(platform: str, body: PlatformAppIn, edge: Edge, _: Operat
     )
 
 
-@router.get("/payloads/{payload_id}")
-async def raw_payload(payload_id: str, edge: Edge, _: Operator) -> dict[str, Any]:
-    doc = await edge.db["raw_payloads"].find_one({"_id": payload_id})
-    if doc is None:
+@router.get("/payloads/{payload_id}", responses=errors(404))
+async def raw_payload(payload_id: str, edge: Edge, _: Operator) -> PayloadView:
+    """A platform push as it was received (within the retention period)."""
+    payload = await OrderQueries(edge.db).raw_payload(payload_id)
+    if payload is None:
         raise not_found("payload")
-    fields = ("platform", "received_at", "headers", "body")
-    return {"id": doc["_id"], **{f: doc[f] for f in fields}}
+    return payload
