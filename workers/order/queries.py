@@ -14,6 +14,7 @@ from schemas.common import ShippingAddress, StockLine
 from workers.order.model import (
     ArchivedPayload,
     LogEntry,
+    Omitted,
     Order,
     OrderLine,
     OrderStatus,
@@ -23,7 +24,6 @@ from workers.order.model import (
     SubOrderStatus,
     message_key,
 )
-from workers.order.model.pricing import Omitted
 from workers.order.repository.names import ORDERS, PLATFORM_MESSAGES, RAW_PAYLOADS, SUB_ORDERS
 
 Doc = dict[str, Any]

@@ -11,6 +11,7 @@ from workers.order.model.archive import (
     RefundStatus,
     message_key,
 )
+from workers.order.model.fields import Omitted
 from workers.order.model.order import (
     CLOSED_UNPAID,
     ORDER_STEPS,
@@ -44,6 +45,7 @@ __all__ = [
     "LogEntry",
     "LogValue",
     "Offer",
+    "Omitted",
     "Order",
     "OrderChange",
     "OrderLine",

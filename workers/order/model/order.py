@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.commands import PlaceOrder
 from schemas.common import ShippingAddress
-from workers.order.model.pricing import Omitted, OrderLine, Pricing
+from workers.order.model.fields import Omitted
+from workers.order.model.pricing import OrderLine, Pricing
 
 
 class OrderStatus(StrEnum):

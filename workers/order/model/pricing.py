@@ -6,17 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from schemas.common import OrderLineIn
-
-
-def is_none(value: object) -> bool:
-    return value is None
-
-
-#: A field left out of the stored document (and the API answer) while it has no value.
-Omitted = Field(default=None, exclude_if=is_none)
+from workers.order.model.fields import Omitted
 
 
 class OrderLine(BaseModel):

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.common import ShippingAddress, StockLine
+from workers.order.model.fields import Omitted
 from workers.order.model.order import Order
-from workers.order.model.pricing import Omitted
 
 
 class SubOrderStatus(StrEnum):
