@@ -48,13 +48,31 @@ async def test_funds_insufficient_twice_logs_once() -> None:
     assert w.log(key) == ["received", "reserved", "awaiting_funds"]
 
 
-async def test_wallet_debited_twice_routes_once() -> None:
+async def test_wallet_debited_twice_routes_once_and_publishes_the_same_follow_ups() -> None:
+    """Regression: a redelivery (after a crash between the routing write and its publish) used
+    to publish nothing, so the webhook supplier's push and `OrderRouted` were lost."""
     w = World()
-    key = await w.routed("P1", ("A1", 1), ("B1", 1))
+    w.accounts.add_supplier("sup_b", webhook_url="http://erp-b.test/in")
+    key = order_key("P1")
+    await w.place("P1", ("A1", 1), ("B1", 1))
+    await w.reserved(key)
+    first = await w.debited(key)
     before = w.sub_orders(key)
-    await w.debited(key)
+    w.accounts.rules["sup_b"] = [{"default": True, "account_id": "acc_new"}]  # changed in between
+    again = await w.debited(key)
+    assert [type(m).__name__ for m in again] == ["PushSubOrder", "OrderRouted"]
+    assert [m.message_id for m in again] == [m.message_id for m in first]
     assert w.sub_orders(key) == before
     assert w.log(key) == ["received", "reserved", "paid", "routed"]
+
+
+async def test_wallet_debited_after_shipment_publishes_nothing() -> None:
+    w = World()
+    key = await w.routed("P1", ("A1", 1))
+    [sub] = w.sub_orders(key)
+    await w.ship(sub.id, "sup_a")
+    assert await w.debited(key) == []
+    assert w.log(key).count("routed") == 1
 
 
 async def test_an_expiry_twice_rejects_once() -> None:

@@ -25,7 +25,8 @@ from workers.order.model import (
 
 
 async def route(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoing]:
-    """Store the sub-orders, then mark the order routed, awaiting each one's shipment.
+    """Store the sub-orders, then mark the order routed, awaiting each one's shipment; publish
+    the pushes and `OrderRouted` from what is stored.
 
     The account is chosen once: a redelivery reads back the stored sub-orders, so a rule
     changed in between does not move a sub-order already routed.

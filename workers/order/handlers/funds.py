@@ -12,7 +12,7 @@ from schemas.envelope import utcnow
 from schemas.events import FundsInsufficient, WalletCredited, WalletDebited
 from workers.order.handlers.dispatch import route
 from workers.order.handlers.saga import SagaDeps, debit, release
-from workers.order.model import CLOSED_UNPAID, LogEntry, OrderChange, OrderStatus, OrderStep
+from workers.order.model import CLOSED_UNPAID, LogEntry, OrderChange, OrderStatus, OrderStep, may_apply
 
 INSUFFICIENT_FUNDS = "insufficient_funds"
 
@@ -35,7 +35,8 @@ async def on_wallet_debited(evt: WalletDebited, *, deps: SagaDeps) -> list[Outgo
     if order.status in CLOSED_UNPAID:  # expired while the resumed debit was in flight
         return [credit_back(evt)]
     out: list[Outgoing] = []
-    if order.status in (OrderStatus.RESERVED, OrderStatus.AWAITING_FUNDS):
+    # Also when already routed: a crash after the routing write lost its publishes.
+    if may_apply(OrderStep.ROUTE, order.status):
         out += await route(order, evt, deps)
     if order.waited_for_funds:
         out += await resume_oldest_waiting(order.merchant_id, deps)

@@ -21,6 +21,7 @@ from workers.order.model.order import (
     OrderChange,
     OrderStatus,
     OrderStep,
+    may_apply,
 )
 from workers.order.model.pricing import Offer, OrderLine, Pricing, price_lines
 from workers.order.model.sub_order import (
@@ -62,6 +63,7 @@ __all__ = [
     "SubOrderAction",
     "SubOrderStatus",
     "choose_account",
+    "may_apply",
     "may_request",
     "message_key",
     "price_lines",

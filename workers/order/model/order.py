@@ -53,6 +53,14 @@ ORDER_STEPS: dict[OrderStep, tuple[frozenset[OrderStatus], OrderStatus]] = {
     OrderStep.SHIP: (frozenset({S.ROUTED}), S.SHIPPED),
 }
 
+
+def may_apply(step: OrderStep, status: OrderStatus) -> bool:
+    """Whether a message for `step` still has work to do: the order is where the step starts,
+    or already where it leads (a repeat then re-derives the step's follow-ups)."""
+    sources, target = ORDER_STEPS[step]
+    return status in sources or status == target
+
+
 #: What a change-log entry may carry: counts, ids, reasons, amounts, times.
 LogValue = str | int | datetime | list[str] | None
 
