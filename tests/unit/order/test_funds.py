@@ -3,10 +3,14 @@ releases the stock, and a debit that lands after it is credited back."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from juhe.outgoing import Outgoing
 from schemas.commands import CreditWallet, DebitWallet
 from tests.unit.order.world import RECEIVED_AT, World, order_key
+from workers.order.memory import MemoryOrders
+from workers.order.model import SubOrder, SubOrderStatus
 
 
 async def waiting(w: World, order_id: str, qty: int, minutes: int) -> str:
@@ -73,3 +77,36 @@ async def test_an_expiry_after_payment_changes_nothing() -> None:
     await w.debited(key)
     assert await w.expired(key) == []
     assert (w.order(key).status, w.order(key).reason) == ("routed", None)
+
+
+class ExpiringWhileRouting(MemoryOrders):
+    """The funds hold expires right after the sub-orders are stored, before the order is routed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meanwhile: list[Callable[[], Awaitable[list[Outgoing]]]] = []
+        self.released: list[Outgoing] = []
+
+    async def add_sub_orders(self, subs: list[SubOrder]) -> list[SubOrder]:
+        stored = await super().add_sub_orders(subs)
+        while self.meanwhile:
+            self.released += await self.meanwhile.pop()()
+        return stored
+
+
+async def test_a_debit_racing_the_expiry_is_credited_back_and_its_sub_orders_cancelled() -> None:
+    """Regression: the debit that lost the race to the expiry was kept, and its sub-orders stayed
+    routed for the supplier to ship."""
+    orders = ExpiringWhileRouting()
+    w = World(orders=orders)
+    key = await waiting(w, "RACE", 2, minutes=1)
+    orders.meanwhile.append(lambda: w.expired(key))
+    [credit] = await w.debited(key)
+    assert isinstance(credit, CreditWallet)
+    assert (credit.kind, credit.amount, credit.reference) == ("refund_credit", 2000, key)
+    assert [type(m).__name__ for m in orders.released] == ["ReleaseStock"]
+    assert (w.order(key).status, w.order(key).reason) == ("rejected", "insufficient_funds")
+    assert [s.status for s in w.sub_orders(key)] == [SubOrderStatus.CANCELLED]
+    assert w.log(key) == ["received", "reserved", "awaiting_funds", "rejected"]
+    [again] = await w.debited(key)
+    assert again.message_id == credit.message_id

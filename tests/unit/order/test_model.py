@@ -61,7 +61,7 @@ def test_an_unpriced_order_cannot_be_split() -> None:
         split_by_supplier(order, {}, utcnow())
 
 
-R, A, S = SubOrderStatus.ROUTED, SubOrderStatus.ACCEPTED, SubOrderStatus.SHIPPED
+R, A, S, C = SubOrderStatus.ROUTED, SubOrderStatus.ACCEPTED, SubOrderStatus.SHIPPED, SubOrderStatus.CANCELLED
 
 
 @pytest.mark.parametrize(
@@ -73,6 +73,8 @@ R, A, S = SubOrderStatus.ROUTED, SubOrderStatus.ACCEPTED, SubOrderStatus.SHIPPED
         (SubOrderAction.SHIP, R, True),  # no acceptance needed first
         (SubOrderAction.SHIP, A, True),
         (SubOrderAction.SHIP, S, True),  # a repeat is harmless: the first shipment stays
+        (SubOrderAction.ACCEPT, C, False),
+        (SubOrderAction.SHIP, C, False),
     ],
 )
 def test_which_requests_a_sub_order_allows(

@@ -7,12 +7,13 @@ pull their sub-orders through the supplier API.
 from __future__ import annotations
 
 from juhe.outgoing import Outgoing
-from schemas.commands import PushSubOrder
+from schemas.commands import CreditWallet, PushSubOrder
 from schemas.envelope import utcnow
 from schemas.events import OrderRouted, WalletDebited
 from workers.order.handlers.ports import AccountsReader
 from workers.order.handlers.saga import SagaDeps
 from workers.order.model import (
+    CLOSED_UNPAID,
     LogEntry,
     Order,
     OrderChange,
@@ -21,6 +22,7 @@ from workers.order.model import (
     SubOrder,
     choose_account,
     split_by_supplier,
+    sub_order_id,
 )
 
 
@@ -40,6 +42,8 @@ async def route(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoi
     ]
     change = OrderChange(awaiting_shipment=[s.id for s in subs], routed_at=now)
     routed = await deps.orders.transition(order.key, OrderStep.ROUTE, entries, change)
+    if routed is not None and routed.status in CLOSED_UNPAID:  # the hold expired meanwhile
+        return await undo_debit(routed, evt, deps)
     if routed is None or routed.status != OrderStatus.ROUTED:
         return []
     key = order.key
@@ -58,6 +62,20 @@ async def route(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoi
         )
     )
     return out
+
+
+async def undo_debit(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoing]:
+    """A debit for an order closed unpaid goes back, and the sub-orders a routing attempt may
+    have stored before the order closed are cancelled (their ids are the order's, per supplier)."""
+    await deps.orders.cancel_sub_orders([sub_order_id(order.key, s) for s in order.supplier_ids])
+    credit = CreditWallet(
+        correlation_id=evt.order_key,
+        merchant_id=evt.merchant_id,
+        amount=evt.amount,
+        kind="refund_credit",
+        reference=evt.order_key,
+    )
+    return [credit]
 
 
 async def choose_accounts(order: Order, accounts: AccountsReader) -> dict[str, str | None]:

@@ -7,10 +7,10 @@ and its outcome (debited, or insufficient again) decides whether the next one is
 from __future__ import annotations
 
 from juhe.outgoing import Later, Outgoing
-from schemas.commands import CreditWallet, ExpireFundsHold
+from schemas.commands import ExpireFundsHold
 from schemas.envelope import utcnow
 from schemas.events import FundsInsufficient, WalletCredited, WalletDebited
-from workers.order.handlers.dispatch import route
+from workers.order.handlers.dispatch import route, undo_debit
 from workers.order.handlers.saga import SagaDeps, debit, release
 from workers.order.model import CLOSED_UNPAID, LogEntry, OrderChange, OrderStatus, OrderStep, may_apply
 
@@ -33,7 +33,7 @@ async def on_wallet_debited(evt: WalletDebited, *, deps: SagaDeps) -> list[Outgo
     if order is None:
         return []
     if order.status in CLOSED_UNPAID:  # expired while the resumed debit was in flight
-        return [credit_back(evt)]
+        return await undo_debit(order, evt, deps)
     out: list[Outgoing] = []
     # Also when already routed: a crash after the routing write lost its publishes.
     if may_apply(OrderStep.ROUTE, order.status):
@@ -41,16 +41,6 @@ async def on_wallet_debited(evt: WalletDebited, *, deps: SagaDeps) -> list[Outgo
     if order.waited_for_funds:
         out += await resume_oldest_waiting(order.merchant_id, deps)
     return out
-
-
-def credit_back(evt: WalletDebited) -> CreditWallet:
-    return CreditWallet(
-        correlation_id=evt.order_key,
-        merchant_id=evt.merchant_id,
-        amount=evt.amount,
-        kind="refund_credit",
-        reference=evt.order_key,
-    )
 
 
 async def resume_oldest_waiting(merchant_id: str, deps: SagaDeps) -> list[Outgoing]:

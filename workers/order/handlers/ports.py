@@ -67,6 +67,10 @@ class OrderStore(Protocol):
         """The supplier's own sub-order moved to shipped if it may be; as stored afterwards."""
         ...
 
+    async def cancel_sub_orders(self, sub_order_ids: list[str]) -> None:
+        """Each of these sub-orders that exists and is not shipped moves to cancelled."""
+        ...
+
     async def mark_sub_order_shipped(self, order_key: str, sub_order_id: str, entry: LogEntry) -> None:
         """The order stops awaiting this sub-order's shipment, logging `entry` once."""
         ...

@@ -104,6 +104,13 @@ class MemoryOrders:
     ) -> SubOrder | None:
         return self._move(sub_order_id, supplier_id, SubOrderAction.SHIP, shipment=shipment)
 
+    async def cancel_sub_orders(self, sub_order_ids: list[str]) -> None:
+        sources, target = SUB_ORDER_MOVES[SubOrderAction.CANCEL]
+        for sub_id in sub_order_ids:
+            sub = self.sub_orders.get(sub_id)
+            if sub is not None and sub.status in sources:
+                self.sub_orders[sub_id] = sub.model_copy(update={"status": target})
+
     def _move(
         self, sub_order_id: str, supplier_id: str, action: SubOrderAction, **fields: object
     ) -> SubOrder | None:

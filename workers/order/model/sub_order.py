@@ -22,11 +22,14 @@ class SubOrderStatus(StrEnum):
     ROUTED = "routed"
     ACCEPTED = "accepted"
     SHIPPED = "shipped"
+    #: Its order closed unpaid after it was stored (see `handlers.dispatch.undo_debit`).
+    CANCELLED = "cancelled"
 
 
 class SubOrderAction(StrEnum):
     ACCEPT = "accept"
     SHIP = "ship"
+    CANCEL = "cancel"
 
 
 T = SubOrderStatus
@@ -34,6 +37,7 @@ T = SubOrderStatus
 SUB_ORDER_MOVES: dict[SubOrderAction, tuple[frozenset[SubOrderStatus], SubOrderStatus]] = {
     SubOrderAction.ACCEPT: (frozenset({T.ROUTED}), T.ACCEPTED),
     SubOrderAction.SHIP: (frozenset({T.ROUTED, T.ACCEPTED}), T.SHIPPED),
+    SubOrderAction.CANCEL: (frozenset({T.ROUTED, T.ACCEPTED}), T.CANCELLED),
 }
 
 

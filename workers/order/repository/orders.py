@@ -120,6 +120,12 @@ class MongoOrderRepository:
         fields = {"shipment": shipment.model_dump()}
         return await self._move(sub_order_id, supplier_id, SubOrderAction.SHIP, fields)
 
+    async def cancel_sub_orders(self, sub_order_ids: list[str]) -> None:
+        sources, target = SUB_ORDER_MOVES[SubOrderAction.CANCEL]
+        await self._subs.update_many(
+            {"_id": {"$in": sub_order_ids}, "status": {"$in": sorted(sources)}}, {"$set": {"status": target}}
+        )
+
     async def _move(
         self, sub_order_id: str, supplier_id: str, action: SubOrderAction, fields: Doc
     ) -> SubOrder | None:
