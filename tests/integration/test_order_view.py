@@ -39,3 +39,34 @@ async def test_an_accepted_sub_order_shows_accepted_on_its_order(system: System,
 async def _sub_order_in(api: Api, key: str, status: str) -> dict[str, Any] | None:
     order = await api.order(key)
     return order if [s["status"] for s in order["sub_orders"]] == [status] else None
+
+
+async def test_order_and_sub_order_lists_page_with_a_cursor(system: System, api: Api) -> None:
+    """Orders newest first, a supplier's sub-orders oldest first; each cursor picks up after its page."""
+    s = await scene(api, stock=10, funds=10_000)
+    keys = []
+    for n in range(3):
+        keys.append((await api.place(s.shop, f"PAGE-{n}", [(s.sku, 1)])).json()["order_key"])
+        await wait_status(system, keys[-1], "routed")
+    merchant = bearer(s.merchant.key)
+
+    first = (await api.http.get("/v1/orders", params={"limit": 2}, headers=merchant)).json()
+    assert [o["order_key"] for o in first["items"]] == [keys[2], keys[1]]
+    rest = await api.http.get(
+        "/v1/orders", params={"limit": 2, "cursor": first["next_cursor"]}, headers=merchant
+    )
+    assert ([o["order_key"] for o in rest.json()["items"]], rest.json()["next_cursor"]) == ([keys[0]], None)
+    shipped = await api.http.get("/v1/orders", params={"status": "shipped"}, headers=merchant)
+    assert shipped.json() == {"items": [], "next_cursor": None}
+
+    supplier = bearer(s.supplier.key)
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = (await api.http.get("/v1/supplier/orders", params=params, headers=supplier)).json()
+        seen += [sub["order_key"] for sub in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert seen == keys
+    bad = await api.http.get("/v1/orders", params={"cursor": "a"}, headers=merchant)
+    assert (bad.status_code, bad.json()["error"]["code"]) == (422, "invalid_field")

@@ -3,6 +3,7 @@ pages, raw payloads, seen platform message ids. The edge reads orders only throu
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -79,6 +80,10 @@ class SubOrderView(BaseModel):
     shipment: Annotated[Shipment | None, Omitted] = None
     push: Annotated[Push | None, Omitted] = None
 
+    @classmethod
+    def of(cls, sub: SubOrder) -> SubOrderView:
+        return cls.model_validate(sub.model_dump())
+
 
 class PayloadView(BaseModel):
     id: str
@@ -86,6 +91,10 @@ class PayloadView(BaseModel):
     received_at: datetime
     headers: dict[str, str]
     body: str
+
+    @classmethod
+    def of(cls, payload: ArchivedPayload) -> PayloadView:
+        return cls.model_validate(payload.model_dump())
 
 
 @dataclass(frozen=True)
@@ -129,8 +138,10 @@ class OrderQueries:
         """Newest first."""
         docs, more = await self._page(ORDERS, where.query(), limit=limit, after=after, newest_first=True)
         orders = [Order.model_validate(doc) for doc in docs]
-        subs = await self._sub_orders_of([order.key for order in orders])
-        views = [OrderView.of(o, [s for s in subs if s.order_key == o.key]) for o in orders]
+        subs: dict[str, list[SubOrder]] = defaultdict(list)
+        for sub in await self._sub_orders_of([order.key for order in orders]):
+            subs[sub.order_key].append(sub)
+        views = [OrderView.of(order, subs[order.key]) for order in orders]
         return Page(views, orders[-1].list_key if more else None)
 
     async def supplier_sub_orders(
@@ -143,21 +154,15 @@ class OrderQueries:
         query.update({"status": status} if status else {})
         docs, more = await self._page(SUB_ORDERS, query, limit=limit, after=after, newest_first=False)
         subs = [SubOrder.model_validate(doc) for doc in docs]
-        return Page(
-            [SubOrderView.model_validate(s.model_dump()) for s in subs], subs[-1].list_key if more else None
-        )
+        return Page([SubOrderView.of(sub) for sub in subs], subs[-1].list_key if more else None)
 
     async def sub_order(self, sub_order_id: str) -> SubOrderView | None:
         doc = await self._db[SUB_ORDERS].find_one({"_id": sub_order_id})
-        return None if doc is None else SubOrderView.model_validate(SubOrder.model_validate(doc).model_dump())
+        return None if doc is None else SubOrderView.of(SubOrder.model_validate(doc))
 
     async def raw_payload(self, payload_id: str) -> PayloadView | None:
         doc = await self._db[RAW_PAYLOADS].find_one({"_id": payload_id})
-        return (
-            None
-            if doc is None
-            else PayloadView.model_validate(ArchivedPayload.model_validate(doc).model_dump())
-        )
+        return None if doc is None else PayloadView.of(ArchivedPayload.model_validate(doc))
 
     async def seen_message_ids(self, platform: str, message_ids: list[str]) -> set[str]:
         """Which of the platform's message ids were already taken in (within the retention)."""

@@ -36,32 +36,30 @@ async def route(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoi
     now = utcnow()
     planned = split_by_supplier(order, await choose_accounts(order, deps.accounts), now)
     subs = await deps.orders.add_sub_orders(planned)
+    sub_ids = [s.id for s in subs]
     entries = [
         LogEntry.of("paid", now, amount=evt.amount, balance_after=evt.balance_after),
-        LogEntry.of("routed", now, sub_orders=[s.id for s in subs]),
+        LogEntry.of("routed", now, sub_orders=sub_ids),
     ]
-    change = OrderChange(awaiting_shipment=[s.id for s in subs], routed_at=now)
+    change = OrderChange(awaiting_shipment=sub_ids, routed_at=now)
     routed = await deps.orders.transition(order.key, OrderStep.ROUTE, entries, change)
     if routed is not None and routed.status in CLOSED_UNPAID:  # the hold expired meanwhile
         return await undo_debit(routed, evt, deps)
     if routed is None or routed.status != OrderStatus.ROUTED:
         return []
     key = order.key
-    out: list[Outgoing] = [
+    pushes = [
         PushSubOrder(correlation_id=key, order_key=key, sub_order_id=sub_id)
         for sub_id in await pushed_by_webhook(subs, deps.accounts)
     ]
-    sub_ids = [s.id for s in subs]
-    out.append(
-        OrderRouted(
-            correlation_id=key,
-            order_key=key,
-            merchant_id=order.merchant_id,
-            sub_order_ids=sub_ids,
-            charged=order.charged,
-        )
+    done = OrderRouted(
+        correlation_id=key,
+        order_key=key,
+        merchant_id=order.merchant_id,
+        sub_order_ids=sub_ids,
+        charged=order.charged,
     )
-    return out
+    return [*pushes, done]
 
 
 async def undo_debit(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoing]:
