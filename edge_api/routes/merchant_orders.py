@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from edge_api.deps import Edge, Merchant
+from edge_api.openapi import errors
 from schemas.commands import PlaceOrder
 from schemas.common import OrderLineIn, ShippingAddress
 from schemas.envelope import utcnow
@@ -21,8 +22,13 @@ class ManualOrderIn(BaseModel):
     shipping_address: ShippingAddress
 
 
-@router.post("/orders", status_code=202)
-async def place_manual_order(body: ManualOrderIn, edge: Edge, caller: Merchant) -> dict[str, str]:
+class ManualOrderAccepted(BaseModel):
+    #: Where the order can be followed: GET /v1/orders/{order_key}.
+    order_key: str
+
+
+@router.post("/orders", status_code=202, responses=errors(503))
+async def place_manual_order(body: ManualOrderIn, edge: Edge, caller: Merchant) -> ManualOrderAccepted:
     """Idempotent on the client order id: the same id twice is one order."""
     assert caller.id is not None
     key = f"{PLATFORM}:{caller.id}:{body.client_order_id}"
@@ -39,4 +45,4 @@ async def place_manual_order(body: ManualOrderIn, edge: Edge, caller: Merchant) 
             received_at=utcnow(),
         )
     )
-    return {"order_key": key}
+    return ManualOrderAccepted(order_key=key)

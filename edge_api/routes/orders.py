@@ -3,47 +3,44 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from edge_api.auth import Caller
 from edge_api.deps import Edge, OperatorOrMerchant, Supplier
 from edge_api.errors import ApiError, not_found
-from edge_api.pagination import Cursor, Limit, page
+from edge_api.openapi import errors
+from edge_api.pagination import Cursor, Limit, decode, encode
 from schemas.commands import AcceptSubOrder, ShipSubOrder
+from workers.order.model import SubOrderAction, may_request
+from workers.order.queries import OrderFilter, OrderQueries, OrderView, Page, SubOrderView
 
 router = APIRouter(prefix="/v1", tags=["orders"])
-ORDER_FIELDS = (
-    "platform",
-    "shop_id",
-    "platform_order_id",
-    "merchant_id",
-    "status",
-    "lines",
-    "total_cost",
-    "discount",
-    "charged",
-    "sub_orders",
-    "events",
-    "received_at",
-)
+T = TypeVar("T", bound=BaseModel)
 
 
-def render_order(doc: dict[str, Any]) -> dict[str, Any]:
-    out = {"order_key": doc["_id"], **{f: doc.get(f) for f in ORDER_FIELDS}}
-    out["payloads"] = doc.get("payload_ids", [])
-    if doc.get("reason"):
-        out["reason"] = doc["reason"]
-    return out
+class Listing(BaseModel, Generic[T]):
+    items: list[T]
+    #: Pass back as `cursor` for the next page; null on the last page.
+    next_cursor: str | None
 
 
-@router.get("/orders/{order_key}")
-async def get_order(order_key: str, edge: Edge, caller: OperatorOrMerchant) -> dict[str, Any]:
-    doc = await edge.db["orders"].find_one({"_id": order_key})
-    if doc is None or (not caller.is_operator and doc["merchant_id"] != caller.id):
+def listing(page: Page[T]) -> Listing[T]:
+    return Listing(items=page.items, next_cursor=None if page.after is None else encode(page.after))
+
+
+def after(cursor: str | None) -> str | None:
+    return None if cursor is None else decode(cursor)
+
+
+@router.get("/orders/{order_key}", responses=errors(404))
+async def get_order(order_key: str, edge: Edge, caller: OperatorOrMerchant) -> OrderView:
+    order = await OrderQueries(edge.db).order(order_key)
+    if order is None or (not caller.is_operator and order.merchant_id != caller.id):
         raise not_found("order")
-    return render_order(doc)
+    return order
 
 
 @router.get("/orders")
@@ -57,83 +54,50 @@ async def list_orders(
     to: datetime | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> dict[str, Any]:
-    query: dict[str, Any] = {k: v for k, v in (("status", status), ("platform", platform)) if v}
-    query["merchant_id"] = caller.id if not caller.is_operator else merchant_id
-    if query["merchant_id"] is None:
-        del query["merchant_id"]
-    if from_ or to:
-        query["received_at"] = {**({"$gte": from_} if from_ else {}), **({"$lt": to} if to else {})}
-    return await page(
-        edge.db["orders"],
-        query,
-        field="list_key",
-        limit=limit,
-        cursor=cursor,
-        descending=True,
-        render=render_order,
-    )
-
-
-def render_sub_order(doc: dict[str, Any]) -> dict[str, Any]:
-    fields = (
-        "order_key",
-        "supplier_id",
-        "status",
-        "lines",
-        "shipping_address",
-        "routed_at",
-        "shipment",
-        "push",
-    )
-    shown = {f: doc.get(f) for f in fields if f in doc}
-    return {"id": doc["_id"], "account_id": doc.get("account_id"), **shown}
-
-
-def supplier_scope(caller: Supplier) -> dict[str, Any]:
-    """A supplier's main key sees all its sub-orders; an account's key only that account's."""
-    if caller.account_id is not None:
-        return {"supplier_id": caller.id, "account_id": caller.account_id}
-    return {"supplier_id": caller.id}
+) -> Listing[OrderView]:
+    """Newest first; a merchant sees only its own orders."""
+    merchant = merchant_id if caller.is_operator else caller.id
+    where = OrderFilter(status, platform, merchant, received_from=from_, received_before=to)
+    return listing(await OrderQueries(edge.db).orders(where, limit=limit, after=after(cursor)))
 
 
 @router.get("/supplier/orders")
 async def supplier_orders(
     edge: Edge, caller: Supplier, status: str | None = None, limit: Limit = 50, cursor: Cursor = None
-) -> dict[str, Any]:
-    query: dict[str, Any] = {**supplier_scope(caller), **({"status": status} if status else {})}
-    return await page(
-        edge.db["sub_orders"],
-        query,
-        field="list_key",
-        limit=limit,
-        cursor=cursor,
-        descending=False,
-        render=render_sub_order,
+) -> Listing[SubOrderView]:
+    """Oldest first. A supplier's main key sees all its sub-orders; an account's key only that
+    account's."""
+    assert caller.id is not None
+    page = await OrderQueries(edge.db).supplier_sub_orders(
+        caller.id, caller.account_id, status, limit=limit, after=after(cursor)
     )
+    return listing(page)
 
 
-async def own_sub_order(edge: Edge, caller: Supplier, sub_order_id: str) -> dict[str, Any]:
-    doc = await edge.db["sub_orders"].find_one({"_id": sub_order_id})
-    scope = supplier_scope(caller)
-    if doc is None or any(doc.get(k) != v for k, v in scope.items()):
+async def own_sub_order(edge: Edge, caller: Caller, sub_order_id: str) -> SubOrderView:
+    """The caller's sub-order (its supplier's, and its account's for an account key), else 404."""
+    sub = await OrderQueries(edge.db).sub_order(sub_order_id)
+    if sub is None or sub.supplier_id != caller.id:
         raise not_found("sub-order")
-    found: dict[str, Any] = doc
-    return found
+    if caller.account_id is not None and sub.account_id != caller.account_id:
+        raise not_found("sub-order")
+    return sub
 
 
-@router.post("/supplier/orders/{sub_order_id}/accept", status_code=202)
-async def accept(sub_order_id: str, edge: Edge, caller: Supplier) -> dict[str, str]:
+class SubOrderRef(BaseModel):
+    id: str
+
+
+@router.post("/supplier/orders/{sub_order_id}/accept", status_code=202, responses=errors(404, 409, 503))
+async def accept(sub_order_id: str, edge: Edge, caller: Supplier) -> SubOrderRef:
     """Acknowledge a sub-order (an ERP's ack of a push); a repeat is harmless."""
-    doc = await own_sub_order(edge, caller, sub_order_id)
-    if doc["status"] not in ("routed", "accepted"):
-        raise ApiError(409, "conflict", f"sub-order is {doc['status']}")
+    sub = await own_sub_order(edge, caller, sub_order_id)
+    if not may_request(SubOrderAction.ACCEPT, sub.status):
+        raise ApiError(409, "conflict", f"sub-order is {sub.status}")
     await edge.publish(
-        AcceptSubOrder(
-            correlation_id=doc["order_key"], sub_order_id=sub_order_id, supplier_id=doc["supplier_id"]
-        )
+        AcceptSubOrder(correlation_id=sub.order_key, sub_order_id=sub_order_id, supplier_id=sub.supplier_id)
     )
-    return {"id": sub_order_id}
+    return SubOrderRef(id=sub_order_id)
 
 
 class ShipmentIn(BaseModel):
@@ -141,18 +105,19 @@ class ShipmentIn(BaseModel):
     tracking_no: str = Field(min_length=1, max_length=64)
 
 
-@router.post("/supplier/orders/{sub_order_id}/shipments", status_code=202)
-async def ship(sub_order_id: str, body: ShipmentIn, edge: Edge, caller: Supplier) -> dict[str, str]:
-    doc = await own_sub_order(edge, caller, sub_order_id)
-    if doc["status"] not in ("routed", "accepted", "shipped"):
-        raise ApiError(409, "conflict", f"a {doc['status']} sub-order cannot be shipped")
+@router.post("/supplier/orders/{sub_order_id}/shipments", status_code=202, responses=errors(404, 409, 503))
+async def ship(sub_order_id: str, body: ShipmentIn, edge: Edge, caller: Supplier) -> SubOrderRef:
+    """Ship a sub-order, accepted or not; a repeat is harmless (the first shipment stays)."""
+    sub = await own_sub_order(edge, caller, sub_order_id)
+    if not may_request(SubOrderAction.SHIP, sub.status):
+        raise ApiError(409, "conflict", f"a {sub.status} sub-order cannot be shipped")
     await edge.publish(
         ShipSubOrder(
-            correlation_id=doc["order_key"],
+            correlation_id=sub.order_key,
             sub_order_id=sub_order_id,
-            supplier_id=doc["supplier_id"],
+            supplier_id=sub.supplier_id,
             carrier=body.carrier,
             tracking_no=body.tracking_no,
         )
     )
-    return {"id": sub_order_id}
+    return SubOrderRef(id=sub_order_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,6 +10,7 @@ from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
 from juhe.platforms import adapter_for
 from schemas.accounts import PlatformAppRegistered, RegisterPlatformApp
+from workers.order.queries import OrderQueries, PayloadView
 
 router = APIRouter(prefix="/v1", tags=["platforms"])
 
@@ -36,10 +35,10 @@ async def register_app(platform: str, body: PlatformAppIn, edge: Edge, _: Operat
     return PlatformAppRegistered.model_validate(await edge.ask(command))
 
 
-@router.get("/payloads/{payload_id}")
-async def raw_payload(payload_id: str, edge: Edge, _: Operator) -> dict[str, Any]:
-    doc = await edge.db["raw_payloads"].find_one({"_id": payload_id})
-    if doc is None:
+@router.get("/payloads/{payload_id}", responses=errors(404))
+async def raw_payload(payload_id: str, edge: Edge, _: Operator) -> PayloadView:
+    """A platform push as it was received (within the retention period)."""
+    payload = await OrderQueries(edge.db).raw_payload(payload_id)
+    if payload is None:
         raise not_found("payload")
-    fields = ("platform", "received_at", "headers", "body")
-    return {"id": doc["_id"], **{f: doc[f] for f in fields}}
+    return payload

@@ -13,7 +13,7 @@ from tests.support.api import Api, bearer, order_body, signed, unique
 from tests.support.flows import Scene, scene, wait_status
 from tests.support.platforms import douyin_headers, douyin_push
 from tests.support.system import System, eventually
-from workers.order.archive import purge_expired_payloads
+from workers.order.repository import purge_expired_payloads
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ from typing import Any
 from juhe.messaging.bus import PUBLISHED
 from tests.support.api import Api, Party, Shop
 from tests.support.system import System, eventually
+from workers.order.queries import OrderQueries
+from workers.order.repository import MongoOrderRepository
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,12 @@ async def _balance(api: Api, merchant: Party, amount: int) -> bool:
 
 
 async def order_status(system: System, key: str, *statuses: str) -> dict[str, Any] | None:
-    doc: dict[str, Any] | None = await system.db["orders"].find_one({"_id": key})
-    return doc if doc is not None and doc["status"] in statuses else None
+    """The stored order once in one of `statuses`, with its sub-orders as its view shows them."""
+    order = await MongoOrderRepository(system.db).get(key)
+    view = None if order is None or order.status not in statuses else await OrderQueries(system.db).order(key)
+    if order is None or view is None:
+        return None
+    return {**order.model_dump(), "sub_orders": [sub.model_dump() for sub in view.sub_orders]}
 
 
 async def wait_status(system: System, key: str, *statuses: str, within: float = 20.0) -> dict[str, Any]:

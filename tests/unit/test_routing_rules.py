@@ -1,4 +1,4 @@
-"""Routing rules: the most specific rule wins; a rule set is checked before it is stored."""
+"""Routing rules: a rule set is checked before it is stored (choosing by them: tests/unit/order)."""
 
 from __future__ import annotations
 
@@ -9,37 +9,6 @@ from pydantic import ValidationError
 
 from schemas.supplier_accounts import RoutingRule
 from workers.accounts.model import rules_problem
-from workers.order.model import choose_account, split_by_supplier
-
-RULES: list[dict[str, Any]] = [
-    {"default": True, "account_id": "acc_default"},
-    {"tier": "gold", "account_id": "acc_gold"},
-    {"merchant_id": "m1", "account_id": "acc_m1"},
-]
-
-
-@pytest.mark.parametrize(
-    ("merchant", "tier", "account"),
-    [("m1", "gold", "acc_m1"), ("m2", "gold", "acc_gold"), ("m2", "standard", "acc_default")],
-)
-def test_merchant_beats_tier_beats_default(merchant: str, tier: str, account: str) -> None:
-    assert choose_account(RULES, merchant, tier) == account
-
-
-def test_no_matching_rule_leaves_the_sub_order_with_the_supplier_itself() -> None:
-    assert choose_account([{"tier": "gold", "account_id": "a"}], "m1", "standard") is None
-    order = {
-        "_id": "generic:s:1",
-        "merchant_id": "m1",
-        "shipping_address": {},
-        "lines": [
-            {"sku": "A", "qty": 1, "supplier_id": "sup1"},
-            {"sku": "B", "qty": 2, "supplier_id": "sup2"},
-        ],
-    }
-    subs = split_by_supplier(order, {"sup1": "acc_1"})
-    assert [(s["supplier_id"], s["account_id"]) for s in subs] == [("sup1", "acc_1"), ("sup2", None)]
-    assert [s["_id"] for s in subs] == [s["_id"] for s in split_by_supplier(order)]  # ids stay per supplier
 
 
 def rules(*raw: dict[str, Any]) -> list[RoutingRule]:

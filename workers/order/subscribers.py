@@ -11,9 +11,13 @@ from schemas import events as e
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries
 from workers.catalog.queries import CatalogQueries
-from workers.order import archive, delivery, intake, saga, shipping
-from workers.order.references import References
-from workers.order.repository import MongoOrderRepository, ensure_indexes
+from workers.order.handlers import deliveries, funds, intake, saga, shipping
+from workers.order.repository import (
+    MongoArchive,
+    MongoOrderRepository,
+    ensure_indexes,
+    purge_expired_payloads,
+)
 
 WORKER = "order"
 
@@ -23,16 +27,20 @@ def register(runtime: Runtime) -> None:
         db = runtime.store.db
         return saga.SagaDeps(
             MongoOrderRepository(db),
-            References(AccountsQueries(db), CatalogQueries(db)),
+            AccountsQueries(db),
+            CatalogQueries(db),
             runtime.settings.funds_hold_seconds,
         )
 
-    def delivery_deps() -> delivery.DeliveryDeps:
-        return delivery.DeliveryDeps(deps(), runtime.post, runtime.give_up_after)
+    def delivery_deps() -> deliveries.DeliveryDeps:
+        db = runtime.store.db
+        return deliveries.DeliveryDeps(
+            MongoOrderRepository(db), AccountsQueries(db), runtime.post, runtime.give_up_after
+        )
 
     def intake_deps() -> intake.IntakeDeps:
         retention = timedelta(days=runtime.settings.raw_payload_retention_days)
-        return intake.IntakeDeps(deps(), archive.MongoIntakeRepository(runtime.store.db), retention)
+        return intake.IntakeDeps(deps(), MongoArchive(runtime.store.db), retention)
 
     consume(runtime, WORKER, c.PlaceOrder, lambda m: intake.place_order(m, deps=intake_deps()))
     consume(
@@ -43,21 +51,22 @@ def register(runtime: Runtime) -> None:
     )
     consume(runtime, WORKER, e.StockReserved, lambda m: saga.on_stock_reserved(m, deps=deps()))
     consume(runtime, WORKER, e.StockRejected, lambda m: saga.on_stock_rejected(m, deps=deps()))
-    consume(runtime, WORKER, e.WalletDebited, lambda m: saga.on_wallet_debited(m, deps=deps()))
-    consume(runtime, WORKER, e.FundsInsufficient, lambda m: saga.on_funds_insufficient(m, deps=deps()))
-    consume(runtime, WORKER, e.WalletCredited, lambda m: saga.on_wallet_credited(m, deps=deps()))
-    consume(runtime, WORKER, c.ExpireFundsHold, lambda m: saga.expire_funds_hold(m, deps=deps()))
+    consume(runtime, WORKER, e.WalletDebited, lambda m: funds.on_wallet_debited(m, deps=deps()))
+    consume(runtime, WORKER, e.FundsInsufficient, lambda m: funds.on_funds_insufficient(m, deps=deps()))
+    consume(runtime, WORKER, e.WalletCredited, lambda m: funds.on_wallet_credited(m, deps=deps()))
+    consume(runtime, WORKER, c.ExpireFundsHold, lambda m: funds.expire_funds_hold(m, deps=deps()))
     consume(runtime, WORKER, c.AcceptSubOrder, lambda m: shipping.accept_sub_order(m, deps=deps()))
     consume(runtime, WORKER, c.ShipSubOrder, lambda m: shipping.ship_sub_order(m, deps=deps()))
-    consume(runtime, WORKER, c.DeliverShipment, lambda m: delivery.deliver_shipment(m, deps=delivery_deps()))
-    consume(runtime, WORKER, c.PushSubOrder, lambda m: delivery.push_sub_order(m, deps=delivery_deps()))
+    consume(
+        runtime, WORKER, c.DeliverShipment, lambda m: deliveries.deliver_shipment(m, deps=delivery_deps())
+    )
+    consume(runtime, WORKER, c.PushSubOrder, lambda m: deliveries.push_sub_order(m, deps=delivery_deps()))
     runtime.periodic.add(
         "order.purge_raw_payloads",
         runtime.settings.purge_every_seconds,
-        lambda: archive.purge_expired_payloads(runtime.store.db, utcnow()),
+        lambda: purge_expired_payloads(runtime.store.db, utcnow()),
     )
 
 
 async def prepare(runtime: Runtime) -> None:
     await ensure_indexes(runtime.store.db)
-    await archive.ensure_indexes(runtime.store.db)

@@ -20,6 +20,7 @@ from schemas.commands import PlaceOrder, RecordRefundRequest
 from schemas.common import RawPayload
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries, PlatformApp, Shop
+from workers.order.queries import OrderQueries
 
 _log = structlog.get_logger("edge.intake")
 Doc = dict[str, Any]
@@ -84,11 +85,8 @@ async def shops_of(
 async def seen_messages(
     edge: EdgeContext, platform: str, items: list[ParsedOrder | ParsedRefund]
 ) -> set[str]:
-    ids = [f"{platform}:{item.message_id}" for item in items if item.message_id]
-    if not ids:
-        return set()
-    cursor = edge.db["platform_messages"].find({"_id": {"$in": ids}}, {"_id": 1})
-    return {doc["_id"].split(":", 1)[1] async for doc in cursor}
+    ids = [item.message_id for item in items if item.message_id]
+    return await OrderQueries(edge.db).seen_message_ids(platform, ids)
 
 
 def raw_payload(platform: str, headers: Mapping[str, str], body: bytes) -> RawPayload:

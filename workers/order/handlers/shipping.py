@@ -1,0 +1,48 @@
+"""The supplier's side of the saga: accept, ship (commit stock, sync the platform), finish."""
+
+from __future__ import annotations
+
+import structlog
+
+from juhe.outgoing import Outgoing
+from schemas.commands import AcceptSubOrder, CommitStock, DeliverShipment, ShipSubOrder
+from schemas.envelope import utcnow
+from schemas.events import OrderShipped
+from workers.order.handlers.saga import SagaDeps
+from workers.order.model import SUB_ORDER_MOVES, LogEntry, Shipment, SubOrderAction
+
+_log = structlog.get_logger("order.shipping")
+
+
+async def accept_sub_order(cmd: AcceptSubOrder, *, deps: SagaDeps) -> list[Outgoing]:
+    """Accept once and log it once; another supplier's or an already shipped one is refused."""
+    now = utcnow()
+    sub = await deps.orders.accept_sub_order(cmd.sub_order_id, cmd.supplier_id, now)
+    accepted = SUB_ORDER_MOVES[SubOrderAction.ACCEPT][1]
+    if sub is None or sub.supplier_id != cmd.supplier_id or sub.status != accepted:
+        _log.warning("sub_order.accept_refused", status=None if sub is None else sub.status)
+        return []
+    entry = LogEntry.of("sub_order_accepted", now, sub_order_id=cmd.sub_order_id)
+    await deps.orders.log_once(sub.order_key, entry, cmd.sub_order_id)
+    return []
+
+
+async def ship_sub_order(cmd: ShipSubOrder, *, deps: SagaDeps) -> list[Outgoing]:
+    """Ship once; a repeat re-derives the same follow-ups from the stored sub-order."""
+    now = utcnow()
+    shipment = Shipment(carrier=cmd.carrier, tracking_no=cmd.tracking_no, shipped_at=now)
+    sub = await deps.orders.ship_sub_order(cmd.sub_order_id, cmd.supplier_id, shipment)
+    shipped = SUB_ORDER_MOVES[SubOrderAction.SHIP][1]
+    if sub is None or sub.supplier_id != cmd.supplier_id or sub.status != shipped or sub.shipment is None:
+        _log.warning("sub_order.ship_refused", status=None if sub is None else sub.status)
+        return []
+    key = sub.order_key
+    entry = LogEntry.of("sub_order_shipped", now, sub_order_id=sub.id, **sub.shipment.model_dump())
+    await deps.orders.mark_sub_order_shipped(key, sub.id, entry)
+    out: list[Outgoing] = [
+        CommitStock(correlation_id=key, order_key=key, sub_order_id=sub.id, lines=sub.lines),
+        DeliverShipment(correlation_id=key, order_key=key, sub_order_id=sub.id),
+    ]
+    if await deps.orders.finish_shipping(key, LogEntry.of("shipped", now)) is not None:
+        out.append(OrderShipped(correlation_id=key, order_key=key))
+    return out

@@ -1,0 +1,7 @@
+"""In-memory twins of every port the order handlers use, for unit tests."""
+
+from workers.order.memory.archive import MemoryArchive
+from workers.order.memory.orders import MemoryOrders
+from workers.order.memory.references import MemoryAccounts, MemoryCatalog, PromoWindow
+
+__all__ = ["MemoryAccounts", "MemoryArchive", "MemoryCatalog", "MemoryOrders", "PromoWindow"]

@@ -1,0 +1,79 @@
+"""Pricing an order at the merchant's tier: each line at its cost, or the order is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Protocol
+
+from pydantic import BaseModel
+
+from schemas.common import OrderLineIn
+from workers.order.model.fields import Omitted
+
+
+class OrderLine(BaseModel):
+    """A line as ordered, priced at the tier's cost; a line of an order refused at pricing has
+    no cost or supplier."""
+
+    sku: str
+    qty: int
+    unit_price: int
+    unit_cost: Annotated[int | None, Omitted] = None
+    supplier_id: Annotated[str | None, Omitted] = None
+    promotion_id: Annotated[str | None, Omitted] = None
+
+    @classmethod
+    def unpriced(cls, line: OrderLineIn) -> OrderLine:
+        return cls(sku=line.sku, qty=line.qty, unit_price=line.unit_price)
+
+    @property
+    def cost(self) -> int:
+        return self.qty * (self.unit_cost or 0)
+
+
+class Offer(Protocol):
+    """What order pricing needs of a SKU as the catalog sells it (catalog's `SkuOffer`)."""
+
+    @property
+    def supplier_id(self) -> str: ...
+    @property
+    def orderable(self) -> bool: ...
+    @property
+    def tier_prices(self) -> dict[str, int]: ...
+    def unit_cost(self, tier: str) -> tuple[int, str | None]: ...
+
+
+@dataclass(frozen=True)
+class Pricing:
+    lines: list[OrderLine] = field(default_factory=list)
+    rejection: str | None = None
+    bad_sku: str | None = None
+
+    @property
+    def total_cost(self) -> int:
+        return sum(line.cost for line in self.lines)
+
+
+def price_lines(lines: list[OrderLineIn], offers: Mapping[str, Offer], tier: str) -> Pricing:
+    """Each line at the tier's price (promotional if one is active); an unknown or unlisted SKU
+    rejects the order. A promotion never makes a tier without a normal price orderable."""
+    priced: list[OrderLine] = []
+    for line in lines:
+        offer = offers.get(line.sku)
+        if offer is None or not offer.orderable:
+            return Pricing(rejection="unknown_sku", bad_sku=line.sku)
+        if tier not in offer.tier_prices:
+            return Pricing(rejection="no_price_for_tier", bad_sku=line.sku)
+        unit_cost, promotion_id = offer.unit_cost(tier)
+        priced.append(
+            OrderLine(
+                sku=line.sku,
+                qty=line.qty,
+                unit_price=line.unit_price,
+                unit_cost=unit_cost,
+                supplier_id=offer.supplier_id,
+                promotion_id=promotion_id,
+            )
+        )
+    return Pricing(lines=priced)

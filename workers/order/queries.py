@@ -1,0 +1,189 @@
+"""Order's read side: the order view (with its sub-orders' own state), order and sub-order
+pages, raw payloads, seen platform message ids. The edge reads orders only through here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from pymongo.asynchronous.database import AsyncDatabase
+
+from schemas.common import ShippingAddress, StockLine
+from workers.order.model import (
+    ArchivedPayload,
+    LogEntry,
+    Omitted,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Push,
+    Shipment,
+    SubOrder,
+    SubOrderStatus,
+    message_key,
+)
+from workers.order.repository.names import ORDERS, PLATFORM_MESSAGES, RAW_PAYLOADS, SUB_ORDERS
+
+Doc = dict[str, Any]
+#: Lists page on this field: unique, and in the order of arrival.
+PAGE_KEY = "list_key"
+
+
+class SubOrderSummary(BaseModel):
+    """A sub-order as its order shows it; the state is the sub-order's own."""
+
+    id: str
+    supplier_id: str
+    account_id: str | None
+    status: SubOrderStatus
+    shipment: Annotated[Shipment | None, Omitted] = None
+
+
+class OrderView(BaseModel):
+    order_key: str
+    platform: str
+    shop_id: str
+    platform_order_id: str
+    merchant_id: str
+    status: OrderStatus
+    lines: list[OrderLine]
+    total_cost: int
+    discount: int
+    charged: int
+    sub_orders: list[SubOrderSummary]
+    events: list[LogEntry]
+    received_at: datetime
+    payloads: list[str]
+    reason: Annotated[str | None, Omitted] = None
+
+    @classmethod
+    def of(cls, order: Order, subs: list[SubOrder]) -> OrderView:
+        shown = order.model_dump(include=set(cls.model_fields) - {"sub_orders"})
+        summaries = [SubOrderSummary.model_validate(sub.model_dump()) for sub in subs]
+        return cls(**shown, order_key=order.key, sub_orders=summaries, payloads=order.payload_ids)
+
+
+class SubOrderView(BaseModel):
+    """A sub-order as its supplier sees it."""
+
+    id: str
+    account_id: str | None
+    order_key: str
+    supplier_id: str
+    status: SubOrderStatus
+    lines: list[StockLine]
+    shipping_address: ShippingAddress
+    routed_at: datetime
+    shipment: Annotated[Shipment | None, Omitted] = None
+    push: Annotated[Push | None, Omitted] = None
+
+    @classmethod
+    def of(cls, sub: SubOrder) -> SubOrderView:
+        return cls.model_validate(sub.model_dump())
+
+
+class PayloadView(BaseModel):
+    id: str
+    platform: str
+    received_at: datetime
+    headers: dict[str, str]
+    body: str
+
+    @classmethod
+    def of(cls, payload: ArchivedPayload) -> PayloadView:
+        return cls.model_validate(payload.model_dump())
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    status: str | None = None
+    platform: str | None = None
+    merchant_id: str | None = None
+    received_from: datetime | None = None
+    received_before: datetime | None = None
+
+    def query(self) -> Doc:
+        fields = {"status": self.status, "platform": self.platform, "merchant_id": self.merchant_id}
+        query: Doc = {field: value for field, value in fields.items() if value}
+        received = {"$gte": self.received_from, "$lt": self.received_before}
+        if self.received_from or self.received_before:
+            query["received_at"] = {op: at for op, at in received.items() if at}
+        return query
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    #: Where the next page starts (pass it back as `after`); None when this is the last page.
+    after: str | None
+
+
+class OrderQueries:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self._db = db
+
+    async def order(self, order_key: str) -> OrderView | None:
+        doc = await self._db[ORDERS].find_one({"_id": order_key})
+        if doc is None:
+            return None
+        return OrderView.of(Order.model_validate(doc), await self._sub_orders_of([order_key]))
+
+    async def orders(self, where: OrderFilter, *, limit: int, after: str | None) -> Page[OrderView]:
+        """Newest first."""
+        docs, more = await self._page(ORDERS, where.query(), limit=limit, after=after, newest_first=True)
+        orders = [Order.model_validate(doc) for doc in docs]
+        subs: dict[str, list[SubOrder]] = defaultdict(list)
+        for sub in await self._sub_orders_of([order.key for order in orders]):
+            subs[sub.order_key].append(sub)
+        views = [OrderView.of(order, subs[order.key]) for order in orders]
+        return Page(views, orders[-1].list_key if more else None)
+
+    async def supplier_sub_orders(
+        self, supplier_id: str, account_id: str | None, status: str | None, *, limit: int, after: str | None
+    ) -> Page[SubOrderView]:
+        """Oldest first. A supplier's main key sees all its sub-orders; an account's key only that
+        account's (`account_id`)."""
+        query: Doc = {"supplier_id": supplier_id}
+        query.update({"account_id": account_id} if account_id is not None else {})
+        query.update({"status": status} if status else {})
+        docs, more = await self._page(SUB_ORDERS, query, limit=limit, after=after, newest_first=False)
+        subs = [SubOrder.model_validate(doc) for doc in docs]
+        return Page([SubOrderView.of(sub) for sub in subs], subs[-1].list_key if more else None)
+
+    async def sub_order(self, sub_order_id: str) -> SubOrderView | None:
+        doc = await self._db[SUB_ORDERS].find_one({"_id": sub_order_id})
+        return None if doc is None else SubOrderView.of(SubOrder.model_validate(doc))
+
+    async def raw_payload(self, payload_id: str) -> PayloadView | None:
+        doc = await self._db[RAW_PAYLOADS].find_one({"_id": payload_id})
+        return None if doc is None else PayloadView.of(ArchivedPayload.model_validate(doc))
+
+    async def seen_message_ids(self, platform: str, message_ids: list[str]) -> set[str]:
+        """Which of the platform's message ids were already taken in (within the retention)."""
+        keys = {message_key(platform, message_id): message_id for message_id in message_ids}
+        if not keys:
+            return set()
+        cursor = self._db[PLATFORM_MESSAGES].find({"_id": {"$in": sorted(keys)}}, {"_id": 1})
+        return {keys[doc["_id"]] async for doc in cursor}
+
+    async def _sub_orders_of(self, order_keys: list[str]) -> list[SubOrder]:
+        if not order_keys:
+            return []
+        cursor = self._db[SUB_ORDERS].find({"order_key": {"$in": order_keys}}).sort("supplier_id", 1)
+        return [SubOrder.model_validate(doc) async for doc in cursor]
+
+    async def _page(
+        self, collection: str, query: Doc, *, limit: int, after: str | None, newest_first: bool
+    ) -> tuple[list[Doc], bool]:
+        """Keyset paging on `list_key`: up to `limit` documents past `after`, and whether more follow."""
+        if after is not None:
+            query = {**query, PAGE_KEY: {"$lt" if newest_first else "$gt": after}}
+        cursor = self._db[collection].find(query).sort(PAGE_KEY, -1 if newest_first else 1)
+        docs = await cursor.limit(limit + 1).to_list()
+        return docs[:limit], len(docs) > limit

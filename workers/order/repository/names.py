@@ -1,0 +1,7 @@
+"""The collections the order area owns (written by this package, read by `queries`)."""
+
+ORDERS = "orders"
+SUB_ORDERS = "sub_orders"
+RAW_PAYLOADS = "raw_payloads"
+PLATFORM_MESSAGES = "platform_messages"
+REFUND_REQUESTS = "refund_requests"
