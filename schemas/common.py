@@ -8,7 +8,9 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 Sku = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._\-]+$")]
-Fen = Annotated[int, Field(ge=0, le=10**12)]
+#: The largest amount of money anything holds: 10 billion yuan.
+MAX_FEN = 10**12
+Fen = Annotated[int, Field(ge=0, le=MAX_FEN)]
 Quantity = Annotated[int, Field(ge=1, le=100_000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 

@@ -28,9 +28,9 @@ from juhe.platforms.base import (
     Verification,
     load_json,
     require_app,
-    same,
     validate,
 )
+from juhe.signing import same
 from schemas.common import Fen, OrderLineIn, Quantity, ShippingAddress, Sku
 
 TAG_CHECK, TAG_PAID, TAG_REFUND_CREATED = "0", "101", "200"
