@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, ClassVar
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from schemas.commands import Delivery
-from schemas.common import Sku
+from schemas.common import MAX_FEN, Sku
 from schemas.envelope import Command
 
-RetailPrice = Annotated[int, Field(ge=1, le=10**12)]
+RetailPrice = Annotated[StrictInt, Field(ge=1, le=MAX_FEN)]
 
 
 class SelectSku(Command):
@@ -55,7 +55,7 @@ class PushListing(Delivery):
 
     NAME: ClassVar[str] = "catalog.push_listing"
     selection_id: str
-    revision: int = Field(ge=1)
+    revision: StrictInt = Field(ge=1)
     #: A second look after a lease held by another push (which may have died) ran out.
     recheck: bool = False
 

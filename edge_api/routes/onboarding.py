@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictInt
 
 from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, new_api_key
 from edge_api.deps import Edge, Operator, OperatorOrMerchant
@@ -55,7 +55,7 @@ class ShopIn(Body):
 
 
 class TopUpIn(Body):
-    amount: int = Field(gt=0, le=10**12)
+    amount: StrictInt = Field(gt=0, le=10**12)
     reference: str = Field(min_length=1, max_length=128)
 
 

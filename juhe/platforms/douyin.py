@@ -88,7 +88,7 @@ class RefundCreated(BaseModel):
     s_id: str | None = None
     aftersale_type: int | None = None
     reason_code: int | None = None
-    refund_amount: int | None = None
+    refund_amount: Fen | None = None
 
 
 def messages(raw_body: bytes) -> list[Message]:
