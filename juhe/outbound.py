@@ -20,7 +20,7 @@ from juhe.outgoing import DeadLetterError, Later, Outgoing
 from juhe.platforms import adapter_for
 from juhe.signing import signed_headers
 from schemas import routing
-from schemas.commands import Delivery
+from schemas.commands import OutboundCommand
 from schemas.envelope import utcnow
 
 _log = structlog.get_logger("juhe.outbound")
@@ -65,7 +65,7 @@ def shop_request(kind: str, body: dict[str, Any], shop: dict[str, Any]) -> Reque
 
 
 async def send(
-    cmd: Delivery,
+    cmd: OutboundCommand,
     request: Request,
     *,
     post: Poster,

@@ -119,14 +119,15 @@ class ShipSubOrder(Command):
         return f"{self.sub_order_id}|{self.carrier}|{self.tracking_no}"
 
 
-class Delivery(Command):
-    """A signed HTTP delivery retried with growing backoff; each retry is a new attempt number."""
+class OutboundCommand(Command):
+    """A command to send one signed HTTP request (juhe.outbound.send), retried with growing
+    backoff; each retry is a new attempt number. Not a supplier's `accounts.Delivery` mode."""
 
     attempt: StrictInt = Field(default=1, ge=1)
     first_attempt_at: Instant | None = None
 
 
-class OutboundDelivery(Delivery):
+class OutboundDelivery(OutboundCommand):
     """A signed HTTP delivery about one sub-order."""
 
     order_key: str

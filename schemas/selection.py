@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field, StrictInt
 
-from schemas.commands import Delivery
+from schemas.commands import OutboundCommand
 from schemas.common import MAX_FEN, Sku
 from schemas.envelope import Command
 
@@ -50,7 +50,7 @@ class RemoveSelection(Command):
         return self.selection_id
 
 
-class PushListing(Delivery):
+class PushListing(OutboundCommand):
     """Push revision `revision` of a selection (upsert or delist) to its shop."""
 
     NAME: ClassVar[str] = "catalog.push_listing"
@@ -63,7 +63,7 @@ class PushListing(Delivery):
         return f"{self.selection_id}|{self.revision}|{self.attempt}"
 
 
-class PushStock(Delivery):
+class PushStock(OutboundCommand):
     """Push a selection's CURRENT available stock; `token` is the coalescing window it closes."""
 
     NAME: ClassVar[str] = "catalog.push_stock"
