@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     request_timeout_seconds: float = Field(default=10.0, gt=0)
     callback_timeout_seconds: float = Field(default=10.0, gt=0)
     callback_give_up_seconds: int = Field(default=86_400, ge=1)
+    #: Let delivery and callback URLs reach loopback, private, link-local... addresses (tests,
+    #: a closed network); off, such URLs are refused at creation and at send time (juhe.targets).
+    allow_private_targets: bool = False
     webhook_clock_skew_seconds: int = 300
     raw_payload_retention_days: int = Field(default=30, ge=1)
     #: How long a rotated-out API key or webhook secret keeps working by default.

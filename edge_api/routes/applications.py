@@ -14,6 +14,7 @@ from edge_api.deps import Edge, Operator
 from edge_api.errors import ApiError, not_found
 from edge_api.pagination import Cursor, Limit, page
 from edge_api.ratelimit import TokenBuckets
+from edge_api.targets import check_delivery
 from juhe.settings import new_secret
 from schemas.accounts import Delivery
 from schemas.applications import (
@@ -77,6 +78,7 @@ async def apply(body: ApplicationIn, request: Request, edge: Edge) -> dict[str, 
         raise ApiError(
             429, "rate_limited", f"too many applications; retry in {wait} s", {"Retry-After": str(wait)}
         )
+    await check_delivery(edge, body.delivery)  # after the limit: it may look a name up
     application_id = f"app_{secrets.token_hex(8)}"
     token = new_secret(TOKEN_PREFIX)
     await edge.ask(

@@ -12,6 +12,7 @@ from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, new_api_key
 from edge_api.deps import Edge, Operator, OperatorOrMerchant
 from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
+from edge_api.targets import check_delivery, check_url
 from juhe.settings import new_secret
 from schemas.accounts import (
     AddShop,
@@ -72,6 +73,7 @@ async def _check_tier(tier: str, edge: Edge) -> None:
 
 @router.post("/suppliers", status_code=201)
 async def create_supplier(body: SupplierIn, edge: Edge, _: Operator) -> dict[str, str]:
+    await check_delivery(edge, body.delivery)
     supplier_id = _new_id("sup")
     api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX)
     secret = new_secret("whsec")
@@ -115,6 +117,7 @@ async def change_tier(merchant_id: str, body: TierIn, edge: Edge, _: Operator) -
 
 @router.post("/merchants/{merchant_id}/shops", status_code=201)
 async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> dict[str, Any]:
+    await check_url(edge, body.callback_url, "callback_url")
     command = AddShop(
         correlation_id=merchant_id,
         merchant_id=merchant_id,
