@@ -46,7 +46,9 @@ class VettedBackend(httpcore.AsyncNetworkBackend):
     checked, and the connection goes to a checked address, so no second lookup can rebind the
     name to 127.0.0.1 between the check and the connection. TLS still verifies the host name."""
 
-    def __init__(self, resolve: Resolver = system_resolve, inner: httpcore.AsyncNetworkBackend | None = None):
+    def __init__(
+        self, resolve: Resolver = system_resolve, inner: httpcore.AsyncNetworkBackend | None = None
+    ) -> None:
         self._resolve, self._inner = resolve, inner or httpcore.AnyIOBackend()
 
     async def connect_tcp(
