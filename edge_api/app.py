@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 
 from edge_api import errors
+from edge_api.body_limit import BodyLimit
 from edge_api.context import EdgeContext
 from edge_api.openapi import document_errors
 from edge_api.routes import (
@@ -74,6 +75,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     errors.install(app)
     for module in ROUTES:
         app.include_router(document_errors(module.router))
+    # Added first, so it runs inside the request-context middleware below, next to the
+    # routes: its 413 raised while FastAPI reads a body reaches errors.install's handler.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     @app.middleware("http")
     async def bind_request(request: Request, call_next: object) -> Response:

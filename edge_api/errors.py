@@ -36,6 +36,15 @@ def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
+#: The codes of HTTP errors raised by the framework (and by the body limit, body_limit.py).
+HTTP_CODE = {
+    400: "malformed_json",  # a body FastAPI could not parse (invalid UTF-8, nested too deeply)
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
 #: A worker says `invalid`; the API names it as the edge's own 422s do.
 API_CODE = {"invalid": "invalid_field"}
 
@@ -57,9 +66,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
-            exc.status_code, "error"
-        )
+        code = HTTP_CODE.get(exc.status_code, "error")
         # A 405 keeps its Allow header; the headers of any HTTP error are part of its answer.
         return JSONResponse(
             error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers

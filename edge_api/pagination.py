@@ -19,9 +19,10 @@ def encode(value: str) -> str:
 
 
 def decode(cursor: str) -> str:
+    """The value a cursor of `encode` carries; anything else a client sends is a 422."""
     try:
         return base64.urlsafe_b64decode(cursor.encode()).decode()
-    except Exception as exc:
+    except ValueError as exc:  # binascii.Error, and UnicodeError both ways, are ValueErrors
         raise ApiError(422, "invalid_field", "cursor: not a cursor this API issued") from exc
 
 

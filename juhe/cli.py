@@ -14,7 +14,7 @@ import uvicorn
 
 from juhe.logging import configure_logging
 from juhe.runtime import Runtime
-from juhe.settings import Settings
+from juhe.settings import DEV_ADMIN_TOKEN, Settings
 from juhe.store.embedded import EmbeddedStore
 from juhe.store.mongo import store_url_file
 
@@ -79,12 +79,19 @@ async def _run_up(settings: Settings) -> None:
     await host.start()
     try:
         server = _api_server(settings)
-        typer.echo(f"Juhe is up: API http://{settings.api_host}:{settings.api_port}  (docs at /docs)")
-        typer.echo(f"Operator token: {settings.admin_token}")
-        typer.echo("Press Ctrl-C to stop.")
+        for line in banner(settings):
+            typer.echo(line)
         await server.serve()  # returns on Ctrl-C / SIGTERM
     finally:
         await host.stop()
+
+
+def banner(settings: Settings) -> list[str]:
+    """What `juhe up` prints; the operator token only while it is the public development default."""
+    lines = [f"Juhe is up: API http://{settings.api_host}:{settings.api_port}  (docs at /docs)"]
+    if settings.admin_token == DEV_ADMIN_TOKEN:
+        lines.append(f"Operator token (development default): {settings.admin_token}")
+    return [*lines, "Press Ctrl-C to stop."]
 
 
 @cli.command()

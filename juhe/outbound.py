@@ -3,24 +3,31 @@
 Every push (shipment syncs, sub-orders to webhook suppliers, listings and stock to shops) goes
 through `send`: a 2xx ends it, anything else is retried with the growing backoff of
 `routing.BACKOFF_SECONDS`, and after the give-up time it is recorded as failed and dead-lettered.
+A target that `juhe.targets` refuses (checked as each connection is made, see `http_client`)
+is recorded as failed and dead-lettered at once: retrying would not make it public.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
+import httpcore
+import httpx
 import structlog
 from prometheus_client import Counter
 
 from juhe.outgoing import DeadLetterError, Later, Outgoing
 from juhe.platforms import adapter_for
+from juhe.settings import Settings
 from juhe.signing import signed_headers
+from juhe.targets import Resolver, TargetRefusedError, allowed_addresses, system_resolve
 from schemas import routing
-from schemas.commands import Delivery
+from schemas.commands import OutboundCommand
 from schemas.envelope import utcnow
 
 _log = structlog.get_logger("juhe.outbound")
@@ -32,6 +39,66 @@ GIVEN_UP = Counter(
 Poster = Callable[[str, bytes, dict[str, str]], Awaitable[int]]
 #: Records an outcome (`done` or `<done>_failed`) with its data where the caller keeps its log.
 Recorder = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+
+class VettedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only where `juhe.targets` allows: the host is resolved here, every address is
+    checked, and the connection goes to a checked address, so no second lookup can rebind the
+    name to 127.0.0.1 between the check and the connection. TLS still verifies the host name."""
+
+    def __init__(
+        self, resolve: Resolver = system_resolve, inner: httpcore.AsyncNetworkBackend | None = None
+    ) -> None:
+        self._resolve, self._inner = resolve, inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await allowed_addresses(host, port, "url", resolve=self._resolve)
+        except OSError as exc:  # the name does not resolve (now): a failed attempt, retried
+            raise httpcore.ConnectError(f"{host}: {exc}") from exc
+        for address in addresses[:-1]:
+            with suppress(httpcore.ConnectError, httpcore.ConnectTimeout):
+                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+        return await self._inner.connect_tcp(addresses[-1], port, timeout, local_address, socket_options)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise TargetRefusedError("url", "a unix socket is no outbound target")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def http_client(settings: Settings, resolve: Resolver = system_resolve) -> httpx.AsyncClient:
+    """The client of every outbound push; unless private targets are allowed, a vetted one.
+
+    A vetted client connects directly: a proxy from the environment would connect on our
+    behalf to wherever the name points, unchecked.
+    """
+    timeout = settings.callback_timeout_seconds
+    if settings.allow_private_targets:
+        return httpx.AsyncClient(timeout=timeout)
+    transport = httpx.AsyncHTTPTransport()
+    # httpx takes no network backend; its pool is rebuilt around ours, with httpx's defaults.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=VettedBackend(resolve),
+    )
+    return httpx.AsyncClient(timeout=timeout, transport=transport)
 
 
 @dataclass(frozen=True)
@@ -65,7 +132,7 @@ def shop_request(kind: str, body: dict[str, Any], shop: dict[str, Any]) -> Reque
 
 
 async def send(
-    cmd: Delivery,
+    cmd: OutboundCommand,
     request: Request,
     *,
     post: Poster,
@@ -76,6 +143,8 @@ async def send(
     """Post once; on failure schedule attempt n+1 after the backoff, or give up visibly."""
     try:
         status = await post(request.url, request.body, request.headers)
+    except TargetRefusedError as exc:
+        await _give_up(cmd, record, done, f"refused target: {exc.reason}", "was refused")
     except Exception as exc:  # network trouble is just another failed attempt
         status, error = 0, repr(exc)
     else:
@@ -86,9 +155,7 @@ async def send(
     now = utcnow()
     first = cmd.first_attempt_at or now
     if now - first >= give_up_after:
-        await record(f"{done}_failed", {"attempts": cmd.attempt, "error": error})
-        GIVEN_UP.labels(cmd.NAME).inc()
-        raise DeadLetterError(f"{cmd.NAME} gave up after {cmd.attempt} attempts: {error}")
+        await _give_up(cmd, record, done, error, f"gave up after {cmd.attempt} attempts")
     _log.warning("delivery.retry_scheduled", attempt=cmd.attempt, error=error)
     # Validated anew (not copied) so the message id is derived for the new attempt number.
     retry = type(cmd).model_validate(
@@ -99,3 +166,10 @@ async def send(
         }
     )
     return [Later(retry, routing.backoff_seconds(cmd.attempt))]
+
+
+async def _give_up(cmd: OutboundCommand, record: Recorder, done: str, error: str, how: str) -> NoReturn:
+    """Record the failure where the caller keeps its log, then dead-letter the command."""
+    await record(f"{done}_failed", {"attempts": cmd.attempt, "error": error})
+    GIVEN_UP.labels(cmd.NAME).inc()
+    raise DeadLetterError(f"{cmd.NAME} {how}: {error}")

@@ -11,6 +11,7 @@ from faststream.rabbit import Channel, RabbitBroker
 from juhe.faults import Faults
 from juhe.messaging.bus import Bus
 from juhe.messaging.topology import Topology
+from juhe.outbound import http_client
 from juhe.periodic import PeriodicJobs
 from juhe.settings import Settings
 from juhe.store.mongo import Store
@@ -58,7 +59,7 @@ class Runtime:
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self.settings.callback_timeout_seconds)
+            self._http = http_client(self.settings)
         return self._http
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:

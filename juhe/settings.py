@@ -29,10 +29,15 @@ class Settings(BaseSettings):
     tiers: list[str] = Field(default_factory=lambda: ["standard", "silver", "gold"])
     prefetch: int = Field(default=32, ge=1, le=1000)
     delivery_limit: int = Field(default=10, ge=1)
+    #: Request bodies above this many bytes are refused with 413 before they are read whole.
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1)
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     request_timeout_seconds: float = Field(default=10.0, gt=0)
     callback_timeout_seconds: float = Field(default=10.0, gt=0)
     callback_give_up_seconds: int = Field(default=86_400, ge=1)
+    #: Let delivery and callback URLs reach loopback, private, link-local... addresses (tests,
+    #: a closed network); off, such URLs are refused at creation and at send time (juhe.targets).
+    allow_private_targets: bool = False
     webhook_clock_skew_seconds: int = 300
     raw_payload_retention_days: int = Field(default=30, ge=1)
     #: How long a rotated-out API key or webhook secret keeps working by default.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import AwareDatetime, StringConstraints
 
 from schemas.accounts import Answer, Delivery
-from schemas.common import Frozen, ShortText
+from schemas.common import Frozen, Seconds, ShortText
 from schemas.envelope import Command
 
 ApplicantKind = Literal["supplier", "merchant"]
@@ -84,7 +84,7 @@ class RotateApiKey(Command):
     kind: Literal["supplier", "merchant"]
     owner_id: str
     new_key_hash: str
-    grace_seconds: int = Field(ge=0)
+    grace_seconds: Seconds
     #: Set to rotate the key of one of the supplier's accounts instead of its main key.
     account_id: str | None = None
 
@@ -101,7 +101,7 @@ class RotateWebhookSecret(Command):
     shop_id: str | None = None
     account_id: str | None = None
     new_secret: str
-    grace_seconds: int = Field(ge=0)
+    grace_seconds: Seconds
 
     def business_key(self) -> str:
         return f"{self.owner_id}|{self.platform}|{self.shop_id}|{self.account_id}|{self.new_secret}"

@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
 
-from schemas.common import Fen, Frozen, ShortText, Sku
+from schemas.common import Fen, Frozen, ShortText, Sku, StockLevel
 from schemas.envelope import Command
 
 SpecValue = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -16,7 +16,7 @@ class SkuDraft(Frozen):
     sku: Sku
     specs: dict[SpecValue, SpecValue] = Field(default_factory=dict, max_length=16)
     tier_prices: dict[str, Fen]
-    stock: int = Field(default=0, ge=0, le=10**9)
+    stock: StockLevel = 0
 
 
 class CreateProduct(Command):

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field, StrictInt
 
-from schemas.common import Fen, Frozen, OrderLineIn, RawPayload, ShippingAddress, Sku, StockLine
+from schemas.common import (
+    Fen,
+    Frozen,
+    Instant,
+    OrderLineIn,
+    RawPayload,
+    ShippingAddress,
+    Sku,
+    StockLevel,
+    StockLine,
+)
 from schemas.envelope import Command
 
 
@@ -19,7 +29,7 @@ class PlaceOrder(Command):
     merchant_id: str
     lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
     shipping_address: ShippingAddress
-    received_at: AwareDatetime
+    received_at: Instant
     #: The push this order came in, archived by the order worker and linked from the order.
     raw_payload: RawPayload | None = None
     #: The platform's own message id (douyin `msg_id`), remembered so a repeat is skipped.
@@ -51,7 +61,7 @@ class CommitStock(Command):
 
 class SyncStockItem(Frozen):
     sku: Sku
-    on_hand: int = Field(ge=0, le=10**9)
+    on_hand: StockLevel
 
 
 class SyncStock(Command):
@@ -109,14 +119,15 @@ class ShipSubOrder(Command):
         return f"{self.sub_order_id}|{self.carrier}|{self.tracking_no}"
 
 
-class Delivery(Command):
-    """A signed HTTP delivery retried with growing backoff; each retry is a new attempt number."""
+class OutboundCommand(Command):
+    """A command to send one signed HTTP request (juhe.outbound.send), retried with growing
+    backoff; each retry is a new attempt number. Not a supplier's `accounts.Delivery` mode."""
 
-    attempt: int = Field(default=1, ge=1)
-    first_attempt_at: AwareDatetime | None = None
+    attempt: StrictInt = Field(default=1, ge=1)
+    first_attempt_at: Instant | None = None
 
 
-class OutboundDelivery(Delivery):
+class OutboundDelivery(OutboundCommand):
     """A signed HTTP delivery about one sub-order."""
 
     order_key: str
@@ -152,7 +163,7 @@ class RecordRefundRequest(Command):
     #: None means the whole order.
     lines: list[StockLine] | None = None
     details: dict[str, Any] = Field(default_factory=dict)
-    received_at: AwareDatetime
+    received_at: Instant
     raw_payload: RawPayload | None = None
     platform_message_id: str | None = None
 

@@ -6,7 +6,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import ClassVar, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.common import Instant
 
 _MESSAGE_ID_NAMESPACE = uuid.UUID("8f0d5f0e-5a0c-4c55-9d3e-6a4f0e2b7c11")
 
@@ -31,7 +33,7 @@ class Message(BaseModel):
 
     message_id: str = ""
     correlation_id: str
-    occurred_at: AwareDatetime = Field(default_factory=utcnow)
+    occurred_at: Instant = Field(default_factory=utcnow)
 
     def business_key(self) -> str:
         """What makes two instances the same request; subclasses narrow it."""

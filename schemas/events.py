@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from schemas.common import Fen
 from schemas.envelope import Event
@@ -27,7 +27,7 @@ class WalletDebited(Event):
     merchant_id: str
     order_key: str
     amount: Fen
-    balance_after: int
+    balance_after: StrictInt
 
 
 class FundsInsufficient(Event):
@@ -35,7 +35,7 @@ class FundsInsufficient(Event):
     merchant_id: str
     order_key: str
     amount: Fen
-    balance: int
+    balance: StrictInt
 
 
 class WalletCredited(Event):
@@ -44,7 +44,7 @@ class WalletCredited(Event):
     amount: Fen
     kind: str
     reference: str
-    balance_after: int
+    balance_after: StrictInt
 
     def business_key(self) -> str:
         return f"{self.merchant_id}|{self.kind}|{self.reference}"

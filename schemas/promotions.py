@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
-from schemas.common import Frozen, ShortText, Sku
+from schemas.common import MAX_FEN, Frozen, Instant, ShortText, Sku
 from schemas.envelope import Command
 
 TierName = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 #: A promotional price must be a real price: 0 would give goods away.
-PromoFen = Annotated[int, Field(gt=0, le=10**12)]
+PromoFen = Annotated[StrictInt, Field(gt=0, le=MAX_FEN)]
 
 
 class PromotionItem(Frozen):
@@ -24,8 +24,8 @@ class CreatePromotion(Command):
     NAME: ClassVar[str] = "catalog.create_promotion"
     promotion_id: str
     name: ShortText
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
     items: list[PromotionItem] = Field(min_length=1, max_length=500)
 
     def business_key(self) -> str:

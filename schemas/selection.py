@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, ClassVar
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
-from schemas.commands import Delivery
-from schemas.common import Sku
+from schemas.commands import OutboundCommand
+from schemas.common import MAX_FEN, Sku
 from schemas.envelope import Command
 
-RetailPrice = Annotated[int, Field(ge=1, le=10**12)]
+RetailPrice = Annotated[StrictInt, Field(ge=1, le=MAX_FEN)]
 
 
 class SelectSku(Command):
@@ -50,12 +50,12 @@ class RemoveSelection(Command):
         return self.selection_id
 
 
-class PushListing(Delivery):
+class PushListing(OutboundCommand):
     """Push revision `revision` of a selection (upsert or delist) to its shop."""
 
     NAME: ClassVar[str] = "catalog.push_listing"
     selection_id: str
-    revision: int = Field(ge=1)
+    revision: StrictInt = Field(ge=1)
     #: A second look after a lease held by another push (which may have died) ran out.
     recheck: bool = False
 
@@ -63,7 +63,7 @@ class PushListing(Delivery):
         return f"{self.selection_id}|{self.revision}|{self.attempt}"
 
 
-class PushStock(Delivery):
+class PushStock(OutboundCommand):
     """Push a selection's CURRENT available stock; `token` is the coalescing window it closes."""
 
     NAME: ClassVar[str] = "catalog.push_stock"

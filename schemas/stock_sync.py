@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, StrictInt
 
 from schemas.commands import SyncStockItem
+from schemas.common import Instant
 from schemas.envelope import Command
 
 CHUNK_SIZE = 500
@@ -19,8 +20,8 @@ class StartStockSync(Command):
     supplier_id: str
     sync_id: str
     digest: str
-    items: int = Field(ge=1, le=10_000)
-    chunks: int = Field(ge=1)
+    items: StrictInt = Field(ge=1, le=10_000)
+    chunks: StrictInt = Field(ge=1)
 
     def business_key(self) -> str:
         return f"{self.supplier_id}|{self.sync_id}|{self.digest}"
@@ -42,8 +43,8 @@ class ApplyStockChunk(Command):
     NAME: ClassVar[str] = "inventory.apply_sync_chunk"
     supplier_id: str
     sync_id: str
-    chunk: int = Field(ge=0)
-    at: AwareDatetime
+    chunk: StrictInt = Field(ge=0)
+    at: Instant
     items: list[SyncStockItem] = Field(min_length=1, max_length=CHUNK_SIZE)
 
     def business_key(self) -> str:

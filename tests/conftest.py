@@ -38,6 +38,7 @@ def settings(mongodb_url: str) -> Settings:
         admin_token="test-admin-token-0123456789abcdef",
         funds_hold_seconds=FUNDS_HOLD_SECONDS,
         delivery_limit=5,
+        allow_private_targets=True,  # the callback receivers listen on 127.0.0.1
     )
 
 

@@ -15,6 +15,7 @@ from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
 from edge_api.pagination import Cursor, Limit, decode, encode
 from edge_api.ratelimit import RATE_LIMITED, application_buckets
+from edge_api.targets import check_delivery
 from juhe.settings import new_secret
 from schemas.accounts import Delivery
 from schemas.applications import (
@@ -96,6 +97,7 @@ async def apply(body: ApplicationIn, request: Request, edge: Edge) -> Applicatio
         raise ApiError(
             429, "rate_limited", f"too many applications; retry in {wait} s", {"Retry-After": str(wait)}
         )
+    await check_delivery(edge, body.delivery)  # after the limit: it may look a name up
     application_id = f"app_{secrets.token_hex(8)}"
     token = new_secret(TOKEN_PREFIX)
     await edge.ask(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 
 from fastapi import APIRouter
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictInt
 
 from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, new_api_key
 from edge_api.deps import Edge, Operator, OperatorOrMerchant
 from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
+from edge_api.targets import check_delivery, check_url
 from juhe.settings import new_secret
 from schemas.accounts import (
     AddShop,
@@ -57,7 +58,7 @@ class ShopIn(Body):
 
 
 class TopUpIn(Body):
-    amount: int = Field(gt=0, le=10**12)
+    amount: StrictInt = Field(gt=0, le=10**12)
     reference: str = Field(min_length=1, max_length=128)
 
 
@@ -89,6 +90,7 @@ async def check_tier(edge: Edge, tier: str) -> None:
 
 @router.post("/suppliers", status_code=201, responses=errors(503))
 async def create_supplier(body: SupplierIn, edge: Edge, _: Operator) -> SupplierCreated:
+    await check_delivery(edge, body.delivery)
     supplier_id = _new_id("sup")
     api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX)
     secret = new_secret("whsec")
@@ -132,6 +134,7 @@ async def change_tier(merchant_id: str, body: TierIn, edge: Edge, _: Operator) -
 @router.post("/merchants/{merchant_id}/shops", status_code=201, responses=errors(404, 409, 503))
 async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> ShopAdded:
     """The answer shows the shop's webhook secret: the platform signs its pushes with it."""
+    await check_url(edge, body.callback_url, "callback_url")
     command = AddShop(
         correlation_id=merchant_id,
         merchant_id=merchant_id,

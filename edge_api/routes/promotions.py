@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from edge_api.deps import Edge, Operator
 from edge_api.errors import ApiError, from_reply, not_found
 from edge_api.pagination import Cursor, Limit, page
-from schemas.common import ShortText
+from schemas.common import Instant, ShortText
 from schemas.envelope import Message, utcnow
 from schemas.promotions import CreatePromotion, EndPromotion, PromotionItem
 from workers.catalog.promotion_rules import check_window, render
@@ -23,8 +23,8 @@ router = APIRouter(prefix="/v1/promotions", tags=["promotions"])
 class PromotionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: ShortText
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
     items: list[PromotionItem] = Field(min_length=1, max_length=500)
 
 

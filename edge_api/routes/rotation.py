@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, Caller, new_api_key
 from edge_api.deps import AnyCaller, Edge
@@ -21,7 +21,7 @@ MAX_GRACE_SECONDS = 30 * 86_400
 
 class RotateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    grace_seconds: int | None = Field(default=None, ge=0, le=MAX_GRACE_SECONDS)
+    grace_seconds: StrictInt | None = Field(default=None, ge=0, le=MAX_GRACE_SECONDS)
 
 
 class NewApiKey(ApiKeyRotated):

@@ -16,6 +16,7 @@ from edge_api.deps import Edge, Operator, Supplier
 from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
 from edge_api.pagination import Cursor, Limit, decode, encode
+from edge_api.targets import check_delivery
 from juhe.settings import new_secret
 from schemas.accounts import Delivery
 from schemas.common import ShortText
@@ -72,6 +73,7 @@ async def known_supplier(edge: Edge, supplier_id: str) -> str:
 
 
 async def _create(edge: Edge, supplier_id: str, body: AccountIn) -> AccountCreated:
+    await check_delivery(edge, body.delivery)
     account_id = f"acc_{secrets.token_hex(8)}"
     api_key, key_hash = new_api_key(SUPPLIER_KEY_PREFIX)
     secret = new_secret("whsec")

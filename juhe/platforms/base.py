@@ -7,19 +7,18 @@ refund shapes, and signs outbound events. It never touches the broker or the sto
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from pydantic import BaseModel, ValidationError
 
 from juhe.validation import describe_validation
-from schemas.common import OrderLineIn, ShippingAddress, StockLine
+from schemas.common import MAX_FEN, OrderLineIn, ShippingAddress, StockLine
 
 Doc = dict[str, Any]
 Kind = Literal["orders", "refunds"]
@@ -149,6 +148,8 @@ def load_json(text: str | bytes, what: str) -> Any:
         return json.loads(text)
     except (ValueError, TypeError) as exc:
         raise PayloadError(400, "malformed_json", f"{what} is not valid JSON: {exc}") from exc
+    except RecursionError as exc:  # e.g. 100,000 nested `[`: the decoder gives up, so do we
+        raise PayloadError(400, "malformed_json", f"{what} is nested too deeply") from exc
 
 
 def form_params(raw_body: bytes) -> dict[str, str]:
@@ -160,14 +161,20 @@ def form_params(raw_body: bytes) -> dict[str, str]:
 
 
 def yuan_to_fen(value: str | int | float | Decimal, field_name: str) -> int:
-    """'19.90' -> 1990; more than two decimals or a negative amount is a 422."""
+    """'19.90' -> 1990; more than two decimals, a negative or too large amount is a 422.
+
+    NaN, Infinity and '1e999999' are Decimals too: they are refused before `int()`.
+    """
     try:
         amount = Decimal(str(value)) * 100
-    except InvalidOperation as exc:
+        whole = amount.is_finite() and 0 <= amount <= MAX_FEN and amount == amount.to_integral_value()
+    except ArithmeticError as exc:  # InvalidOperation, Overflow
         raise PayloadError(422, "invalid_field", f"{field_name}: not an amount in yuan") from exc
-    if amount < 0 or amount != amount.to_integral_value():
+    if not whole:
         raise PayloadError(
-            422, "invalid_field", f"{field_name}: not an amount in yuan with at most 2 decimals"
+            422,
+            "invalid_field",
+            f"{field_name}: not an amount in yuan with at most 2 decimals, at most {MAX_FEN // 100}",
         )
     return int(amount)
 
@@ -176,10 +183,6 @@ def md5_sorted_params_sign(secret: str, params: Mapping[str, str]) -> str:
     """Taobao/Pinduoduo MD5 signing: upper hex MD5 of secret + k1v1k2v2... (sorted) + secret."""
     joined = "".join(f"{key}{params[key]}" for key in sorted(params) if key != "sign")
     return hashlib.md5(f"{secret}{joined}{secret}".encode()).hexdigest().upper()
-
-
-def same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def flatten(body: Mapping[str, Any]) -> dict[str, str]:

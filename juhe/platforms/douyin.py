@@ -28,9 +28,9 @@ from juhe.platforms.base import (
     Verification,
     load_json,
     require_app,
-    same,
     validate,
 )
+from juhe.signing import same
 from schemas.common import Fen, OrderLineIn, Quantity, ShippingAddress, Sku
 
 TAG_CHECK, TAG_PAID, TAG_REFUND_CREATED = "0", "101", "200"
@@ -88,7 +88,7 @@ class RefundCreated(BaseModel):
     s_id: str | None = None
     aftersale_type: int | None = None
     reason_code: int | None = None
-    refund_amount: int | None = None
+    refund_amount: Fen | None = None
 
 
 def messages(raw_body: bytes) -> list[Message]:

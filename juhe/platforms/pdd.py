@@ -25,11 +25,11 @@ from juhe.platforms.base import (
     form_params,
     md5_sorted_params_sign,
     require_app,
-    same,
     signed_form,
     validate,
     yuan_to_fen,
 )
+from juhe.signing import fresh, same
 from schemas.common import OrderLineIn, Quantity, ShippingAddress, Sku
 
 TYPE_CONFIRMED, TYPE_REFUND = "pdd_trade_TradeConfirmed", "pdd_refund_RefundCreated"
@@ -101,11 +101,7 @@ class PddAdapter(AppSignedAdapter):
 
     def verify(self, headers: Mapping[str, str], raw_body: bytes, credentials: Doc, at: Verification) -> bool:
         params = form_params(raw_body)
-        try:
-            sent = int(params.get("timestamp", ""))
-        except ValueError:
-            return False
-        if abs(at.now.timestamp() - sent) > at.skew_seconds:
+        if not fresh(params.get("timestamp", ""), skew=at.skew_seconds, now=at.now.timestamp()):
             return False
         if not same(params.get("client_id", ""), credentials["app_key"]):
             return False

@@ -25,11 +25,11 @@ from juhe.platforms.base import (
     form_params,
     md5_sorted_params_sign,
     require_app,
-    same,
     signed_form,
     validate,
     yuan_to_fen,
 )
+from juhe.signing import same
 from schemas.common import OrderLineIn, Quantity, ShippingAddress, Sku
 
 TOPIC_PAID, TOPIC_REFUND = "taobao_trade_TradeBuyerPay", "taobao_refund_RefundCreate"
