@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from workers.inventory.queries import InventoryQueries
+from workers.order.queries import OrderQueries
 from workers.wallet.queries import WalletQueries
 
 Db = AsyncDatabase[dict[str, Any]]
@@ -29,15 +29,5 @@ async def _wallets(db: Db) -> list[str]:
 
 
 async def _orders(db: Db) -> list[str]:
-    routed_lines: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    async for sub in db["sub_orders"].find():
-        for line in sub["lines"]:
-            routed_lines[sub["order_key"]][(sub["supplier_id"], line["sku"])] += line["qty"]
-    problems = []
-    async for order in db["orders"].find({"status": {"$in": ["routed", "shipped", "completed"]}}):
-        wanted: Counter[tuple[str, str]] = Counter()
-        for line in order["lines"]:
-            wanted[(line["supplier_id"], line["sku"])] += line["qty"]
-        if routed_lines[order["_id"]] != wanted:
-            problems.append(f"order {order['_id']}: sub-orders do not cover its lines exactly once")
-    return problems
+    mismatches = await OrderQueries(db).routing_mismatches()
+    return [f"order {key}: sub-orders do not cover its lines exactly once" for key in mismatches]

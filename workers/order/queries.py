@@ -23,11 +23,14 @@ from workers.order.model import (
     Shipment,
     SubOrder,
     SubOrderStatus,
+    covers_lines_once,
     message_key,
 )
 from workers.order.repository.names import ORDERS, PLATFORM_MESSAGES, RAW_PAYLOADS, SUB_ORDERS
 
 Doc = dict[str, Any]
+#: Statuses whose orders have been split into sub-orders for good.
+ROUTED_OR_LATER = (OrderStatus.ROUTED, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 #: Lists page on this field: unique, and in the order of arrival.
 PAGE_KEY = "list_key"
 
@@ -171,6 +174,18 @@ class OrderQueries:
             return set()
         cursor = self._db[PLATFORM_MESSAGES].find({"_id": {"$in": sorted(keys)}}, {"_id": 1})
         return {keys[doc["_id"]] async for doc in cursor}
+
+    async def routing_mismatches(self) -> list[str]:
+        """Keys of routed orders whose sub-orders do not hold each of their lines exactly once."""
+        subs: dict[str, list[SubOrder]] = defaultdict(list)
+        async for doc in self._db[SUB_ORDERS].find():
+            sub = SubOrder.model_validate(doc)
+            subs[sub.order_key].append(sub)
+        routed = [s.value for s in ROUTED_OR_LATER]
+        orders = [
+            Order.model_validate(doc) async for doc in self._db[ORDERS].find({"status": {"$in": routed}})
+        ]
+        return [order.key for order in orders if not covers_lines_once(order, subs[order.key])]
 
     async def _sub_orders_of(self, order_keys: list[str]) -> list[SubOrder]:
         if not order_keys:

@@ -15,6 +15,7 @@ from workers.order.model import (
     SubOrderAction,
     SubOrderStatus,
     choose_account,
+    covers_lines_once,
     may_request,
     split_by_supplier,
 )
@@ -51,6 +52,14 @@ def test_no_matching_rule_leaves_the_sub_order_with_the_supplier_itself() -> Non
     assert [(s.supplier_id, s.account_id) for s in subs] == [("sup1", "acc_1"), ("sup2", None)]
     # ids stay per supplier
     assert [s.id for s in subs] == [s.id for s in split_by_supplier(order, {}, now)]
+
+
+def test_the_audit_rule_wants_every_line_in_exactly_one_sub_order() -> None:
+    order = priced_order(("A", 1, "sup1"), ("B", 2, "sup2"), ("C", 1, "sup2"))
+    subs = split_by_supplier(order, {}, utcnow())
+    assert covers_lines_once(order, subs)
+    assert not covers_lines_once(order, subs[:1])  # sup2's lines are nowhere
+    assert not covers_lines_once(order, [*subs, subs[0]])  # sup1's line twice
 
 
 def test_an_unpriced_order_cannot_be_split() -> None:

@@ -6,7 +6,7 @@ A sub-order's status and shipment live on the sub-order only; its order reads th
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -130,3 +130,15 @@ def choose_account(rules: Sequence[RoutingRule], merchant_id: str, tier: str | N
             if matches(rule):
                 return rule.account_id
     return None
+
+
+def covers_lines_once(order: Order, subs: Sequence[SubOrder]) -> bool:
+    """Every line of a routed order belongs to exactly one of its sub-orders (an audited invariant)."""
+    wanted: Counter[tuple[str, str]] = Counter()
+    for line in order.lines:
+        wanted[(line.supplier_id or "", line.sku)] += line.qty
+    held: Counter[tuple[str, str]] = Counter()
+    for sub in subs:
+        for stock in sub.lines:
+            held[(sub.supplier_id, stock.sku)] += stock.qty
+    return held == wanted
