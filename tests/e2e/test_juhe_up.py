@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from juhe.broker import local_or_configured
 from juhe.settings import Settings
 from juhe.store.mongo import Store
 from tests.support.api import Api
@@ -37,6 +38,7 @@ async def juhe_up(
     env = {
         **os.environ,
         "JUHE_MONGODB_URL": mongodb_url,
+        "JUHE_AMQP_URL": local_or_configured(dict(os.environ)),
         "JUHE_NAMESPACE": namespace,
         "JUHE_API_PORT": str(port),
         "JUHE_ADMIN_TOKEN": ADMIN_TOKEN,
@@ -51,7 +53,7 @@ async def juhe_up(
         if process.returncode is None:
             process.kill()
             await process.wait()
-    settings = Settings(namespace=namespace, mongodb_url=mongodb_url)
+    settings = Settings(namespace=namespace, mongodb_url=mongodb_url, amqp_url=env["JUHE_AMQP_URL"])
     await delete_namespace(settings)
     store = Store(settings)
     await store.connect()

@@ -9,7 +9,6 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import aio_pika
 import httpx
 
 from edge_api.app import create_app
@@ -17,6 +16,7 @@ from juhe.faults import Faults
 from juhe.runtime import Runtime
 from juhe.settings import Settings
 from workers.host import WorkerHost
+from workers.namespace import drop_namespace
 from workers.registry import WORKERS
 
 T = TypeVar("T")
@@ -50,28 +50,9 @@ async def start_system(settings: Settings, stack: AsyncExitStack) -> System:
     return System(settings, http, host, faults, edge_runtime, app)
 
 
-def namespace_queues(settings: Settings) -> list[str]:
-    """Every queue a full system declares in this namespace, derived from its subscriptions."""
-    runtime = Runtime.create(settings)
-    WorkerHost(runtime, list(WORKERS))  # registers subscribers; connects nothing
-    queues = [s.queue.name for s in runtime.broker.subscribers]  # type: ignore[attr-defined]
-    delays = [runtime.topology.delay_exchange(s).name for s in runtime.topology.delay_seconds]
-    return [*queues, *(f"{q}.dlq" for q in queues), *delays]
-
-
 async def delete_namespace(settings: Settings) -> None:
     """Remove a test run's queues and exchanges: quorum queues are durable and would pile up."""
-    runtime = Runtime.create(settings)
-    topology = runtime.topology
-    exchanges = [topology.commands, topology.events, topology.dead_letters]
-    exchanges += [topology.delay_exchange(s) for s in topology.delay_seconds]
-    connection = await aio_pika.connect(settings.amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        for name in namespace_queues(settings):
-            await channel.queue_delete(name)
-        for exchange in exchanges:
-            await channel.exchange_delete(exchange.name)
+    await drop_namespace(settings)
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float = 20.0, what: str = "") -> T:
