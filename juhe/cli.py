@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Annotated
 
+import httpx
 import typer
 
 from juhe import console
@@ -124,6 +125,24 @@ def audit_command() -> None:
         typer.echo(problem)
     typer.echo(f"{len(problems)} violation(s)" if problems else "all invariants hold")
     raise typer.Exit(1 if problems else 0)
+
+
+@cli.command()
+def demo() -> None:
+    """Seed a small world and push a few dozen signed orders through the running system."""
+    from juhe.demo.run import demo as run_demo
+
+    settings = console.setup()
+    if settings.env == "production":
+        fail.now("the demo registers platform apps and test shops; it does not run in production", code=2)
+
+    async def run() -> None:
+        base = f"http://{settings.api_host}:{settings.api_port}"
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            await run_demo(http, settings.admin_token, typer.echo)
+
+    with fail.on_refusal():
+        asyncio.run(run())
 
 
 @namespace_cli.command("drop")
