@@ -147,7 +147,10 @@ def demo() -> None:
 
 @namespace_cli.command("drop")
 def drop(name: Annotated[str, typer.Argument(help="the namespace, as JUHE_NAMESPACE names it")]) -> None:
-    """Delete every queue (with its messages) and exchange of a namespace; its data stays."""
+    """Delete a namespace's queues (with their messages) and exchanges; its data stays.
+
+    Run it with the settings the namespace ran with: its delay queues follow JUHE_FUNDS_HOLD_SECONDS.
+    """
     from workers.namespace import drop_namespace
 
     settings = console.setup().model_copy(update={"namespace": name})
