@@ -15,6 +15,7 @@ from edge_api.app import create_app
 from juhe.faults import Faults
 from juhe.runtime import Runtime
 from juhe.settings import Settings
+from tests.support.contract import ContractRecorder
 from workers.host import WorkerHost
 from workers.namespace import drop_namespace
 from workers.registry import WORKERS
@@ -29,6 +30,8 @@ class System:
     workers: WorkerHost
     faults: Faults
     edge_runtime: Runtime
+    #: Every (operation, status) the suite saw, to hold against the published contract.
+    contract: ContractRecorder
     #: The edge app itself, for clients that must look like another address.
     app: Any = None
 
@@ -46,8 +49,12 @@ async def start_system(settings: Settings, stack: AsyncExitStack) -> System:
     app = create_app(settings, edge_runtime)
     await stack.enter_async_context(app.router.lifespan_context(app))
     transport = httpx.ASGITransport(app=app)
-    http = await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://edge"))
-    return System(settings, http, host, faults, edge_runtime, app)
+    contract = ContractRecorder(app.openapi())
+    client = httpx.AsyncClient(
+        transport=transport, base_url="http://edge", event_hooks={"response": [contract.record]}
+    )
+    http = await stack.enter_async_context(client)
+    return System(settings, http, host, faults, edge_runtime, contract, app)
 
 
 async def delete_namespace(settings: Settings) -> None:
