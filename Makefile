@@ -1,17 +1,21 @@
-# The front door. Every target works from a fresh clone.
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# The front door. Every target works from a fresh clone: uv and RabbitMQ are installed on
+# first use when missing (as root; otherwise the one command to run is printed).
+UV := ./scripts/uv
 SYNC = $(UV) sync --frozen --extra embedded
 
-.PHONY: run test lint bench deps fmt
+.PHONY: run test lint bench deps fmt rabbitmq
 
 deps:
-	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv
-	@$(SYNC) --quiet
+	@$(SYNC)
 
+# `juhe up` runs its own private RabbitMQ node: only the package is needed.
 run: deps
+	@scripts/ensure-rabbitmq
 	$(UV) run --frozen --extra embedded juhe up
 
+# The tests use the machine's broker on 127.0.0.1:5672 (or JUHE_AMQP_URL when set).
 test: deps
+	@[ -n "$${JUHE_AMQP_URL:-}" ] || scripts/ensure-rabbitmq --running
 	$(UV) run --frozen --extra embedded pytest
 
 lint: deps
@@ -24,4 +28,5 @@ fmt: deps
 	$(UV) run --frozen ruff check --fix .
 
 bench: deps
+	@[ -n "$${JUHE_AMQP_URL:-}" ] || scripts/ensure-rabbitmq --running
 	$(UV) run --frozen --extra embedded python -m bench $(ARGS)

@@ -21,6 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bench.metrics import CommandCounter
 from edge_api.app import create_app
+from juhe.broker import local_or_configured
 from juhe.runtime import Runtime
 from juhe.settings import Settings
 from juhe.store.embedded import EmbeddedStore
@@ -64,6 +65,7 @@ async def running_system(prefetch: int) -> AsyncIterator[Harness]:
         url, store_kind = _store(stack)
         settings = Settings(
             namespace=f"juhe_bench_{secrets.token_hex(4)}",
+            amqp_url=local_or_configured(dict(os.environ)),
             mongodb_url=url,
             admin_token=secrets.token_hex(16),
             prefetch=prefetch,
@@ -73,7 +75,7 @@ async def running_system(prefetch: int) -> AsyncIterator[Harness]:
         stack.push_async_callback(client.drop_database, settings.database_name)
         worker_commands, edge_commands = CommandCounter(), CommandCounter()
         host = WorkerHost(Runtime.create(settings, store=Store(settings, [worker_commands])), list(WORKERS))
-        await _probe_broker(settings.amqp_url)
+        await _probe_broker(local_or_configured(dict(os.environ)))
         stack.push_async_callback(_within, _STOP_SECONDS, "namespace deletion", _delete_namespace(host))
         stack.push_async_callback(_within, _STOP_SECONDS, "worker shutdown", host.stop())
         await _within(_STARTUP_SECONDS, "worker startup", host.start())

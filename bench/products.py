@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -25,6 +26,7 @@ import httpx
 from edge_api.app import create_app
 from edge_api.auth import hash_key
 from edge_api.context import EdgeContext
+from juhe.broker import local_or_configured
 from juhe.runtime import Runtime
 from juhe.settings import Settings
 from juhe.store.embedded import EmbeddedStore
@@ -160,7 +162,9 @@ async def _timed(http: httpx.AsyncClient, token: str, params: dict[str, Any], re
 
 async def run(count: int, repeat: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(Path(tmp)) as url:
-        settings = Settings(mongodb_url=url, namespace="bench_products")
+        settings = Settings(
+            mongodb_url=url, amqp_url=local_or_configured(dict(os.environ)), namespace="bench_products"
+        )
         runtime = Runtime.create(settings)
         await runtime.store.connect()
         try:

@@ -148,7 +148,7 @@ def store_commands(system: Harness, orders: int) -> dict[str, Any]:
 
 
 def topology(system: Harness) -> str:
-    broker = urlsplit(system.settings.amqp_url)
+    broker = urlsplit(system.settings.amqp_url or "")
     return (
         f"single process, one asyncio loop: load generator (httpx, loopback HTTP) + edge API (uvicorn) "
         f"+ workers {sorted(WORKERS)} (prefetch {system.settings.prefetch}) on RabbitMQ "

@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 from faststream.rabbit import Channel, RabbitBroker
 
+from juhe.broker import resolve_amqp_url
 from juhe.faults import Faults
 from juhe.messaging.bus import Bus
 from juhe.messaging.topology import Topology
@@ -40,7 +41,7 @@ class Runtime:
     @classmethod
     def create(cls, settings: Settings, faults: Faults | None = None, store: Store | None = None) -> Runtime:
         broker = RabbitBroker(
-            settings.amqp_url,
+            resolve_amqp_url(settings),
             default_channel=Channel(publisher_confirms=True, on_return_raises=True),
             graceful_timeout=15.0,
             logger=None,

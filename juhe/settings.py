@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,7 +18,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="JUHE_", env_file=".env", extra="ignore")
 
     env: str = "development"
-    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    #: DEBUG shows a line per handled message; INFO one per business event worth reading.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: Unset: `juhe up` runs a private RabbitMQ node under the data dir.
+    amqp_url: str | None = None
     mongodb_url: str | None = None
     namespace: str = "juhe"
     data_dir: Path = Path(".juhe")
@@ -56,6 +59,8 @@ class Settings(BaseSettings):
                 raise ValueError("JUHE_ADMIN_TOKEN must be set to a strong secret in production")
             if self.mongodb_url is None:
                 raise ValueError("JUHE_MONGODB_URL must point at a replica set in production")
+            if self.amqp_url is None:
+                raise ValueError("JUHE_AMQP_URL must point at a RabbitMQ cluster in production")
         if not self.tiers:
             raise ValueError("JUHE_TIERS must name at least one tier")
         return self

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from juhe.broker import local_or_configured
 from juhe.settings import Settings
 from juhe.store.embedded import EmbeddedStore
 from tests.support.api import Api
@@ -34,6 +35,7 @@ def mongodb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def settings(mongodb_url: str) -> Settings:
     return Settings(
         namespace=f"juhe_test_{uuid.uuid4().hex[:8]}",
+        amqp_url=local_or_configured(dict(os.environ)),
         mongodb_url=mongodb_url,
         admin_token="test-admin-token-0123456789abcdef",
         funds_hold_seconds=FUNDS_HOLD_SECONDS,

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
+import structlog
 from faststream.rabbit import RabbitBroker
 from prometheus_client import Counter
 from pydantic_core import to_json
@@ -15,6 +16,13 @@ from juhe.outgoing import Later, Outgoing
 from schemas.envelope import Message
 
 PUBLISHED = Counter("juhe_messages_published", "Messages confirmed by the broker", ["message"])
+_log = structlog.get_logger("juhe.bus")
+
+ENVELOPE_FIELDS = {"message_id", "correlation_id", "occurred_at"}
+#: Events a person watching the logs wants one line for, at info; everything else is debug.
+BUSINESS_EVENTS = frozenset(
+    {"order.routed", "order.shipped", "stock.rejected", "wallet.funds_insufficient", "wallet.credited"}
+)
 
 
 def amqp_properties(message: Message) -> dict[str, Any]:
@@ -88,3 +96,5 @@ class Bus:
         except Exception as exc:  # any failure means the broker did not take it
             raise BrokerUnavailableError(f"publish of {message.NAME} not confirmed: {exc}") from exc
         PUBLISHED.labels(message.NAME).inc()
+        if message.NAME in BUSINESS_EVENTS:
+            _log.info(message.NAME, **message.model_dump(mode="json", exclude=ENVELOPE_FIELDS))

@@ -68,7 +68,7 @@ def consume(runtime: Runtime, worker: str, message: type[M], handle: Handler[M])
         runtime.faults.hit(f"{worker}.{message.NAME}.before_publish")
         await runtime.bus.publish_all(outgoing)
         HANDLED.labels(message.NAME).inc()
-        _log.info(
+        _log.debug(
             "message.handled",
             published=[type(m).__name__ for m in outgoing],
             redelivered=bool(raw.raw_message.redelivered),
@@ -86,7 +86,7 @@ def respond(runtime: Runtime, worker: str, message: type[M], handle: Responder[M
         if raw.reply_to:
             await runtime.bus.reply(raw.reply_to, raw.correlation_id, reply)
         HANDLED.labels(message.NAME).inc()
-        _log.info("request.answered", ok="error" not in reply)
+        _log.debug("request.answered", ok="error" not in reply)
 
 
 async def declare_dead_letter_queues(runtime: Runtime) -> None:

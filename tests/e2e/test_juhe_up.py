@@ -9,11 +9,13 @@ import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from juhe.broker import local_or_configured
 from juhe.settings import Settings
 from juhe.store.mongo import Store
 from tests.support.api import Api
@@ -21,6 +23,8 @@ from tests.support.system import delete_namespace, eventually
 
 pytestmark = pytest.mark.e2e
 ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef"
+#: A refusal is immediate; the bound leaves room for the interpreter's start on a busy machine.
+REFUSAL_SECONDS = 20
 
 
 def free_port() -> int:
@@ -29,14 +33,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Running:
+    base: str
+    process: asyncio.subprocess.Process
+    env: dict[str, str]
+
+
 @pytest.fixture(scope="module")
-async def juhe_up(
-    mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
+async def juhe_up(mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running]:
     port, namespace = free_port(), f"juhe_e2e_{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "JUHE_MONGODB_URL": mongodb_url,
+        "JUHE_AMQP_URL": local_or_configured(dict(os.environ)),
         "JUHE_NAMESPACE": namespace,
         "JUHE_API_PORT": str(port),
         "JUHE_ADMIN_TOKEN": ADMIN_TOKEN,
@@ -47,11 +57,14 @@ async def juhe_up(
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "juhe", "up", env=env, stdout=sink, stderr=sink
         )
-        yield f"http://127.0.0.1:{port}", process
+        running = Running(f"http://127.0.0.1:{port}", process, env)
+        async with httpx.AsyncClient(base_url=running.base, timeout=10) as http:
+            await eventually(lambda: _ready(http), within=60, what="juhe up ready")
+        yield running
         if process.returncode is None:
             process.kill()
             await process.wait()
-    settings = Settings(namespace=namespace, mongodb_url=mongodb_url)
+    settings = Settings(namespace=namespace, mongodb_url=mongodb_url, amqp_url=env["JUHE_AMQP_URL"])
     await delete_namespace(settings)
     store = Store(settings)
     await store.connect()
@@ -59,10 +72,59 @@ async def juhe_up(
     await store.close()
 
 
-async def test_order_flows_through_a_running_system(juhe_up: tuple[str, asyncio.subprocess.Process]) -> None:
-    base, process = juhe_up
+async def refusal(env: dict[str, str], **changes: str) -> tuple[int, str]:
+    """Run another `juhe up` that must refuse to start: its exit code and what it said."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "juhe",
+        "up",
+        env={**env, **changes},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=REFUSAL_SECONDS)
+    assert process.returncode is not None
+    return process.returncode, err.decode().strip().splitlines()[-1]
+
+
+async def test_a_second_juhe_on_the_same_data_dir_names_the_first(juhe_up: Running) -> None:
+    code, said = await refusal(juhe_up.env, JUHE_API_PORT=str(free_port()))
+    assert code == 1
+    assert said == (
+        f"juhe: the data dir {juhe_up.env['JUHE_DATA_DIR']} is in use by another juhe "
+        f"(pid {juhe_up.process.pid}); stop it, or set JUHE_DATA_DIR to another folder"
+    )
+
+
+async def test_a_taken_port_is_refused_before_anything_starts(juhe_up: Running, tmp_path: Path) -> None:
+    code, said = await refusal(juhe_up.env, JUHE_DATA_DIR=str(tmp_path))
+    port = juhe_up.env["JUHE_API_PORT"]
+    assert code == 1
+    assert said == (
+        f"juhe: cannot listen on 127.0.0.1:{port} (Address already in use); "
+        "stop what holds it, or set JUHE_API_PORT"
+    )
+    assert not (tmp_path / "store").exists()
+
+
+async def test_an_unreachable_broker_is_one_line(juhe_up: Running, tmp_path: Path) -> None:
+    code, said = await refusal(
+        juhe_up.env,
+        JUHE_DATA_DIR=str(tmp_path),
+        JUHE_API_PORT=str(free_port()),
+        JUHE_AMQP_URL="amqp://guest:s3cret@127.0.0.1:1/",
+    )
+    assert code == 1
+    assert said == (
+        "juhe: the broker at amqp://guest:***@127.0.0.1:1/ is unreachable ([Errno 111] Connection refused); "
+        "start RabbitMQ there, or unset JUHE_AMQP_URL to run a private broker under the data dir"
+    )
+
+
+async def test_order_flows_through_a_running_system(juhe_up: Running) -> None:
+    base, process = juhe_up.base, juhe_up.process
     async with httpx.AsyncClient(base_url=base, timeout=10) as http:
-        await eventually(lambda: _ready(http), within=60, what="juhe up ready")
         api = Api(http, ADMIN_TOKEN)
         supplier, merchant = await api.supplier(), await api.merchant()
         shop = await api.shop(merchant)

@@ -9,14 +9,15 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import aio_pika
 import httpx
 
 from edge_api.app import create_app
 from juhe.faults import Faults
 from juhe.runtime import Runtime
 from juhe.settings import Settings
+from tests.support.contract import ContractRecorder
 from workers.host import WorkerHost
+from workers.namespace import drop_namespace
 from workers.registry import WORKERS
 
 T = TypeVar("T")
@@ -29,6 +30,8 @@ class System:
     workers: WorkerHost
     faults: Faults
     edge_runtime: Runtime
+    #: Every (operation, status) the suite saw, to hold against the published contract.
+    contract: ContractRecorder
     #: The edge app itself, for clients that must look like another address.
     app: Any = None
 
@@ -46,32 +49,17 @@ async def start_system(settings: Settings, stack: AsyncExitStack) -> System:
     app = create_app(settings, edge_runtime)
     await stack.enter_async_context(app.router.lifespan_context(app))
     transport = httpx.ASGITransport(app=app)
-    http = await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://edge"))
-    return System(settings, http, host, faults, edge_runtime, app)
-
-
-def namespace_queues(settings: Settings) -> list[str]:
-    """Every queue a full system declares in this namespace, derived from its subscriptions."""
-    runtime = Runtime.create(settings)
-    WorkerHost(runtime, list(WORKERS))  # registers subscribers; connects nothing
-    queues = [s.queue.name for s in runtime.broker.subscribers]  # type: ignore[attr-defined]
-    delays = [runtime.topology.delay_exchange(s).name for s in runtime.topology.delay_seconds]
-    return [*queues, *(f"{q}.dlq" for q in queues), *delays]
+    contract = ContractRecorder(app.openapi())
+    client = httpx.AsyncClient(
+        transport=transport, base_url="http://edge", event_hooks={"response": [contract.record]}
+    )
+    http = await stack.enter_async_context(client)
+    return System(settings, http, host, faults, edge_runtime, contract, app)
 
 
 async def delete_namespace(settings: Settings) -> None:
     """Remove a test run's queues and exchanges: quorum queues are durable and would pile up."""
-    runtime = Runtime.create(settings)
-    topology = runtime.topology
-    exchanges = [topology.commands, topology.events, topology.dead_letters]
-    exchanges += [topology.delay_exchange(s) for s in topology.delay_seconds]
-    connection = await aio_pika.connect(settings.amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        for name in namespace_queues(settings):
-            await channel.queue_delete(name)
-        for exchange in exchanges:
-            await channel.exchange_delete(exchange.name)
+    await drop_namespace(settings)
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float = 20.0, what: str = "") -> T:

@@ -10,6 +10,7 @@ from typing import Any
 import httpcore
 import pytest
 
+from juhe.broker import LOCAL_BROKER_URL
 from juhe.outbound import VettedBackend, http_client
 from juhe.outgoing import DeadLetterError
 from juhe.runtime import Runtime
@@ -69,7 +70,7 @@ async def test_the_outbound_client_refuses_a_name_that_now_resolves_to_loopback(
 
 
 async def test_the_runtime_posts_through_the_checked_client() -> None:
-    runtime = Runtime.create(Settings(allow_private_targets=False))
+    runtime = Runtime.create(Settings(allow_private_targets=False, amqp_url=LOCAL_BROKER_URL))
     try:
         with pytest.raises(TargetRefusedError, match="localhost is a loopback address"):
             await runtime.post("http://localhost:9/cb", b"{}", {})
@@ -84,7 +85,7 @@ async def test_a_refused_target_is_logged_as_failed_and_dead_lettered_at_once() 
     w = World()
     w.accounts.add_shop("generic", "shop1", callback_url="http://localhost:9/cb")
     key, sub_id = await shipped(w)
-    runtime = Runtime.create(Settings(allow_private_targets=False))
+    runtime = Runtime.create(Settings(allow_private_targets=False, amqp_url=LOCAL_BROKER_URL))
     cmd = DeliverShipment(correlation_id=key, order_key=key, sub_order_id=sub_id)
     try:
         with pytest.raises(DeadLetterError, match=r"order\.deliver_shipment was refused"):
