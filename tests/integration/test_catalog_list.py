@@ -9,7 +9,7 @@ from schemas.envelope import utcnow
 from tests.support.api import Api, Party, bearer
 from tests.support.catalog import act, brand, category, create, product_body
 from tests.support.system import System
-from workers.catalog.purge import purge_recycle_bin
+from workers.catalog.repository import MongoProducts
 
 
 async def _pages(api: Api, key: str | None, **params: Any) -> list[list[str]]:
@@ -98,9 +98,9 @@ async def test_purge_removes_only_products_deleted_longer_ago_than_the_retention
     await system.db["products"].update_one({"_id": old}, {"$set": {"deleted_at": now - timedelta(days=31)}})
     old_sku = (await system.db["products"].find_one({"_id": old}))["skus"][0]
 
-    assert await purge_recycle_bin(system.db, now, timedelta(days=30)) == 1
+    assert await MongoProducts(system.db).purge_recycle_bin(now, timedelta(days=30)) == 1
     assert await system.db["products"].find_one({"_id": old}) is None
     assert await system.db["skus"].find_one({"_id": old_sku}) is None
     remaining = {d["_id"] async for d in system.db["products"].find({"supplier_id": supplier.id})}
     assert remaining == {recent, kept}
-    assert await purge_recycle_bin(system.db, now, timedelta(days=30)) == 0
+    assert await MongoProducts(system.db).purge_recycle_bin(now, timedelta(days=30)) == 0

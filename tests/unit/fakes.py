@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from schemas.common import StockLine
-from workers.catalog.model import PromoPrice, SkuOffer
+from workers.catalog.model import PromotionWindow, SkuOffer
 from workers.inventory.model import Reservation, ReservationState, available
 from workers.wallet.model import Insufficient, LedgerEntry, Wallet
 
@@ -97,21 +97,13 @@ class MemoryWallets:
         return entry
 
 
-@dataclass
-class PromoWindow:
-    promotion_id: str
-    starts_at: datetime
-    ends_at: datetime
-    tier_prices: dict[str, int]
-
-
 class MemoryCatalog:
     """Twin of the order worker's `CatalogReader`: merchants' tiers, SKUs, promotion windows."""
 
     def __init__(self) -> None:
         self.tiers: dict[str, str] = {}
         self.skus: dict[str, SkuOffer] = {}
-        self.windows: dict[str, list[PromoWindow]] = {}
+        self.windows: dict[str, list[PromotionWindow]] = {}
 
     async def merchant_tier(self, merchant_id: str) -> str | None:
         return self.tiers.get(merchant_id)
@@ -119,11 +111,8 @@ class MemoryCatalog:
     async def offers(self, skus: list[str], at: datetime | None = None) -> dict[str, SkuOffer]:
         found: dict[str, SkuOffer] = {}
         for code in skus:
-            if (offer := self.skus.get(code)) is None:
-                continue
-            active = [w for w in self.windows.get(code, []) if at and w.starts_at <= at < w.ends_at]
-            promo = PromoPrice(active[0].promotion_id, active[0].tier_prices) if active else None
-            found[code] = replace(offer, promotion=promo)
+            if (offer := self.skus.get(code)) is not None:
+                found[code] = replace(offer, windows=tuple(self.windows.get(code, [])), at=at)
         return found
 
     async def webhook_suppliers(self, supplier_ids: list[str]) -> set[str]:

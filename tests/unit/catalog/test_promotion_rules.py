@@ -5,16 +5,31 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from schemas.promotions import PromotionItem
-from workers.catalog.promotion_rules import check_items, check_window, end_moment, status
+from schemas.catalog import PromotionItem
+from workers.catalog.model import Promotion, Sku, check_items, check_window
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 END = START + timedelta(days=7)
-SKUS: dict[str, dict[str, Any]] = {"SKU-A": {"tier_prices": {"standard": 1200, "gold": 1000}}}
+SKUS = {
+    "SKU-A": Sku(
+        id="SKU-A", product_id="prd_1", supplier_id="sup_1", tier_prices={"standard": 1200, "gold": 1000}
+    )
+}
 
 
-def promo(**fields: Any) -> dict[str, Any]:
-    return {"state": "open", "starts_at": START, "ends_at": END, "ended_at": None, **fields}
+def promo(**fields: Any) -> Promotion:
+    given: dict[str, Any] = {
+        "id": "promo_1",
+        "name": "国庆",
+        "starts_at": START,
+        "ends_at": END,
+        "items": [],
+        "skus": [],
+        "state": "open",
+        "created_at": START,
+        "list_key": "k",
+    }
+    return Promotion(**(given | fields))
 
 
 def test_the_window_must_end_after_it_starts() -> None:
@@ -37,15 +52,15 @@ def test_items_name_the_bad_field() -> None:
 
 
 def test_status_follows_the_clock() -> None:
-    assert status(promo(), START - timedelta(seconds=1)) == "scheduled"
-    assert status(promo(), START) == "active"
-    assert status(promo(), END) == "ended"
-    assert status(promo(state="claiming"), START) == "pending"
-    assert status(promo(ends_at=START), START - timedelta(days=1)) == "ended"  # ended before its start
+    assert promo().status(START - timedelta(seconds=1)) == "scheduled"
+    assert promo().status(START) == "active"
+    assert promo().status(END) == "ended"
+    assert promo(state="claiming").status(START) == "pending"
+    assert promo(ends_at=START).status(START - timedelta(days=1)) == "ended"  # ended before its start
 
 
 def test_ending_early_closes_the_window_now_or_empties_it_before_the_start() -> None:
     now = START + timedelta(days=1)
-    assert end_moment(promo(), now) == now
-    assert end_moment(promo(), START - timedelta(days=1)) == START
-    assert end_moment(promo(), END) is None
+    assert promo().end_moment(now) == now
+    assert promo().end_moment(START - timedelta(days=1)) == START
+    assert promo().end_moment(END) is None

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from workers.catalog.model import name_grams, name_pos, query_grams, spec_problem
+from datetime import UTC, datetime
 
-MODEL = {"name": "T恤", "specs": {"颜色": ["红", "蓝"], "尺码": ["S", "M"]}, "attributes": ["材质"]}
+from workers.catalog.model import ProductModel, name_grams, name_pos, query_grams
+
+MODEL = ProductModel(
+    id="mdl_1",
+    name="T恤",
+    specs={"颜色": ["红", "蓝"], "尺码": ["S", "M"]},
+    attributes=["材质"],
+    created_at=datetime(2026, 1, 1, tzinfo=UTC),
+)
 
 
 def test_spec_problem_names_the_field_and_the_allowed_values() -> None:
     assert (
-        spec_problem(MODEL, {"颜色": "绿", "尺码": "S"}, "skus.0.specs")
+        MODEL.spec_problem({"颜色": "绿", "尺码": "S"}, "skus.0.specs")
         == "skus.0.specs.颜色: '绿' is not one of 红, 蓝"
     )
     assert (
-        spec_problem(MODEL, {"颜色": "红"}, "skus.1.specs")
+        MODEL.spec_problem({"颜色": "红"}, "skus.1.specs")
         == "skus.1.specs.尺码: missing (model 'T恤' requires it)"
     )
-    assert spec_problem(MODEL, {"颜色": "红", "尺码": "S"}, "skus.0.specs") is None
+    assert MODEL.spec_problem({"颜色": "红", "尺码": "S"}, "skus.0.specs") is None
 
 
 def test_grams_answer_substrings_and_positions_follow_name_order() -> None:

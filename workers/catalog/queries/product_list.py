@@ -5,7 +5,7 @@ candidates but never walks it in sort order: it fetches every candidate and sort
 (~2-6 s for an unfiltered sort+limit, ~0.6-1.3 s for one bigram, 57 ms for 500 matches), and
 `$all` or a keyset `$or` scans the collection. A bounded range on an indexed position is cheap
 (9 ms for 100 documents). So a page is read as consecutive windows of `pos_*`, each led by at
-most one equality (`LEAD_FIELDS`), sized adaptively from what the previous window held; on
+most one equality (`LIST_LEADS`), sized adaptively from what the previous window held; on
 MongoDB the same queries are plain index range scans.
 """
 
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from workers.catalog.content import BOUNDS_ID
 from workers.catalog.model import name_pos
+from workers.catalog.model.base import BOUNDS_ID
 
-LEAD_FIELDS = ("status", "supplier_id", "brand_id", "category_id", "name_grams")
+Doc = dict[str, Any]
+SortName = Literal["created_at", "-created_at", "name", "-name"]
 _MAX_WINDOWS = 200
 
 
@@ -28,11 +29,11 @@ class Sort:
     position: str  # an integer that never decreases along `key`: the windowed field
     descending: bool
 
-    def position_of(self, key_value: Any) -> int:
-        return name_pos(key_value) if self.position == "pos_name" else int(key_value)
+    def position_of(self, key_value: int | str) -> int:
+        return name_pos(str(key_value)) if self.position == "pos_name" else int(key_value)
 
 
-SORTS = {
+SORTS: dict[SortName, Sort] = {
     "created_at": Sort("pos_created", "pos_created", False),
     "-created_at": Sort("pos_created", "pos_created", True),
     "name": Sort("name_key", "pos_name", False),
@@ -42,14 +43,14 @@ SORTS = {
 
 @dataclass(frozen=True)
 class ListQuery:
-    lead: dict[str, Any]  # at most one indexed equality (or $in) from LEAD_FIELDS
-    keep: Callable[[dict[str, Any]], bool]  # the rest of the filter, checked per candidate
+    lead: Doc  # at most one indexed equality (or $in) of LIST_LEADS
+    keep: Callable[[Doc], bool]  # the rest of the filter, checked per candidate
     sort: Sort
     limit: int
-    after: tuple[Any, str] | None = None  # the last (key, _id) of the previous page
+    after: tuple[int | str, str] | None = None  # the last (key, _id) of the previous page
 
 
-async def list_products(collection: Any, stats: Any, query: ListQuery) -> tuple[list[dict[str, Any]], bool]:
+async def list_products(collection: Any, stats: Any, query: ListQuery) -> tuple[list[Doc], bool]:
     """Up to `limit` products in order after `query.after`, and whether more may follow."""
     bounds = await stats.find_one({"_id": BOUNDS_ID})
     if bounds is None:
@@ -60,7 +61,7 @@ async def list_products(collection: Any, stats: Any, query: ListQuery) -> tuple[
     if query.after is not None:
         edge = sort.position_of(query.after[0])
     width = max(1, (high - low) // 1024)
-    found: list[dict[str, Any]] = []
+    found: list[Doc] = []
     for _ in range(_MAX_WINDOWS):
         if len(found) >= need or edge < low or edge > high:
             break
@@ -76,21 +77,21 @@ async def list_products(collection: Any, stats: Any, query: ListQuery) -> tuple[
     return found[: query.limit], len(found) > query.limit or (unread and bool(found))
 
 
-async def _window(collection: Any, query: ListQuery, window: dict[str, int]) -> list[dict[str, Any]]:
+async def _window(collection: Any, query: ListQuery, window: dict[str, int]) -> list[Doc]:
     """One range read per lead value: the embedded store answers `$in` + range by a scan."""
     order = -1 if query.sort.descending else 1
     leads = [query.lead]
     for field, value in query.lead.items():
         if isinstance(value, dict) and "$in" in value:
             leads = [{field: one} for one in value["$in"]]
-    docs: list[dict[str, Any]] = []
+    docs: list[Doc] = []
     for lead in leads:
         window_filter = {**lead, query.sort.position: window}
         docs += await collection.find(window_filter).sort([(query.sort.key, order), ("_id", order)]).to_list()
     return docs
 
 
-def _beyond(doc: dict[str, Any], query: ListQuery) -> bool:
+def _beyond(doc: Doc, query: ListQuery) -> bool:
     if query.after is None:
         return True
     mine = (doc[query.sort.key], doc["_id"])
