@@ -23,7 +23,6 @@ from schemas.catalog import (
 )
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries
-from workers.catalog import selection_subscribers
 from workers.catalog.handlers import products as product_rules
 from workers.catalog.handlers import promotions as promotion_rules
 from workers.catalog.handlers import revisions
@@ -38,7 +37,6 @@ def register(runtime: Runtime) -> None:
     _register_revisions(runtime)
     _register_taxonomy(runtime)
     _register_promotions(runtime)
-    selection_subscribers.register(runtime, WORKER)
     retention = timedelta(days=runtime.settings.recycle_retention_days)
     runtime.periodic.add(
         "catalog.purge_recycle_bin",
@@ -108,4 +106,3 @@ def _register_promotions(runtime: Runtime) -> None:
 
 async def prepare(runtime: Runtime) -> None:
     await ensure_indexes(runtime.store.db)
-    await selection_subscribers.prepare(runtime)

@@ -1,4 +1,4 @@
-"""Listing sync: push selections and their available stock to the merchants' shops.
+"""Shop sync: push selections and their available stock to the merchants' shops.
 
 Listing pushes send the selection's CURRENT state (upsert or delist) for one revision. Stock
 pushes are coalesced per selection (one shop + SKU): the first change in a window wins a
@@ -9,21 +9,22 @@ number. Both go through the shared retry engine (`juhe.outbound.send`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import structlog
 
-from juhe.outbound import Poster, Recorder, send, shop_request
+from juhe.outbound import Recorder, send, shop_request
 from juhe.outgoing import DeadLetterError, Later, Outgoing
 from schemas import routing
 from schemas.envelope import utcnow
 from schemas.events import ProductStatusChanged, StockChanged
 from schemas.selection import PushListing, PushStock
-from workers.catalog.selection import LISTED, Doc, SelectionRepository, follow_product, push_of
+from workers.selection.handlers.ports import Catalog, Reads, SelectionStore, SyncDeps
+from workers.selection.handlers.selections import follow_product
+from workers.selection.model import LISTED, PushLogEntry, Selection
 
-_log = structlog.get_logger("catalog.listing_sync")
+_log = structlog.get_logger("selection.shop_sync")
 
 #: The coalescing window: a delay queue that already exists (the first backoff step, 5 s).
 STOCK_WINDOW_SECONDS = routing.BACKOFF_SECONDS[0]
@@ -33,53 +34,44 @@ LEASE = timedelta(seconds=30)
 RECHECK_SECONDS = routing.BACKOFF_SECONDS[2]  # 120 s: longer than the lease
 
 
-@dataclass(frozen=True)
-class SyncDeps:
-    repo: SelectionRepository
-    post: Poster
-    give_up_after: timedelta
-
-
 async def push_listing(cmd: PushListing, *, deps: SyncDeps) -> list[Outgoing]:
     sel = await deps.repo.get(cmd.selection_id)
     if sel is None:
         raise DeadLetterError(f"no selection {cmd.selection_id}")
-    if sel["revision"] != cmd.revision or sel.get("delivered_revision", 0) >= cmd.revision:
+    if sel.revision != cmd.revision or sel.delivered_revision >= cmd.revision:
         _log.info("listing.push_skipped", why="superseded or already delivered", revision=cmd.revision)
         return []
     now = utcnow()
-    if cmd.attempt == 1 and not await deps.repo.lease_push(sel["_id"], cmd.revision, now, now + LEASE):
+    if cmd.attempt == 1 and not await deps.repo.lease_push(sel.id, cmd.revision, now, now + LEASE):
         # Another push of this revision holds the lease: look once more after it would have run out.
         _log.info("listing.push_deferred", why="another push holds the lease", recheck=cmd.recheck)
         return [] if cmd.recheck else [Later(cmd.model_copy(update={"recheck": True}), RECHECK_SECONDS)]
-    kind, body = await _listing_event(deps.repo, sel)
-    shop = await deps.repo.shop(sel["platform"], sel["shop_id"])
+    kind, body = await _listing_event(deps.reads, sel)
+    shop = await deps.reads.shops.shop(sel.platform, sel.shop_id)
     request = None if shop is None else shop_request(kind, body, shop)
     if request is None:
         _log.info("listing.push_skipped", why="shop takes no pushes")
         return []
-    record = _recorder(deps.repo, sel["_id"], kind, revision=cmd.revision)
+    record = _recorder(deps.repo, sel.id, kind, revision=cmd.revision)
     out = await send(cmd, request, post=deps.post, give_up_after=deps.give_up_after, record=record, done=kind)
     for retry in out:  # still ours while we retry: hold the lease past the next attempt
         if isinstance(retry, Later):
-            await deps.repo.renew_push_lease(sel["_id"], utcnow() + timedelta(seconds=retry.seconds) + LEASE)
+            await deps.repo.renew_push_lease(sel.id, utcnow() + timedelta(seconds=retry.seconds) + LEASE)
     return out
 
 
-async def _listing_event(repo: SelectionRepository, sel: Doc) -> tuple[str, dict[str, Any]]:
-    if sel["status"] != LISTED:
-        delist = {"selection_id": sel["_id"], "sku": sel["sku"], "reason": sel.get("delisted_reason")}
-        return "listing.delist", delist
-    sku = await repo.sku(sel["sku"]) or {}
-    product = await repo.product(sel["product_id"]) or {}
+async def _listing_event(reads: Reads, sel: Selection) -> tuple[str, dict[str, Any]]:
+    if sel.status != LISTED:
+        return "listing.delist", {"selection_id": sel.id, "sku": sel.sku, "reason": sel.delisted_reason}
+    sku = await reads.catalog.sku_listing(sel.sku)
     return "listing.upsert", {
-        "selection_id": sel["_id"],
-        "sku": sel["sku"],
-        "product_id": sel["product_id"],
-        "name": product.get("name"),
-        "specs": sku.get("specs", {}),
-        "retail_price": sel["retail_price"],
-        "available": await repo.available(sel["sku"]),
+        "selection_id": sel.id,
+        "sku": sel.sku,
+        "product_id": sel.product_id,
+        "name": None if sku is None else sku.name,
+        "specs": {} if sku is None else sku.specs,
+        "retail_price": sel.retail_price,
+        "available": await reads.available(sel.sku),
     }
 
 
@@ -89,54 +81,61 @@ async def push_stock(cmd: PushStock, *, deps: SyncDeps) -> list[Outgoing]:
         sel = await deps.repo.close_stock_window(cmd.selection_id, cmd.token)
     else:
         sel = await deps.repo.get(cmd.selection_id)
-    if sel is None or sel["status"] != LISTED:
+    if sel is None or sel.status != LISTED:
         _log.info("stock.push_skipped", why="window closed by another push, or delisted")
         return []
-    shop = await deps.repo.shop(sel["platform"], sel["shop_id"])
-    available = await deps.repo.available(sel["sku"])
-    request = (
-        None if shop is None else shop_request("stock", {"sku": sel["sku"], "available": available}, shop)
-    )
+    shop = await deps.reads.shops.shop(sel.platform, sel.shop_id)
+    available = await deps.reads.available(sel.sku)
+    body = {"sku": sel.sku, "available": available}
+    request = None if shop is None else shop_request("stock", body, shop)
     if request is None:
         return []
-    record = _recorder(deps.repo, sel["_id"], "stock", available=available)
+    record = _recorder(deps.repo, sel.id, "stock", available=available)
     return await send(
         cmd, request, post=deps.post, give_up_after=deps.give_up_after, record=record, done="stock"
     )
 
 
-def _recorder(repo: SelectionRepository, selection_id: str, kind: str, **data: Any) -> Recorder:
+def _recorder(
+    repo: SelectionStore,
+    selection_id: str,
+    kind: str,
+    *,
+    revision: int | None = None,
+    available: int | None = None,
+) -> Recorder:
     """Outcomes go to the selection's own delivery log; success of a listing marks its revision."""
 
     async def record(outcome: str, outcome_data: dict[str, Any]) -> None:
-        entry = {"type": outcome, "at": utcnow(), **data, **outcome_data}
-        revision = data.get("revision") if outcome == kind else None
-        await repo.log(selection_id, entry, delivered_revision=revision)
+        entry = PushLogEntry(
+            type=outcome, at=utcnow(), revision=revision, available=available, **outcome_data
+        )
+        delivered = revision if outcome == kind else None
+        await repo.log(selection_id, entry, delivered_revision=delivered)
 
     return record
 
 
-async def on_stock_changed(event: StockChanged, *, repo: SelectionRepository) -> list[Outgoing]:
+async def on_stock_changed(event: StockChanged, *, repo: SelectionStore) -> list[Outgoing]:
     """Open a window per listed selection of these SKUs; only its opener schedules the push."""
     token = event.message_id
     out: list[Outgoing] = []
     for sel in await repo.listed_for_skus(sorted(set(event.skus))):
         # A redelivery finds its own token still pending: schedule again (the push runs once).
-        if sel.get("stock_push_pending") == token or await repo.open_stock_window(sel["_id"], token):
-            push = PushStock(correlation_id=sel["_id"], selection_id=sel["_id"], token=token)
+        if sel.stock_push_pending == token or await repo.open_stock_window(sel.id, token):
+            push = PushStock(correlation_id=sel.id, selection_id=sel.id, token=token)
             out.append(Later(push, STOCK_WINDOW_SECONDS))
     return out
 
 
 async def on_product_status_changed(
-    event: ProductStatusChanged, *, repo: SelectionRepository
+    event: ProductStatusChanged, *, repo: SelectionStore, catalog: Catalog
 ) -> list[Outgoing]:
     """Follow the product's CURRENT status (events may arrive out of order), then push what moved."""
-    product = await repo.product(event.product_id)
-    status = "deleted" if product is None else str(product["status"])
+    status = await catalog.product_status(event.product_id)
     out: list[Outgoing] = []
     for sel in await repo.by_product(event.product_id):
         sel = await follow_product(repo, sel, status)
-        if sel.get("delivered_revision", 0) < sel["revision"]:
-            out.append(push_of(sel))
+        if not sel.synced:
+            out.append(sel.push())
     return out
