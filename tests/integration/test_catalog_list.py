@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -104,3 +106,19 @@ async def test_purge_removes_only_products_deleted_longer_ago_than_the_retention
     remaining = {d["_id"] async for d in system.db["products"].find({"supplier_id": supplier.id})}
     assert remaining == {recent, kept}
     assert await MongoProducts(system.db).purge_recycle_bin(now, timedelta(days=30)) == 0
+
+
+async def test_a_cursor_the_api_did_not_issue_is_422_naming_it(api: Api) -> None:
+    """A hand-made cursor once reached the scan and failed there as a 500."""
+    supplier = await api.supplier()
+    await _product(api, supplier, "光标", await category(api, "光标"), await brand(api))
+    crafted = [["-created_at", {"a": 1}, "prd_x"], ["-created_at", "abc", "prd_x"], ["name", 5, "prd_x"]]
+    for sort, key, product_id in crafted:
+        cursor = base64.urlsafe_b64encode(json.dumps([sort, key, product_id]).encode()).decode()
+        response = await api.http.get(
+            "/v1/products", params={"sort": sort, "cursor": cursor}, headers=api.admin
+        )
+        assert (response.status_code, response.json()["error"]) == (
+            422,
+            {"code": "invalid_field", "message": "cursor: not a cursor this API issued"},
+        )
