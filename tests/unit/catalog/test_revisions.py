@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.catalog import ChangeProductStatus, ChangeSkuPrices, EditProduct, ReviewRevision, SkuSpecsEdit
+from schemas.catalog import (
+    ChangeProductStatus,
+    ChangeSkuPrices,
+    EditProduct,
+    ProductStatus,
+    ReviewRevision,
+    SkuSpecsEdit,
+)
+from schemas.envelope import utcnow
 from tests.unit.catalog.support import PRICES, Catalog, create
 from workers.catalog.handlers.products import change_product_status, create_product
 from workers.catalog.handlers.revisions import change_sku_prices, edit_product, review_revision
+from workers.catalog.memory import MemoryProducts
+from workers.catalog.model import Product, plan_transition
 
 
 @pytest.fixture
@@ -110,3 +120,30 @@ async def test_a_price_change_is_recorded_once_and_bad_tiers_change_nothing(cata
         body, _ = await change_sku_prices(refused, products=catalog.products, tiers=catalog.tiers)
         assert body["error"]["message"].startswith(message)
     assert catalog.products.skus["SKU-A"].tier_prices == new
+
+
+class DelistedMeanwhile(MemoryProducts):
+    """An operator delists the product right after the reviewer's handler has read it."""
+
+    async def get(self, product_id: str) -> Product | None:
+        product = await super().get(product_id)
+        if product is not None and product.status is ProductStatus.LISTED:
+            delist = plan_transition(
+                product, "delist", command_id="op-1", by="operator", why=None, at=utcnow()
+            )
+            await self.transition(product_id, delist)
+            await self.set_orderable(product_id, False)
+        return product
+
+
+async def test_approving_a_revision_keeps_a_status_changed_meanwhile(catalog: Catalog) -> None:
+    """The approval writes the content only: it once wrote back the status it had read."""
+    await edit_product(_edit(**NEW), products=catalog.products, taxonomy=catalog.taxonomy)
+    racing = DelistedMeanwhile()
+    racing.products, racing.skus = catalog.products.products, catalog.products.skus
+
+    await review_revision(_review(True), products=racing)
+
+    product = racing.products["prd_1"]
+    assert (product.status, product.name, product.pending_revision) == ("delisted", "保温杯 新款", None)
+    assert racing.skus["SKU-A"].orderable is False

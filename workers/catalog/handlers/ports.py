@@ -46,9 +46,9 @@ class ProductStore(Protocol):
         """Rewrite a draft (pending/rejected, `entry` new), back to pending review."""
 
     async def apply_revision(
-        self, product_id: str, revision_id: str, change: ContentChange, entry: HistoryEntry, *, status: str
+        self, product_id: str, revision_id: str, change: ContentChange, entry: HistoryEntry
     ) -> None:
-        """Apply the approved revision if it is still the one waiting."""
+        """Apply the approved revision if it is still the one waiting; the status is left alone."""
 
     async def discard_revision(self, product_id: str, revision_id: str, entry: HistoryEntry) -> None: ...
     async def record(self, product_id: str, entry: HistoryEntry) -> None:

@@ -71,7 +71,7 @@ async def _apply(
     if approving is None:
         await products.apply_edit(product.id, change, entry)
     else:
-        await products.apply_revision(product.id, approving, change, entry, status=product.status)
+        await products.apply_revision(product.id, approving, change, entry)
 
 
 async def review_revision(cmd: ReviewRevision, *, products: ProductStore) -> Reply:

@@ -50,12 +50,11 @@ class MemoryProducts:
             self._update(product, fields, entry)
 
     async def apply_revision(
-        self, product_id: str, revision_id: str, change: ContentChange, entry: HistoryEntry, *, status: str
+        self, product_id: str, revision_id: str, change: ContentChange, entry: HistoryEntry
     ) -> None:
         product = self.products.get(product_id)
         if product is not None and _waiting(product, revision_id):
-            fields = {**change.fields(), "status": ProductStatus(status), "pending_revision": None}
-            self._update(product, fields, entry)
+            self._update(product, {**change.fields(), "pending_revision": None}, entry)
 
     async def discard_revision(self, product_id: str, revision_id: str, entry: HistoryEntry) -> None:
         product = self.products.get(product_id)

@@ -70,23 +70,18 @@ class MongoProducts:
 
     async def apply_edit(self, product_id: str, change: ContentChange, entry: HistoryEntry) -> None:
         draft = {"_id": product_id, "history.id": {"$ne": entry.id}, "status": {"$in": sorted(DRAFTS)}}
-        await self._apply(draft, change, entry, ProductStatus.PENDING_REVIEW)
+        await self._apply(draft, {**change.fields(), "status": ProductStatus.PENDING_REVIEW}, entry)
 
     async def apply_revision(
-        self, product_id: str, revision_id: str, change: ContentChange, entry: HistoryEntry, *, status: str
+        self, product_id: str, revision_id: str, change: ContentChange, entry: HistoryEntry
     ) -> None:
-        await self._apply({"_id": product_id, "pending_revision.id": revision_id}, change, entry, status)
+        # The status may have moved since the reviewer's read (a delist): only content is written.
+        await self._apply({"_id": product_id, "pending_revision.id": revision_id}, change.fields(), entry)
 
-    async def _apply(
-        self, where: dict[str, Any], change: ContentChange, entry: HistoryEntry, status: str
-    ) -> None:
+    async def _apply(self, where: dict[str, Any], fields: dict[str, object], entry: HistoryEntry) -> None:
         await self._products.update_one(
             where,
-            {
-                "$set": {**change.fields(), "status": status},
-                "$unset": {"pending_revision": ""},
-                "$push": {"history": stored(entry)},
-            },
+            {"$set": fields, "$unset": {"pending_revision": ""}, "$push": {"history": stored(entry)}},
         )
 
     async def discard_revision(self, product_id: str, revision_id: str, entry: HistoryEntry) -> None:
