@@ -90,6 +90,30 @@ def selection_id(platform: str, shop_id: str, sku: str) -> str:
     return f"sel_{digest[:20]}"
 
 
+# -- what a shop receives (`type` is added by the platform adapter: listing.upsert, ...)
+
+
+class ListingUpsert(BaseModel):
+    selection_id: str
+    sku: str
+    product_id: str
+    name: str | None
+    specs: dict[str, str]
+    retail_price: int
+    available: int
+
+
+class ListingDelist(BaseModel):
+    selection_id: str
+    sku: str
+    reason: DelistReason | None
+
+
+class StockFigure(BaseModel):
+    sku: str
+    available: int
+
+
 # -- answers (the worker's reply, and the same shape where the edge reads it back)
 
 

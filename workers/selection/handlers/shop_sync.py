@@ -19,7 +19,7 @@ from juhe.outgoing import DeadLetterError, Later, Outgoing
 from schemas import routing
 from schemas.envelope import utcnow
 from schemas.events import ProductStatusChanged, StockChanged
-from schemas.selection import PushListing, PushStock
+from schemas.selection import ListingDelist, ListingUpsert, PushListing, PushStock, StockFigure
 from workers.selection.handlers.ports import Catalog, Reads, SelectionStore, SyncDeps
 from workers.selection.handlers.selections import follow_product
 from workers.selection.model import LISTED, PushLogEntry, Selection
@@ -48,7 +48,7 @@ async def push_listing(cmd: PushListing, *, deps: SyncDeps) -> list[Outgoing]:
         return [] if cmd.recheck else [Later(cmd.model_copy(update={"recheck": True}), RECHECK_SECONDS)]
     kind, body = await _listing_event(deps.reads, sel)
     shop = await deps.reads.shops.shop(sel.platform, sel.shop_id)
-    request = None if shop is None else shop_request(kind, body, shop)
+    request = None if shop is None else shop_request(kind, body.model_dump(), shop)
     if request is None:
         _log.info("listing.push_skipped", why="shop takes no pushes")
         return []
@@ -60,19 +60,19 @@ async def push_listing(cmd: PushListing, *, deps: SyncDeps) -> list[Outgoing]:
     return out
 
 
-async def _listing_event(reads: Reads, sel: Selection) -> tuple[str, dict[str, Any]]:
+async def _listing_event(reads: Reads, sel: Selection) -> tuple[str, ListingUpsert | ListingDelist]:
     if sel.status != LISTED:
-        return "listing.delist", {"selection_id": sel.id, "sku": sel.sku, "reason": sel.delisted_reason}
+        return "listing.delist", ListingDelist(selection_id=sel.id, sku=sel.sku, reason=sel.delisted_reason)
     sku = await reads.catalog.sku_listing(sel.sku)
-    return "listing.upsert", {
-        "selection_id": sel.id,
-        "sku": sel.sku,
-        "product_id": sel.product_id,
-        "name": None if sku is None else sku.name,
-        "specs": {} if sku is None else sku.specs,
-        "retail_price": sel.retail_price,
-        "available": await reads.available(sel.sku),
-    }
+    return "listing.upsert", ListingUpsert(
+        selection_id=sel.id,
+        sku=sel.sku,
+        product_id=sel.product_id,
+        name=None if sku is None else sku.name,
+        specs={} if sku is None else sku.specs,
+        retail_price=sel.retail_price,
+        available=await reads.available(sel.sku),
+    )
 
 
 async def push_stock(cmd: PushStock, *, deps: SyncDeps) -> list[Outgoing]:
@@ -86,8 +86,8 @@ async def push_stock(cmd: PushStock, *, deps: SyncDeps) -> list[Outgoing]:
         return []
     shop = await deps.reads.shops.shop(sel.platform, sel.shop_id)
     available = await deps.reads.available(sel.sku)
-    body = {"sku": sel.sku, "available": available}
-    request = None if shop is None else shop_request("stock", body, shop)
+    body = StockFigure(sku=sel.sku, available=available)
+    request = None if shop is None else shop_request("stock", body.model_dump(), shop)
     if request is None:
         return []
     record = _recorder(deps.repo, sel.id, "stock", available=available)
