@@ -29,7 +29,7 @@ WINDOW = PromotionWindow(
 
 def shown_and_charged(tier: str, at: datetime) -> tuple[MerchantSku, list[dict[str, object]], str | None]:
     shown = merchant_sku(SKU, [WINDOW], tier, at, available=3)
-    offer = SkuOffer(SKU.id, SKU.supplier_id, True, SKU.tier_prices, (WINDOW,), at)
+    offer = SkuOffer.of(SKU.model_copy(update={"orderable": True}), [WINDOW], at)
     pricing = price_lines([OrderLineIn(sku=SKU.id, qty=1, unit_price=1990)], {SKU.id: offer}, tier)
     return shown, pricing.lines, pricing.rejection
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from workers.catalog.model.promotions import PromotionWindow
+from workers.catalog.model.skus import Sku
 
 
 class PromotionalCost(BaseModel):
@@ -61,6 +62,10 @@ class SkuOffer:
     tier_prices: dict[str, int]
     windows: tuple[PromotionWindow, ...] = ()
     at: datetime | None = None
+
+    @classmethod
+    def of(cls, sku: Sku, windows: Sequence[PromotionWindow], at: datetime | None) -> SkuOffer:
+        return cls(sku.id, sku.supplier_id, sku.orderable, sku.tier_prices, tuple(windows), at)
 
     def cost_for(self, tier: str) -> TierCost | None:
         return tier_cost(self.tier_prices, self.windows, tier, self.at)

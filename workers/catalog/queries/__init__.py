@@ -72,9 +72,7 @@ class CatalogQueries:
         """The SKUs as sold at `at`, with the promotion window holding `at`, if any."""
         windows = {} if at is None else await merchant.active_windows(self._db, skus, at)
         return {
-            sku.id: SkuOffer(
-                sku.id, sku.supplier_id, sku.orderable, sku.tier_prices, tuple(windows.get(sku.id, ())), at
-            )
+            sku.id: SkuOffer.of(sku, windows.get(sku.id, []), at)
             async for sku in self._skus({"_id": {"$in": skus}})
         }
 
