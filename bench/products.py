@@ -30,48 +30,50 @@ from juhe.broker import local_or_configured
 from juhe.runtime import Runtime
 from juhe.settings import Settings
 from juhe.store.embedded import EmbeddedStore
-from workers.catalog.content import widen_bounds
-from workers.catalog.handlers import ensure_indexes
-from workers.catalog.model import sort_fields
-from workers.catalog.taxonomy import ensure_indexes as ensure_category_indexes
+from workers.catalog.model import HistoryEntry, ListPosition, Product
+from workers.catalog.repository import MongoProducts, ensure_indexes
+from workers.catalog.repository.products import stored
 
 WORDS = ["保温杯", "T恤", "衬衫", "运动鞋", "帽子", "背包", "围巾", "手套", "茶叶", "咖啡", "饼干", "坚果"]
 STATUSES = ["listed"] * 6 + ["pending_review", "delisted", "rejected", "deleted"]
 MERCHANT_KEY = "sk_mch_bench_merchant_key"
 
 
-def product(i: int, start: datetime) -> dict[str, Any]:
+def product(i: int, start: datetime) -> Product:
     rng = random.Random(i)
     name = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i}"
     created_at = start + timedelta(seconds=i * 300)  # ~a year of creations for 100,000
     status = rng.choice(STATUSES)
-    return {
-        "_id": f"prd_{i:010d}",
-        "supplier_id": f"sup_{i % 100}",
-        "name": name,
-        "category": None,
-        "brand": None,
-        "category_id": f"cat_{i % 5}_{i % 10}",
-        "brand_id": f"brd_{i % 200}",
-        "model_id": None,
-        "attributes": {},
-        "status": status,
-        "skus": [f"BENCH-{i}"],
-        "created_at": created_at,
-        "history": [{"status": status, "by": "bench", "at": created_at, "why": None}],
-        **sort_fields(name, created_at),
-    }
+    return Product(
+        id=f"prd_{i:010d}",
+        supplier_id=f"sup_{i % 100}",
+        name=name,
+        category_id=f"cat_{i % 5}_{i % 10}",
+        brand_id=f"brd_{i % 200}",
+        status=status,
+        skus=[f"BENCH-{i}"],
+        created_at=created_at,
+        history=[HistoryEntry(status=status, by="bench", at=created_at)],
+        **ListPosition.of(name, created_at).model_dump(),
+    )
 
 
 async def seed(db: Any, count: int) -> float:
     started = time.perf_counter()
     await ensure_indexes(db)
-    await ensure_category_indexes(db)
+    now = datetime.now(UTC)
     categories: list[dict[str, Any]] = [
-        {"_id": f"cat_{r}", "name": f"root {r}", "parent_id": None, "path": []} for r in range(5)
+        {"_id": f"cat_{r}", "name": f"root {r}", "parent_id": None, "path": [], "created_at": now}
+        for r in range(5)
     ]
     categories += [
-        {"_id": f"cat_{r}_{c}", "name": f"leaf {r}.{c}", "parent_id": f"cat_{r}", "path": [f"cat_{r}"]}
+        {
+            "_id": f"cat_{r}_{c}",
+            "name": f"leaf {r}.{c}",
+            "parent_id": f"cat_{r}",
+            "path": [f"cat_{r}"],
+            "created_at": now,
+        }
         for r in range(5)
         for c in range(10)
     ]
@@ -86,13 +88,17 @@ async def seed(db: Any, count: int) -> float:
         }
     )
     start = datetime(2025, 1, 1, tzinfo=UTC)
+    products = MongoProducts(db)
     for first in range(0, count, 2000):
         docs = [product(i, start) for i in range(first, min(count, first + 2000))]
-        await db["products"].insert_many(docs, ordered=False)
-        await widen_bounds(db, docs[0])
-        await widen_bounds(db, min(docs, key=lambda d: d["pos_name"]))
-        await widen_bounds(db, max(docs, key=lambda d: d["pos_name"]))
-        await widen_bounds(db, docs[-1])
+        await db["products"].insert_many([stored(doc) for doc in docs], ordered=False)
+        for edge in (
+            docs[0],
+            min(docs, key=lambda d: d.pos_name),
+            max(docs, key=lambda d: d.pos_name),
+            docs[-1],
+        ):
+            await products.widen_bounds(edge)
         sys.stderr.write(f"\rseeded {first + len(docs):,}/{count:,}")
     sys.stderr.write("\n")
     return time.perf_counter() - started

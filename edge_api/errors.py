@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from juhe.messaging.bus import BrokerUnavailableError
+from juhe.store.pages import InvalidCursorError
 from juhe.validation import describe_validation
 
 __all__ = ["ApiError", "describe_validation", "error_body", "from_reply", "install", "not_found"]
@@ -58,6 +59,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(InvalidCursorError)
+    async def _bad_cursor(_: Request, exc: InvalidCursorError) -> JSONResponse:
+        return JSONResponse(error_body("invalid_field", str(exc)), status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

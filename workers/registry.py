@@ -10,6 +10,7 @@ from workers.accounts import subscribers as accounts
 from workers.catalog import subscribers as catalog
 from workers.inventory import subscribers as inventory
 from workers.order import subscribers as order
+from workers.selection import subscribers as selection
 from workers.wallet import subscribers as wallet
 
 
@@ -22,6 +23,7 @@ class WorkerSpec:
 WORKERS: dict[str, WorkerSpec] = {
     "accounts": WorkerSpec(accounts.register, accounts.prepare),
     "catalog": WorkerSpec(catalog.register, catalog.prepare),
+    "selection": WorkerSpec(selection.register, selection.prepare),
     "inventory": WorkerSpec(inventory.register, inventory.prepare),
     "wallet": WorkerSpec(wallet.register, wallet.prepare),
     "order": WorkerSpec(order.register, order.prepare),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,19 +11,23 @@ from edge_api.deps import Edge, Operator, OperatorOrSupplier, Supplier
 from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
 from schemas.catalog import (
+    MAX_SKUS,
+    Attributes,
     ChangeProductStatus,
     ChangeSkuPrices,
     CreateProduct,
+    EditOutcome,
     EditProduct,
     ProductAction,
+    ProductState,
+    Ref,
     ReviewRevision,
     SkuDraft,
+    SkuPrices,
     SkuSpecsEdit,
-    SpecValue,
+    TierPrices,
 )
-from schemas.common import Fen, ShortText
-from workers.accounts.queries import AccountsQueries
-from workers.catalog.model import missing_tiers
+from schemas.common import ShortText
 from workers.catalog.queries import CatalogQueries
 from workers.inventory.queries import InventoryQueries, StockLevel
 
@@ -39,37 +42,36 @@ class ProductIn(BaseModel):
     name: ShortText
     category: ShortText | None = None
     brand: ShortText | None = None
-    category_id: str | None = None
-    brand_id: str | None = None
-    model_id: str | None = None
-    attributes: dict[SpecValue, ShortText] = Field(default_factory=dict, max_length=32)
-    skus: list[SkuDraft] = Field(min_length=1, max_length=500)
+    category_id: Ref | None = None
+    brand_id: Ref | None = None
+    model_id: Ref | None = None
+    attributes: Attributes = Field(default_factory=dict)
+    skus: list[SkuDraft] = Field(min_length=1, max_length=MAX_SKUS)
 
 
 class ProductEdit(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: ShortText | None = None
-    category_id: str | None = None
-    brand_id: str | None = None
-    attributes: dict[SpecValue, ShortText] | None = None
-    skus: list[SkuSpecsEdit] | None = Field(default=None, max_length=500)
+    category_id: Ref | None = None
+    brand_id: Ref | None = None
+    attributes: Attributes | None = None
+    skus: list[SkuSpecsEdit] | None = Field(default=None, max_length=MAX_SKUS)
 
 
 class PricesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    tier_prices: dict[str, Fen]
+    tier_prices: TierPrices
 
 
 class ReasonIn(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
-@router.post("/supplier/products", status_code=201)
-async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
-    tiers = await AccountsQueries(edge.db).required_tiers()
-    for i, draft in enumerate(body.skus):
-        if missing := missing_tiers(draft.tier_prices, tiers):
-            raise ApiError(422, "invalid_field", f"skus.{i}.tier_prices: no price for tier {missing[0]!r}")
+@router.post("/supplier/products", status_code=201, responses=errors(409, 503))
+async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> ProductState:
+    """201 pending review; 409 if a SKU code exists anywhere on the platform."""
+    if problem := await CatalogQueries(edge.db).drafts_problem(body.skus):
+        raise ApiError(422, "invalid_field", problem)
     for pair in (("category_id", "category"), ("brand_id", "brand")):
         if all(getattr(body, f) is None for f in pair):
             raise ApiError(422, "invalid_field", f"{pair[0]}: required")
@@ -78,29 +80,31 @@ async def create_product(body: ProductIn, edge: Edge, caller: Supplier) -> dict[
     command = CreateProduct(
         correlation_id=product_id, product_id=product_id, supplier_id=caller.id, **body.model_dump()
     )
-    return await edge.ask(command)
+    return ProductState.model_validate(await edge.ask(command))
 
 
-async def _change(edge: Edge, product_id: str, action: ProductAction, reason: str | None) -> dict[str, Any]:
-    return await edge.ask(
-        ChangeProductStatus(correlation_id=product_id, product_id=product_id, action=action, reason=reason),
+async def _change(edge: Edge, product_id: str, action: ProductAction, reason: str | None) -> ProductState:
+    command = ChangeProductStatus(
+        correlation_id=product_id, product_id=product_id, action=action, reason=reason
     )
+    return ProductState.model_validate(await edge.ask(command))
 
 
-@router.patch("/supplier/products/{product_id}")
-async def edit_product(product_id: str, body: ProductEdit, edge: Edge, caller: Supplier) -> dict[str, Any]:
+@router.patch("/supplier/products/{product_id}", responses=errors(404, 409, 503))
+async def edit_product(product_id: str, body: ProductEdit, edge: Edge, caller: Supplier) -> EditOutcome:
+    """A listed or delisted product keeps its content until the edit is approved."""
     assert caller.id is not None
-    return await edge.ask(
-        EditProduct(
-            correlation_id=product_id, product_id=product_id, supplier_id=caller.id, **body.model_dump()
-        )
+    command = EditProduct(
+        correlation_id=product_id, product_id=product_id, supplier_id=caller.id, **body.model_dump()
     )
+    return EditOutcome.model_validate(await edge.ask(command))
 
 
-@router.post("/products/{product_id}/revision/{decision}")
+@router.post("/products/{product_id}/revision/{decision}", responses=errors(404, 409, 503))
 async def review_revision(
     product_id: str, decision: str, edge: Edge, _: Operator, body: ReasonIn | None = None
-) -> dict[str, Any]:
+) -> EditOutcome:
+    """`decision` is `approve` or `reject` (with a reason); 409 if no revision is waiting."""
     if decision not in ("approve", "reject"):
         raise not_found("decision")
     reason = body.reason if body else None
@@ -109,23 +113,26 @@ async def review_revision(
     command = ReviewRevision(
         correlation_id=product_id, product_id=product_id, approve=decision == "approve", reason=reason
     )
-    return await edge.ask(command)
+    return EditOutcome.model_validate(await edge.ask(command))
 
 
-@router.put("/supplier/skus/{sku}/prices")
-async def change_prices(sku: str, body: PricesIn, edge: Edge, caller: Supplier) -> dict[str, Any]:
-    if missing := missing_tiers(body.tier_prices, await AccountsQueries(edge.db).required_tiers()):
-        raise ApiError(422, "invalid_field", f"tier_prices: no price for tier {missing[0]!r}")
+@router.put("/supplier/skus/{sku}/prices", responses=errors(404, 503))
+async def change_prices(sku: str, body: PricesIn, edge: Edge, caller: Supplier) -> SkuPrices:
+    """Every required tier priced, only known tiers; orders placed from now on pay them."""
+    if problem := await CatalogQueries(edge.db).prices_problem(body.tier_prices):
+        raise ApiError(422, "invalid_field", problem)
     assert caller.id is not None
-    return await edge.ask(
-        ChangeSkuPrices(correlation_id=sku, sku=sku, supplier_id=caller.id, tier_prices=body.tier_prices)
+    command = ChangeSkuPrices(
+        correlation_id=sku, sku=sku, supplier_id=caller.id, tier_prices=body.tier_prices
     )
+    return SkuPrices.model_validate(await edge.ask(command))
 
 
-@router.post("/products/{product_id}/{action}")
+@router.post("/products/{product_id}/{action}", responses=errors(404, 409, 503))
 async def change_status(
     product_id: str, action: str, edge: Edge, _: Operator, body: ReasonIn | None = None
-) -> dict[str, Any]:
+) -> ProductState:
+    """approve, reject (with a reason), delist, relist, restore; 409 from the wrong status."""
     if action not in ("approve", "reject", "delist", "relist", "restore"):
         raise not_found("action")
     if action == "reject" and not (body and body.reason):
@@ -133,8 +140,9 @@ async def change_status(
     return await _change(edge, product_id, action, body.reason if body else None)  # type: ignore[arg-type]
 
 
-@router.delete("/products/{product_id}")
-async def delete_product(product_id: str, edge: Edge, _: Operator) -> dict[str, Any]:
+@router.delete("/products/{product_id}", responses=errors(404, 409, 503))
+async def delete_product(product_id: str, edge: Edge, _: Operator) -> ProductState:
+    """Into the recycle bin; purged after the retention, until then `restore` brings it back."""
     return await _change(edge, product_id, "delete", None)
 
 

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from edge_api.auth import Caller
 from edge_api.deps import AnyCaller, Edge
-from edge_api.errors import ApiError, not_found
-from edge_api.merchant_view import merchant_tier, sku_views
+from edge_api.errors import not_found
+from edge_api.openapi import errors
 from edge_api.pagination import Cursor, Limit
+from juhe.store.pages import Page
 from schemas.envelope import utcnow
-from workers.catalog.listing import SORTS, ListQuery, list_products
-from workers.catalog.model import query_grams
+from workers.catalog.queries import (
+    CatalogQueries,
+    MerchantProductSummary,
+    ProductDetail,
+    ProductFilter,
+    ProductSummary,
+    ProductView,
+    SortName,
+)
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 
-SortParam = Literal["created_at", "-created_at", "name", "-name"]
 Text = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 
@@ -32,111 +36,50 @@ async def product_list(
     brand_id: str | None = None,
     supplier_id: str | None = None,
     q: Text = None,
-    sort: SortParam = "-created_at",
+    sort: SortName = "-created_at",
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> dict[str, Any]:
+) -> Page[ProductSummary] | Page[MerchantProductSummary]:
+    """Suppliers see their own products, merchants listed ones with their own tier's cost and
+    stock; deleted products only when `status=deleted` is asked for. A cursor belongs to its sort."""
     if caller.kind == "supplier":
         supplier_id = caller.id
     if caller.kind == "merchant":
         status = "listed"
-    wanted: dict[str, Any] = {"status": status, "brand_id": brand_id, "supplier_id": supplier_id}
-    wanted = {k: v for k, v in wanted.items() if v is not None}
-    if category_id is not None:
-        subtree = edge.db["categories"].find({"path": category_id}, {"_id": 1})
-        wanted["category_id"] = [category_id, *[d["_id"] async for d in subtree]]
-    text = q.lower() if q else None
-    query = ListQuery(
-        lead=_lead(wanted, text),
-        keep=lambda d: _keep(d, wanted, text),
-        sort=SORTS[sort],
-        limit=limit,
-        after=_decode(cursor, sort) if cursor else None,
+    wanted = ProductFilter(
+        status=status, category_id=category_id, brand_id=brand_id, supplier_id=supplier_id, q=q
     )
-    docs, more = await list_products(edge.db["products"], edge.db["catalog_stats"], query)
-    last = docs[-1] if more and docs else None
-    next_cursor = _encode(sort, last[query.sort.key], last["_id"]) if last else None
-    items = [render(d, caller) for d in docs]
-    if caller.kind == "merchant":  # API.md: merchants see their own tier's cost and available stock
-        await _with_merchant_prices(edge, caller, items, docs)
-    return {"items": items, "next_cursor": next_cursor}
+    queries = CatalogQueries(edge.db)
+    page = await queries.product_page(wanted, sort, limit, cursor)
+    if caller.kind != "merchant" or caller.id is None:
+        return page
+    return await _at_merchant_prices(queries, caller.id, page)
 
 
-async def _with_merchant_prices(
-    edge: Edge, caller: Caller, items: list[dict[str, Any]], docs: list[dict[str, Any]]
-) -> None:
-    views = await sku_views(edge, docs, await merchant_tier(edge, caller.id), utcnow())
-    for item in items:
-        item["skus"] = [views[code] for code in item["skus"] if code in views]
+async def _at_merchant_prices(
+    queries: CatalogQueries, merchant_id: str, page: Page[ProductSummary]
+) -> Page[MerchantProductSummary]:
+    """API.md: merchants see their own tier's cost and available stock in the list too."""
+    skus = await queries.merchant_skus(merchant_id, [item.id for item in page.items], utcnow())
+    items = [
+        MerchantProductSummary(
+            **item.model_dump(exclude={"skus", "pending_revision"}),
+            skus=[skus[code] for code in item.skus if code in skus],
+        )
+        for item in page.items
+    ]
+    return Page(items=items, next_cursor=page.next_cursor)
 
 
-def _lead(wanted: dict[str, Any], text: str | None) -> dict[str, Any]:
-    """The one equality the store's index serves; the most selective first."""
-    if text:
-        return {"name_grams": query_grams(text)[0]}
-    for field in ("brand_id", "category_id", "supplier_id", "status"):
-        if field in wanted:
-            value = wanted[field]
-            if isinstance(value, list):
-                return {field: value[0] if len(value) == 1 else {"$in": value}}
-            return {field: value}
-    return {}
-
-
-def _keep(doc: dict[str, Any], wanted: dict[str, Any], text: str | None) -> bool:
-    for field, value in wanted.items():
-        if doc.get(field) not in (value if isinstance(value, list) else [value]):
-            return False
-    if "status" not in wanted and doc["status"] == "deleted":
-        return False
-    return text is None or text in doc["name_key"]
-
-
-def _encode(sort: str, key: Any, product_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([sort, key, product_id]).encode()).decode()
-
-
-def _decode(cursor: str, sort: str) -> tuple[Any, str]:
-    try:
-        issued_for, key, product_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except Exception as exc:
-        raise ApiError(422, "invalid_field", "cursor: not a cursor this API issued") from exc
-    if issued_for != sort:
-        raise ApiError(422, "invalid_field", f"cursor: issued for sort={issued_for}, not {sort}")
-    return key, product_id
-
-
-def render(doc: dict[str, Any], caller: Caller) -> dict[str, Any]:
-    fields = (
-        "supplier_id",
-        "name",
-        "category",
-        "brand",
-        "category_id",
-        "brand_id",
-        "model_id",
-        "status",
-        "skus",
+@router.get("/products/{product_id}", responses=errors(404))
+async def product_detail(product_id: str, edge: Edge, caller: AnyCaller) -> ProductDetail | ProductView:
+    """Operators and the owning supplier also get `history` and `pending_revision`; merchants
+    see listed products only."""
+    detail = await CatalogQueries(edge.db).product_detail(product_id)
+    hidden = detail is None or (
+        (caller.kind == "supplier" and detail.supplier_id != caller.id)
+        or (caller.kind == "merchant" and detail.status != "listed")
     )
-    view = {"id": doc["_id"], **{f: doc.get(f) for f in fields}, "created_at": doc["created_at"]}
-    if caller.kind != "merchant":
-        view["pending_revision"] = doc.get("pending_revision") is not None
-    return view
-
-
-@router.get("/products/{product_id}")
-async def product_detail(product_id: str, edge: Edge, caller: AnyCaller) -> dict[str, Any]:
-    doc = await edge.db["products"].find_one({"_id": product_id})
-    hidden = doc is None or (
-        (caller.kind == "supplier" and doc["supplier_id"] != caller.id)
-        or (caller.kind == "merchant" and doc["status"] != "listed")
-    )
-    if hidden:
+    if hidden or detail is None:
         raise not_found("product")
-    assert doc is not None
-    view = render(doc, caller) | {"attributes": doc.get("attributes") or {}}
-    view["sku_specs"] = {d["_id"]: d["specs"] async for d in edge.db["skus"].find({"product_id": product_id})}
-    if caller.kind != "merchant":
-        view["history"] = doc["history"]
-        view["pending_revision"] = doc.get("pending_revision")
-    return view
+    return detail.for_merchant() if caller.kind == "merchant" else detail

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -9,7 +11,7 @@ from schemas.envelope import utcnow
 from tests.support.api import Api, Party, bearer
 from tests.support.catalog import act, brand, category, create, product_body
 from tests.support.system import System
-from workers.catalog.purge import purge_recycle_bin
+from workers.catalog.repository import MongoProducts
 
 
 async def _pages(api: Api, key: str | None, **params: Any) -> list[list[str]]:
@@ -98,9 +100,25 @@ async def test_purge_removes_only_products_deleted_longer_ago_than_the_retention
     await system.db["products"].update_one({"_id": old}, {"$set": {"deleted_at": now - timedelta(days=31)}})
     old_sku = (await system.db["products"].find_one({"_id": old}))["skus"][0]
 
-    assert await purge_recycle_bin(system.db, now, timedelta(days=30)) == 1
+    assert await MongoProducts(system.db).purge_recycle_bin(now, timedelta(days=30)) == 1
     assert await system.db["products"].find_one({"_id": old}) is None
     assert await system.db["skus"].find_one({"_id": old_sku}) is None
     remaining = {d["_id"] async for d in system.db["products"].find({"supplier_id": supplier.id})}
     assert remaining == {recent, kept}
-    assert await purge_recycle_bin(system.db, now, timedelta(days=30)) == 0
+    assert await MongoProducts(system.db).purge_recycle_bin(now, timedelta(days=30)) == 0
+
+
+async def test_a_cursor_the_api_did_not_issue_is_422_naming_it(api: Api) -> None:
+    """A hand-made cursor once reached the scan and failed there as a 500."""
+    supplier = await api.supplier()
+    await _product(api, supplier, "光标", await category(api, "光标"), await brand(api))
+    crafted = [["-created_at", {"a": 1}, "prd_x"], ["-created_at", "abc", "prd_x"], ["name", 5, "prd_x"]]
+    for sort, key, product_id in crafted:
+        cursor = base64.urlsafe_b64encode(json.dumps([sort, key, product_id]).encode()).decode()
+        response = await api.http.get(
+            "/v1/products", params={"sort": sort, "cursor": cursor}, headers=api.admin
+        )
+        assert (response.status_code, response.json()["error"]) == (
+            422,
+            {"code": "invalid_field", "message": "cursor: not a cursor this API issued"},
+        )

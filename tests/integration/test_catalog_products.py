@@ -125,3 +125,35 @@ async def test_a_price_change_prices_only_orders_placed_after_it(system: System,
     assert (last["event"], last["sku"], last["by"]) == ("price_changed", s.sku, s.supplier.id)
     missing = await api.http.put(url, json={"tier_prices": {"standard": 1}}, headers=bearer(s.supplier.key))
     assert missing.status_code == 422
+
+
+async def test_unknown_tiers_field_name_keys_and_oversized_requests_are_422_and_store_nothing(
+    system: System, api: Api
+) -> None:
+    supplier = await api.supplier()
+    cat, brd = await category(api, "校验"), await brand(api)
+    body = product_body("杯", cat, brd, None)
+    sku = body["skus"][0]
+    cases = [
+        (
+            body | {"skus": [sku | {"tier_prices": PRICES | {"platinum": 900}}]},
+            "skus.0.tier_prices.platinum:",
+        ),
+        (body | {"skus": [sku | {"specs": {"颜.色": "红"}}]}, "skus.0.specs.颜.色"),
+        (body | {"skus": [sku | {"specs": {"$where": "红"}}]}, "skus.0.specs.$where"),
+        (body | {"attributes": {"": "棉"}}, "attributes."),
+        (
+            body | {"skus": [sku | {"sku": f"{sku['sku']}-{i}"} for i in range(201)]},
+            "skus: List should have at most",
+        ),
+    ]
+    for request, field in cases:
+        error = (await create(api, supplier, request, 422))["error"]
+        assert (error["code"], error["message"].startswith(field)) == ("invalid_field", True), error
+    assert await system.db["products"].count_documents({"supplier_id": supplier.id}) == 0
+    assert await system.db["skus"].count_documents({"supplier_id": supplier.id}) == 0
+    url = f"/v1/supplier/skus/{sku['sku']}/prices"
+    unknown = await api.http.put(
+        url, json={"tier_prices": PRICES | {"diamond": 1}}, headers=bearer(supplier.key)
+    )
+    assert unknown.json()["error"]["message"].startswith("tier_prices.diamond: unknown tier 'diamond'")

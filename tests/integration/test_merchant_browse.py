@@ -8,7 +8,7 @@ from typing import Any
 from tests.support.api import Api, Party, bearer
 from tests.support.flows import scene, wait_status
 from tests.support.system import System, eventually
-from workers.catalog.handlers import listed_key
+from workers.catalog.model import listed_key
 
 PRICES = {"standard": 1200, "silver": 1100, "gold": 1000}
 

@@ -12,6 +12,9 @@ from juhe.messaging.bus import BrokerUnavailableError, Bus
 from juhe.messaging.consumer import HANDLED
 from juhe.messaging.topology import Topology
 from schemas.commands import ExpireFundsHold
+from schemas.envelope import Message
+from schemas.events import ProductStatusChanged, StockChanged
+from schemas.selection import ChangeSelectionPrice, PushListing, PushStock, RemoveSelection, SelectSku
 from tests.support.api import Api
 from tests.support.system import System, eventually
 
@@ -41,13 +44,25 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
     system: System, channel: AbstractChannel
 ) -> None:
     subscribers = system.workers.runtime.broker.subscribers
-    assert len(subscribers) == 52  # accounts 14, catalog 18, inventory 6, wallet 2, order 12
+    assert len(subscribers) == 52  # accounts 14, catalog 11, selection 7, inventory 6, wallet 2, order 12
     for subscriber in subscribers:
         queue = subscriber.queue  # type: ignore[attr-defined]
         assert queue.arguments["x-queue-type"] == "quorum"
         assert queue.arguments["x-delivery-limit"] == system.settings.delivery_limit
         assert queue.arguments["x-dead-letter-routing-key"] == queue.name
         await channel.declare_queue(f"{queue.name}.dlq", passive=True)  # raises if it is missing
+
+
+async def test_selection_is_a_worker_of_its_own(system: System) -> None:
+    """Its queues are `<namespace>.selection.<message>`; the catalog keeps its own eleven."""
+    namespace = system.settings.namespace
+    names = {s.queue.name for s in system.workers.runtime.broker.subscribers}  # type: ignore[attr-defined]
+    followed: list[type[Message]] = [SelectSku, ChangeSelectionPrice, RemoveSelection, PushListing, PushStock]
+    followed += [StockChanged, ProductStatusChanged]
+    assert sorted(n for n in names if n.startswith(f"{namespace}.selection.")) == sorted(
+        f"{namespace}.selection.{message.NAME}" for message in followed
+    )
+    assert len([n for n in names if n.startswith(f"{namespace}.catalog.")]) == 11
 
 
 async def test_a_request_is_answered_once_and_never_dead_lettered(

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from schemas.catalog import CreatePromotion
 from schemas.commands import DeliverShipment, PlaceOrder, SyncStock
 from schemas.common import Fen, Instant, OrderLineIn, Quantity, RawPayload, ShippingAddress
 from schemas.events import WalletCredited
-from schemas.promotions import CreatePromotion
 from schemas.stock_sync import ApplyStockChunk
 
 AT = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

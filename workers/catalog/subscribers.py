@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import timedelta
 
 from juhe.messaging.consumer import respond
+from juhe.replies import Reply
 from juhe.runtime import Runtime
 from schemas.catalog import (
     ChangeCategory,
@@ -14,46 +16,93 @@ from schemas.catalog import (
     CreateCategory,
     CreateProduct,
     CreateProductModel,
+    CreatePromotion,
     EditProduct,
+    EndPromotion,
     ReviewRevision,
 )
 from schemas.envelope import utcnow
-from schemas.promotions import CreatePromotion, EndPromotion
-from workers.catalog import handlers, promotions, revisions, selection_subscribers, taxonomy
-from workers.catalog.purge import purge_recycle_bin
+from workers.accounts.queries import AccountsQueries
+from workers.catalog.handlers import products as product_rules
+from workers.catalog.handlers import promotions as promotion_rules
+from workers.catalog.handlers import revisions
+from workers.catalog.handlers import taxonomy as taxonomy_rules
+from workers.catalog.repository import MongoProducts, MongoPromotions, MongoTaxonomy, ensure_indexes
 
 WORKER = "catalog"
 
 
 def register(runtime: Runtime) -> None:
-    def db() -> handlers.Db:
-        return runtime.store.db
-
-    def promos() -> promotions.MongoPromotions:
-        return promotions.MongoPromotions(db())
-
-    respond(runtime, WORKER, CreateProduct, lambda m: handlers.create_product(m, db=db()))
-    respond(runtime, WORKER, ChangeProductStatus, lambda m: handlers.change_product_status(m, db=db()))
-    respond(runtime, WORKER, EditProduct, lambda m: revisions.edit_product(m, db=db()))
-    respond(runtime, WORKER, ReviewRevision, lambda m: revisions.review_revision(m, db=db()))
-    respond(runtime, WORKER, ChangeSkuPrices, lambda m: revisions.change_sku_prices(m, db=db()))
-    respond(runtime, WORKER, CreateCategory, lambda m: taxonomy.create_category(m, db=db()))
-    respond(runtime, WORKER, ChangeCategory, lambda m: taxonomy.change_category(m, db=db()))
-    respond(runtime, WORKER, CreateBrand, lambda m: taxonomy.create_brand(m, db=db()))
-    respond(runtime, WORKER, CreateProductModel, lambda m: taxonomy.create_product_model(m, db=db()))
-    respond(runtime, WORKER, CreatePromotion, lambda m: promotions.create_promotion(m, repo=promos()))
-    respond(runtime, WORKER, EndPromotion, lambda m: promotions.end_promotion(m, repo=promos()))
-    selection_subscribers.register(runtime, WORKER)
+    _register_products(runtime)
+    _register_revisions(runtime)
+    _register_taxonomy(runtime)
+    _register_promotions(runtime)
     retention = timedelta(days=runtime.settings.recycle_retention_days)
     runtime.periodic.add(
         "catalog.purge_recycle_bin",
         runtime.settings.purge_every_seconds,
-        lambda: purge_recycle_bin(db(), utcnow(), retention),
+        lambda: MongoProducts(runtime.store.db).purge_recycle_bin(utcnow(), retention),
     )
 
 
+def _register_products(runtime: Runtime) -> None:
+    def products() -> MongoProducts:
+        return MongoProducts(runtime.store.db)
+
+    def create(m: CreateProduct) -> Awaitable[Reply]:
+        db = runtime.store.db
+        return product_rules.create_product(
+            m, products=products(), taxonomy=MongoTaxonomy(db), tiers=AccountsQueries(db)
+        )
+
+    respond(runtime, WORKER, CreateProduct, create)
+    respond(
+        runtime,
+        WORKER,
+        ChangeProductStatus,
+        lambda m: product_rules.change_product_status(m, products=products()),
+    )
+
+
+def _register_revisions(runtime: Runtime) -> None:
+    def products() -> MongoProducts:
+        return MongoProducts(runtime.store.db)
+
+    def edit(m: EditProduct) -> Awaitable[Reply]:
+        return revisions.edit_product(m, products=products(), taxonomy=MongoTaxonomy(runtime.store.db))
+
+    def change_prices(m: ChangeSkuPrices) -> Awaitable[Reply]:
+        return revisions.change_sku_prices(m, products=products(), tiers=AccountsQueries(runtime.store.db))
+
+    respond(runtime, WORKER, EditProduct, edit)
+    respond(runtime, WORKER, ReviewRevision, lambda m: revisions.review_revision(m, products=products()))
+    respond(runtime, WORKER, ChangeSkuPrices, change_prices)
+
+
+def _register_taxonomy(runtime: Runtime) -> None:
+    def store() -> MongoTaxonomy:
+        return MongoTaxonomy(runtime.store.db)
+
+    respond(runtime, WORKER, CreateCategory, lambda m: taxonomy_rules.create_category(m, taxonomy=store()))
+    respond(runtime, WORKER, ChangeCategory, lambda m: taxonomy_rules.change_category(m, taxonomy=store()))
+    respond(runtime, WORKER, CreateBrand, lambda m: taxonomy_rules.create_brand(m, taxonomy=store()))
+    respond(
+        runtime,
+        WORKER,
+        CreateProductModel,
+        lambda m: taxonomy_rules.create_product_model(m, taxonomy=store()),
+    )
+
+
+def _register_promotions(runtime: Runtime) -> None:
+    def store() -> MongoPromotions:
+        return MongoPromotions(runtime.store.db)
+
+    respond(
+        runtime, WORKER, CreatePromotion, lambda m: promotion_rules.create_promotion(m, promotions=store())
+    )
+    respond(runtime, WORKER, EndPromotion, lambda m: promotion_rules.end_promotion(m, promotions=store()))
+
+
 async def prepare(runtime: Runtime) -> None:
-    await handlers.ensure_indexes(runtime.store.db)
-    await selection_subscribers.prepare(runtime)
-    await promotions.ensure_indexes(runtime.store.db)
-    await taxonomy.ensure_indexes(runtime.store.db)
+    await ensure_indexes(runtime.store.db)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from schemas.common import OrderLineIn
-from workers.catalog.queries import SkuOffer
-from workers.order.memory import MemoryCatalog, PromoWindow
+from workers.catalog.queries import PromotionWindow, SkuOffer
+from workers.order.memory import MemoryCatalog
 from workers.order.model import Pricing, price_lines
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
@@ -22,7 +22,11 @@ def catalog() -> MemoryCatalog:
     memory = MemoryCatalog()
     memory.skus["SKU-A"] = SkuOffer("SKU-A", "sup_1", True, NORMAL)
     memory.skus["SKU-B"] = SkuOffer("SKU-B", "sup_1", True, NORMAL)
-    memory.windows["SKU-A"] = [PromoWindow("promo_1", START, END, {"standard": 900, "silver": 800})]
+    memory.windows["SKU-A"] = [
+        PromotionWindow(
+            promotion_id="promo_1", starts_at=START, ends_at=END, tier_prices={"standard": 900, "silver": 800}
+        )
+    ]
     return memory
 
 

@@ -2,6 +2,6 @@
 
 from workers.order.memory.archive import MemoryArchive
 from workers.order.memory.orders import MemoryOrders
-from workers.order.memory.references import MemoryAccounts, MemoryCatalog, PromoWindow
+from workers.order.memory.references import MemoryAccounts, MemoryCatalog
 
-__all__ = ["MemoryAccounts", "MemoryArchive", "MemoryCatalog", "MemoryOrders", "PromoWindow"]
+__all__ = ["MemoryAccounts", "MemoryArchive", "MemoryCatalog", "MemoryOrders"]

@@ -7,15 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from schemas.supplier_accounts import RoutingRule
-from workers.catalog.queries import PromoPrice, SkuOffer
-
-
-@dataclass
-class PromoWindow:
-    promotion_id: str
-    starts_at: datetime
-    ends_at: datetime
-    tier_prices: dict[str, int]
+from workers.catalog.queries import PromotionWindow, SkuOffer
 
 
 class MemoryCatalog:
@@ -23,20 +15,17 @@ class MemoryCatalog:
 
     def __init__(self) -> None:
         self.skus: dict[str, SkuOffer] = {}
-        self.windows: dict[str, list[PromoWindow]] = {}
+        self.windows: dict[str, list[PromotionWindow]] = {}
 
     def sell(self, sku: str, supplier_id: str, orderable: bool = True, **tier_prices: int) -> None:
         self.skus[sku] = SkuOffer(sku, supplier_id, orderable, tier_prices)
 
     async def offers(self, skus: list[str], at: datetime | None = None) -> dict[str, SkuOffer]:
-        found: dict[str, SkuOffer] = {}
-        for code in skus:
-            if (offer := self.skus.get(code)) is None:
-                continue
-            active = [w for w in self.windows.get(code, []) if at and w.starts_at <= at < w.ends_at]
-            promo = PromoPrice(active[0].promotion_id, active[0].tier_prices) if active else None
-            found[code] = replace(offer, promotion=promo)
-        return found
+        return {
+            code: replace(offer, windows=tuple(self.windows.get(code, [])), at=at)
+            for code in skus
+            if (offer := self.skus.get(code)) is not None
+        }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Catalog's rules for its messages, one module per capability; `ports` says what they need."""
