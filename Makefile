@@ -22,6 +22,7 @@ lint: deps
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
+	$(UV) run --frozen lint-imports --no-logo
 
 fmt: deps
 	$(UV) run --frozen ruff format .

@@ -52,6 +52,8 @@ async def system(settings: Settings) -> AsyncIterator[System]:
         # Every test leaves the system quiet; whatever they did, the invariants must hold.
         await asyncio.sleep(1.0)
         assert await audit(running.db) == []
+        # Every status the suite saw an operation answer is one the published contract documents.
+        assert running.contract.undocumented() == []
     await delete_namespace(settings)
     client = running.workers.runtime.store
     await client.connect()
