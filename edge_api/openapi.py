@@ -61,10 +61,14 @@ def implies(*statuses: int) -> Callable[[F], F]:
     return mark
 
 
+#: Methods that carry a body: the body limit can refuse any of them, whatever the route reads.
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
 def implied_statuses(route: APIRoute) -> set[int]:
-    statuses: set[int] = set()
+    statuses: set[int] = {413} if (route.methods or set()) & BODY_METHODS else set()
     if route.body_field is not None:
-        statuses |= {400, 413, 422}
+        statuses |= {400, 422}
     if _has_params(route.dependant):
         statuses.add(422)
     for dependant in _walk(route.dependant):

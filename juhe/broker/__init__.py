@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from juhe.announced import announced_url
 from juhe.settings import Settings
 
 #: The broker a machine's own RabbitMQ package runs: what the tests and the bench use by default.
@@ -21,12 +22,4 @@ def broker_url_file(data_dir: Path) -> Path:
 
 def resolve_amqp_url(settings: Settings) -> str:
     """The configured URL, else the one a running embedded broker announced."""
-    if settings.amqp_url:
-        return settings.amqp_url
-    announced = broker_url_file(settings.data_dir)
-    if announced.exists():
-        return announced.read_text().strip()
-    raise RuntimeError(
-        "JUHE_AMQP_URL is unset and no embedded broker is running: "
-        "start one with `juhe broker` (or run everything with `juhe up`)"
-    )
+    return announced_url(settings.amqp_url, broker_url_file(settings.data_dir), "JUHE_AMQP_URL", "broker")

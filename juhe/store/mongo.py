@@ -9,6 +9,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.monitoring import CommandListener
 
+from juhe.announced import announced_url
 from juhe.settings import Settings
 
 Document = dict[str, object]
@@ -24,15 +25,7 @@ def store_url_file(data_dir: Path) -> Path:
 
 def resolve_mongodb_url(settings: Settings) -> str:
     """The configured URL, else the one a running embedded store announced."""
-    if settings.mongodb_url:
-        return settings.mongodb_url
-    announced = store_url_file(settings.data_dir)
-    if announced.exists():
-        return announced.read_text().strip()
-    raise RuntimeError(
-        "JUHE_MONGODB_URL is unset and no embedded store is running: "
-        "start one with `juhe store` (or run everything with `juhe up`)"
-    )
+    return announced_url(settings.mongodb_url, store_url_file(settings.data_dir), "JUHE_MONGODB_URL", "store")
 
 
 class Store:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.support.api import Api
 from tests.support.flows import scene, wait_status
-from tests.support.system import System
+from tests.support.system import System, eventually
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,8 @@ async def test_crash_between_store_and_publish_converges(system: System, api: Ap
 
     key = (await api.place(s.shop, f"CRASH-{point}", [(s.sku, 2)])).json()["order_key"]
     order = await wait_status(system, key, "routed")
+    # The last step's fault fires just after its write, which the poll above may see first.
+    await eventually(lambda: _fired(system, point, fired_before + 1), what=f"{point} fired")
 
     assert system.faults.fired[point] == fired_before + 1
     assert [e["type"] for e in order["events"]] == ["received", "reserved", "paid", "routed"]
@@ -35,3 +37,7 @@ async def test_crash_between_store_and_publish_converges(system: System, api: Ap
     stock = await api.sku(s.sku)
     assert (stock["reserved"], stock["available"]) == (2, 3)
     assert await system.db["sub_orders"].count_documents({"order_key": key}) == 1
+
+
+async def _fired(system: System, point: str, times: int) -> bool:
+    return system.faults.fired[point] >= times

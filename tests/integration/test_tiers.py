@@ -1,15 +1,44 @@
-"""Tiers are data: adding one reports unpriced SKUs, which its merchants cannot order."""
+"""Tiers are data: adding one reports unpriced SKUs, which its merchants cannot order, and
+every new product or price change prices it from then on.
+
+A tier added here is required of every later upload, so these tests run on a system of their
+own (own namespace and database): the rest of the suite uploads with the configured tiers.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from typing import Any
 
+import pytest
+
+from juhe.settings import Settings
 from tests.support.api import Api, Party, bearer
 from tests.support.flows import wait_status
-from tests.support.system import System, eventually
+from tests.support.system import System, delete_namespace, eventually, start_system
 from workers.accounts.queries import AccountsQueries
 from workers.accounts.repository import MongoAccountsRepository
+from workers.audit import audit
+
+
+@pytest.fixture(scope="module")
+async def system(settings: Settings) -> AsyncIterator[System]:
+    own = settings.model_copy(update={"namespace": f"{settings.namespace}_tiers"})
+    async with AsyncExitStack() as stack:
+        running = await start_system(own, stack)
+        yield running
+        assert await audit(running.db) == []
+        assert running.contract.undocumented() == []
+        await running.db.client.drop_database(own.database_name)
+    await delete_namespace(own)
+
+
+@pytest.fixture(scope="module")
+def api(system: System) -> Api:
+    return Api(system.http, system.settings.admin_token)
+
 
 BASE_PRICES = {"standard": 1200, "silver": 1100, "gold": 1000}
 
@@ -77,12 +106,23 @@ async def test_new_tier_reports_unpriced_skus_and_its_merchants_cannot_order_the
     assert ((await api.sku(unpriced))["reserved"], (await api.sku(priced))["reserved"]) == (0, 1)
     assert (await api.wallet(shop.merchant))["balance"] == 10_000 - 700
 
-    # Suppliers' uploads keep working: only the configured tiers are required of a new SKU,
-    # and a price change adds the new tier's price, after which that tier can order it.
-    await _listed(api, supplier, later := f"0-{uuid.uuid4().hex[:8]}", BASE_PRICES)
-    url = f"/v1/supplier/skus/{later}/prices"
-    prices = {"tier_prices": {**BASE_PRICES, tier: 650}}
-    await api.ok(await api.http.put(url, json=prices, headers=bearer(supplier.key)), 200)
+    # From now on a new SKU, and a price change, must price the new tier too (422 naming it);
+    # the SKU that existed stays reported until a price change prices it for that tier.
+    later = f"0-{uuid.uuid4().hex[:8]}"
+    body = {
+        "name": "保温杯",
+        "category": "家居",
+        "brand": "聚合",
+        "skus": [{"sku": later, "tier_prices": BASE_PRICES}],
+    }
+    refused = await api.http.post("/v1/supplier/products", json=body, headers=bearer(supplier.key))
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"] == f"skus.0.tier_prices: no price for tier {tier!r}"
+    assert await system.db["skus"].count_documents({"_id": later}) == 0
+    url = f"/v1/supplier/skus/{unpriced}/prices"
+    short = await api.http.put(url, json={"tier_prices": BASE_PRICES}, headers=bearer(supplier.key))
+    assert (short.status_code, short.json()["error"]["code"]) == (422, "invalid_field")
+    await _listed(api, supplier, later, {**BASE_PRICES, tier: 650})
     late_key = (await api.place(shop, "TIER-3", [(later, 1)])).json()["order_key"]
     assert [ln["unit_cost"] for ln in (await wait_status(system, late_key, "routed"))["lines"]] == [650]
 
@@ -101,10 +141,16 @@ async def test_unknown_or_malformed_tiers_are_refused(system: System, api: Api) 
     assert await system.db["tiers"].count_documents({"_id": {"$in": ["diamond", "sneaky"]}}) == 0
 
 
+async def _every_tier_priced(api: Api) -> dict[str, int]:
+    """The base prices, and a price for any tier an earlier test of this module added."""
+    listed = await api.ok(await api.http.get("/v1/tiers", headers=api.admin), 200)
+    return {t["name"]: BASE_PRICES.get(t["name"], 900) for t in listed["items"]}
+
+
 async def test_tier_change_prices_only_orders_placed_after_it(system: System, api: Api) -> None:
     supplier = await api.supplier()
     sku = f"TIERCHG-{uuid.uuid4().hex[:8]}"
-    await _listed(api, supplier, sku, BASE_PRICES)
+    await _listed(api, supplier, sku, await _every_tier_priced(api))
     shop = await _funded_shop(api, "standard", 10_000)
     before_key = (await api.place(shop, "CHG-1", [(sku, 1)])).json()["order_key"]
     before = await wait_status(system, before_key, "routed")

@@ -1,9 +1,14 @@
-"""`juhe up` prints the operator token only when it is the development default."""
+"""What `juhe` says: the up banner (the operator token only while it is the development default),
+one-line refusals, and help that lists every command and setting."""
 
 from __future__ import annotations
 
+from typer.testing import CliRunner
+
+from juhe.cli import cli
 from juhe.console import banner
 from juhe.settings import DEV_ADMIN_TOKEN, Settings
+from workers.registry import WORKERS
 
 
 def test_the_development_token_is_printed() -> None:
@@ -30,3 +35,28 @@ def test_a_configured_token_is_never_printed() -> None:
         "  data:   .juhe  namespace: juhe",
         "Press Ctrl-C to stop.",
     ]
+
+
+def test_an_unknown_worker_is_one_line_listing_the_known_ones() -> None:
+    result = CliRunner().invoke(cli, ["worker", "nope"])
+    assert result.exit_code == 2
+    known = ", ".join(sorted(WORKERS))
+    assert result.output == f"juhe: unknown worker nope; known: {known}\n"
+
+
+def test_a_bad_setting_is_one_line_naming_it() -> None:
+    result = CliRunner().invoke(cli, ["up"], env={"JUHE_API_PORT": "eighty"})
+    assert result.exit_code == 2
+    assert result.output == (
+        "juhe: invalid setting JUHE_API_PORT: Input should be a valid integer, "
+        "unable to parse string as an integer\n"
+    )
+
+
+def test_help_lists_every_command_and_every_setting_with_its_default() -> None:
+    shown = CliRunner().invoke(cli, ["--help"], terminal_width=200).output
+    for command in ("up", "worker", "api", "store", "broker", "audit", "demo", "namespace"):
+        assert f"  {command} " in shown
+    for name in Settings.model_fields:
+        assert f"JUHE_{name.upper()} " in shown
+    assert "JUHE_FUNDS_HOLD_SECONDS                 1800" in shown

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from schemas.commands import CommitStock, DeliverShipment
+from juhe.outgoing import Later
+from schemas.commands import CommitStock, DeliverShipment, ShipSubOrder
 from schemas.common import StockLine
+from schemas.envelope import utcnow
 from schemas.events import OrderShipped
-from tests.unit.order.world import World
-from workers.order.model import SubOrderStatus
+from tests.unit.order.world import World, order_key
+from workers.order.handlers import shipping
+from workers.order.handlers.shipping import ROUTING_RECHECK_SECONDS
+from workers.order.model import OrderStatus, SubOrderStatus, split_by_supplier
 
 
 async def two_suppliers(w: World) -> tuple[str, str, str]:
@@ -94,3 +98,31 @@ async def test_an_unknown_sub_order_is_refused() -> None:
     assert await w.accept("so_nope", "sup_a") == []
     assert await w.ship("so_nope", "sup_a") == []
     assert w.orders.sub_orders == {}
+
+
+async def test_a_shipment_before_its_order_is_marked_routed_is_looked_at_again() -> None:
+    """The supplier ships in the instant between the sub-order being stored and the order being
+    marked routed: the order must still reach shipped, through a recheck, not stay routed."""
+    w = World()
+    key = order_key("P-race")
+    await w.place("P-race", ("A1", 1))
+    await w.reserved(key)
+    order = w.order(key)
+    planned = split_by_supplier(order, {}, utcnow())
+    await w.orders.add_sub_orders(planned)  # routing stored its sub-orders, then paused here
+    [sub] = planned
+
+    early = await w.ship(sub.id, "sup_a")
+    assert len(early) == 1
+    assert isinstance(early[0], Later)
+    assert early[0].seconds == ROUTING_RECHECK_SECONDS
+    assert w.order(key).status == OrderStatus.RESERVED
+    assert "sub_order_shipped" not in w.log(key)
+
+    await w.debited(key)  # routing goes on and marks the order routed, awaiting the sub-order
+    recheck = early[0].message
+    assert isinstance(recheck, ShipSubOrder)
+    again = await shipping.ship_sub_order(recheck, deps=w.saga)
+    assert [type(m).__name__ for m in again] == ["CommitStock", "DeliverShipment", "OrderShipped"]
+    assert w.order(key).status == OrderStatus.SHIPPED
+    assert w.log(key).count("sub_order_shipped") == 1

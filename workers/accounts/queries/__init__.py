@@ -73,13 +73,13 @@ class AccountsQueries:
         return [TierView.model_validate(Tier.model_validate(doc).model_dump()) for doc in docs]
 
     async def required_tiers(self) -> list[str]:
-        """The configured tiers: every SKU must carry a price for each of them.
+        """The tiers a new SKU, or a SKU's price change, must price: every tier there is.
 
-        A tier the operator adds later is not required, or adding it would break every
-        supplier's next upload; a SKU without its price is reported and not orderable at that tier.
+        Once the operator adds a tier, suppliers price it from their next upload on; the SKUs
+        that existed before stay reported (`POST /v1/tiers`) and unorderable at that tier until
+        a price change prices them.
         """
-        docs = await self._db[TIERS].find({"source": "settings"}, {"_id": 1}).sort("_id", 1).to_list()
-        return [str(d["_id"]) for d in docs]
+        return await self.known_tiers()
 
     async def merchant_tier(self, merchant_id: str) -> str | None:
         doc = await self._db[MERCHANTS].find_one({"_id": merchant_id}, {"tier": 1})

@@ -70,12 +70,10 @@ class SkuOffer:
     def cost_for(self, tier: str) -> TierCost | None:
         return tier_cost(self.tier_prices, self.windows, tier, self.at)
 
-    def unit_cost(self, tier: str) -> tuple[int, str | None]:
-        """The tier's cost, promotional if a promotion prices this tier; with its id.
-
-        Order pricing refuses a tier without a normal price (`no_price_for_tier`) before asking.
-        """
+    def unit_cost(self, tier: str) -> tuple[int, str | None] | None:
+        """The tier's cost, promotional if a promotion prices this tier, with the promotion's id;
+        None when the tier cannot buy the SKU (`tier_cost`)."""
         cost = self.cost_for(tier)
         if cost is None:
-            raise KeyError(f"no price for tier {tier!r}")
+            return None
         return cost.pays, None if cost.promotion is None else cost.promotion.id

@@ -88,8 +88,9 @@ class OrderStore(Protocol):
         """Each of these sub-orders that exists and is not shipped moves to cancelled."""
         ...
 
-    async def mark_sub_order_shipped(self, order_key: str, sub_order_id: str, entry: LogEntry) -> None:
-        """The order stops awaiting this sub-order's shipment, logging `entry` once."""
+    async def mark_sub_order_shipped(self, order_key: str, sub_order_id: str, entry: LogEntry) -> bool:
+        """The order stops awaiting this sub-order's shipment, logging `entry` once; False when
+        the order was not awaiting it (already marked, or not yet marked routed)."""
         ...
 
     async def finish_shipping(self, order_key: str, entry: LogEntry) -> Order | None:

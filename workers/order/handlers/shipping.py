@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import structlog
 
-from juhe.outgoing import Outgoing
+from juhe.outgoing import Later, Outgoing
 from schemas.commands import AcceptSubOrder, CommitStock, DeliverShipment, ShipSubOrder
 from schemas.envelope import utcnow
 from schemas.events import OrderShipped
+from schemas.routing import BACKOFF_SECONDS
 from workers.order.handlers.saga import SagaDeps
-from workers.order.model import SUB_ORDER_MOVES, LogEntry, Shipment, SubOrderAction
+from workers.order.model import SUB_ORDER_MOVES, LogEntry, OrderStatus, Shipment, SubOrderAction
 
 _log = structlog.get_logger("order.shipping")
+#: A delay the topology declares: the first step of the outbound backoff.
+ROUTING_RECHECK_SECONDS = BACKOFF_SECONDS[0]
 
 
 async def accept_sub_order(cmd: AcceptSubOrder, *, deps: SagaDeps) -> list[Outgoing]:
@@ -38,7 +41,10 @@ async def ship_sub_order(cmd: ShipSubOrder, *, deps: SagaDeps) -> list[Outgoing]
         return []
     key = sub.order_key
     entry = LogEntry.of("sub_order_shipped", now, sub_order_id=sub.id, **sub.shipment.model_dump())
-    await deps.orders.mark_sub_order_shipped(key, sub.id, entry)
+    if not await deps.orders.mark_sub_order_shipped(key, sub.id, entry) and await _routing(key, deps):
+        # Shipped in the instant between its sub-order being stored and its order being marked
+        # routed: look again shortly, when the order awaits it (a repeat ships nothing twice).
+        return [Later(cmd, ROUTING_RECHECK_SECONDS)]
     out: list[Outgoing] = [
         CommitStock(correlation_id=key, order_key=key, sub_order_id=sub.id, lines=sub.lines),
         DeliverShipment(correlation_id=key, order_key=key, sub_order_id=sub.id),
@@ -46,3 +52,9 @@ async def ship_sub_order(cmd: ShipSubOrder, *, deps: SagaDeps) -> list[Outgoing]
     if await deps.orders.finish_shipping(key, LogEntry.of("shipped", now)) is not None:
         out.append(OrderShipped(correlation_id=key, order_key=key))
     return out
+
+
+async def _routing(order_key: str, deps: SagaDeps) -> bool:
+    """The order is paid for but not yet marked routed: its routing is in flight."""
+    order = await deps.orders.get(order_key)
+    return order is not None and order.status in (OrderStatus.RESERVED, OrderStatus.AWAITING_FUNDS)

@@ -63,12 +63,13 @@ class MemoryOrders:
         ]
         return min(waiting, key=lambda o: o.received_at).model_copy(deep=True) if waiting else None
 
-    async def mark_sub_order_shipped(self, order_key: str, sub_order_id: str, entry: LogEntry) -> None:
+    async def mark_sub_order_shipped(self, order_key: str, sub_order_id: str, entry: LogEntry) -> bool:
         order = self.orders.get(order_key)
         if order is None or sub_order_id not in order.awaiting_shipment:
-            return
+            return False
         awaiting = [s for s in order.awaiting_shipment if s != sub_order_id]
         self._update(order, awaiting_shipment=awaiting, events=[*order.events, entry])
+        return True
 
     async def finish_shipping(self, order_key: str, entry: LogEntry) -> Order | None:
         order = self.orders.get(order_key)

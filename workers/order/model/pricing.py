@@ -39,9 +39,9 @@ class Offer(Protocol):
     def supplier_id(self) -> str: ...
     @property
     def orderable(self) -> bool: ...
-    @property
-    def tier_prices(self) -> dict[str, int]: ...
-    def unit_cost(self, tier: str) -> tuple[int, str | None]: ...
+    def unit_cost(self, tier: str) -> tuple[int, str | None] | None:
+        """The tier's cost and the promotion pricing it, if any; None when the tier cannot buy it."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -56,16 +56,17 @@ class Pricing:
 
 
 def price_lines(lines: list[OrderLineIn], offers: Mapping[str, Offer], tier: str) -> Pricing:
-    """Each line at the tier's price (promotional if one is active); an unknown or unlisted SKU
-    rejects the order. A promotion never makes a tier without a normal price orderable."""
+    """Each line at the tier's cost as the catalog's one price rule gives it (promotional while a
+    promotion prices the tier); an unknown or unlisted SKU, or one the tier cannot buy, rejects
+    the order."""
     priced: list[OrderLine] = []
     for line in lines:
         offer = offers.get(line.sku)
         if offer is None or not offer.orderable:
             return Pricing(rejection="unknown_sku", bad_sku=line.sku)
-        if tier not in offer.tier_prices:
+        if (cost := offer.unit_cost(tier)) is None:
             return Pricing(rejection="no_price_for_tier", bad_sku=line.sku)
-        unit_cost, promotion_id = offer.unit_cost(tier)
+        unit_cost, promotion_id = cost
         priced.append(
             OrderLine(
                 sku=line.sku,

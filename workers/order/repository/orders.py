@@ -75,11 +75,12 @@ class MongoOrderRepository:
         )
         return None if doc is None else Order.model_validate(doc)
 
-    async def mark_sub_order_shipped(self, order_key: str, sub_order_id: str, entry: LogEntry) -> None:
-        await self._orders.update_one(
+    async def mark_sub_order_shipped(self, order_key: str, sub_order_id: str, entry: LogEntry) -> bool:
+        result = await self._orders.update_one(
             {"_id": order_key, "awaiting_shipment": sub_order_id},
             {"$pull": {"awaiting_shipment": sub_order_id}, "$push": {"events": entry.model_dump()}},
         )
+        return result.modified_count == 1
 
     async def finish_shipping(self, order_key: str, entry: LogEntry) -> Order | None:
         sources, target = ORDER_STEPS[OrderStep.SHIP]
