@@ -152,7 +152,7 @@ async def statement(
     start: Since = None,
     end: Until = None,
     kind: Kind | None = None,
-    limit: Limit = 100,
+    limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Statement:
     """Oldest first; opening + the entries of every kind = closing."""

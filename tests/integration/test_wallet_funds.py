@@ -74,7 +74,7 @@ async def test_the_statement_balances_and_its_csv_equals_its_json_pages(api: Api
 
     period = {"from": start.isoformat(), "to": end.isoformat()}
     pages = await statement_pages(api, merchant, {**period, "limit": 2})
-    entries = [e for page in pages for e in page["entries"]]
+    entries = [e for page in pages for e in page["items"]]
     assert (pages[0]["opening_balance"], pages[0]["closing_balance"]) == (5000, 5300)
     assert [(e["kind"], e["amount"], e["balance_after"]) for e in entries] == [
         ("adjustment", -700, 4300),
@@ -88,8 +88,8 @@ async def test_the_statement_balances_and_its_csv_equals_its_json_pages(api: Api
 
     only = {**period, "kind": "top_up"}
     [page] = await statement_pages(api, merchant, only)
-    assert [e["amount"] for e in page["entries"]] == [100]
-    assert await statement_csv(api, merchant, only) == page["entries"]
+    assert [e["amount"] for e in page["items"]] == [100]
+    assert await statement_csv(api, merchant, only) == page["items"]
 
 
 async def statement_pages(api: Api, merchant: Party, params: dict[str, Any]) -> list[dict[str, Any]]:

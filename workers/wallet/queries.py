@@ -67,7 +67,7 @@ class Statement(BaseModel):
 
     opening_balance: int
     closing_balance: int
-    entries: list[LedgerLine]
+    items: list[LedgerLine]
     #: Pass it back as `cursor` for the next page; null on the last one.
     next_cursor: str | None
 
@@ -103,7 +103,7 @@ class WalletQueries:
             if where.start is None
             else await self._balance_before(where.merchant_id, where.start),
             closing_balance=await self._balance_before(where.merchant_id, where.end),
-            entries=[LedgerLine.model_validate(doc) for doc in docs],
+            items=[LedgerLine.model_validate(doc) for doc in docs],
             next_cursor=next_cursor,
         )
 
