@@ -30,6 +30,7 @@ from edge_api.routes import (
     supplier_accounts,
     taxonomy,
     tiers,
+    wallet,
     webhooks,
 )
 from juhe.runtime import Runtime
@@ -53,6 +54,7 @@ ROUTES = (
     webhooks,
     orders,
     merchant_orders,
+    wallet,
 )
 
 

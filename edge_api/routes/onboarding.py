@@ -1,15 +1,15 @@
-"""Operator onboarding: suppliers, merchants and tiers, shops, wallet top-ups and reads."""
+"""Operator onboarding: suppliers, merchants and tiers, shops (the wallet is in `wallet`)."""
 
 from __future__ import annotations
 
 import secrets
 
 from fastapi import APIRouter
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict
 
 from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, new_api_key
-from edge_api.deps import Edge, Operator, OperatorOrMerchant
-from edge_api.errors import ApiError, not_found
+from edge_api.deps import Edge, Operator
+from edge_api.errors import ApiError
 from edge_api.openapi import errors
 from edge_api.targets import check_delivery, check_url
 from juhe.settings import new_secret
@@ -24,11 +24,9 @@ from schemas.accounts import (
     ShopAdded,
     ShopId,
 )
-from schemas.commands import CreditWallet
 from schemas.common import ShortText
 from workers.accounts.model import DEFAULT_TIER, unknown_tier
 from workers.accounts.queries import AccountsQueries
-from workers.wallet.queries import WalletQueries, WalletView
 
 router = APIRouter(prefix="/v1", tags=["onboarding"])
 
@@ -55,11 +53,6 @@ class ShopIn(Body):
     platform: PlatformName
     shop_id: ShopId
     callback_url: AnyHttpUrl | None = None
-
-
-class TopUpIn(Body):
-    amount: StrictInt = Field(gt=0, le=10**12)
-    reference: str = Field(min_length=1, max_length=128)
 
 
 class SupplierCreated(BaseModel):
@@ -144,35 +137,3 @@ async def add_shop(merchant_id: str, body: ShopIn, edge: Edge, _: Operator) -> S
         webhook_secret=new_secret("shsec"),
     )
     return ShopAdded.model_validate(await edge.ask(command))
-
-
-class TopUpAccepted(BaseModel):
-    """The credit is queued; the wallet shows it once applied, once per reference."""
-
-    merchant_id: str
-    reference: str
-
-
-@router.post("/merchants/{merchant_id}/wallet/top-ups", status_code=202, responses=errors(404, 503))
-async def top_up(merchant_id: str, body: TopUpIn, edge: Edge, _: Operator) -> TopUpAccepted:
-    if await AccountsQueries(edge.db).merchant_tier(merchant_id) is None:
-        raise not_found("merchant")
-    await edge.publish(
-        CreditWallet(
-            correlation_id=merchant_id,
-            merchant_id=merchant_id,
-            amount=body.amount,
-            kind="top_up",
-            reference=body.reference,
-        )
-    )
-    return TopUpAccepted(merchant_id=merchant_id, reference=body.reference)
-
-
-@router.get("/merchants/{merchant_id}/wallet", responses=errors(404))
-async def wallet(merchant_id: str, edge: Edge, caller: OperatorOrMerchant) -> WalletView:
-    if not caller.is_operator and caller.id != merchant_id:
-        raise not_found("merchant")
-    if await AccountsQueries(edge.db).merchant_tier(merchant_id) is None:
-        raise not_found("merchant")
-    return await WalletQueries(edge.db).wallet(merchant_id)

@@ -57,7 +57,8 @@ async def test_merchant_application_approved_credentials_fetched_once(system: Sy
     assert creds["api_key"] not in str(stored)
     assert token not in str(stored)
     wallet = await api.http.get(f"/v1/merchants/{merchant_id}/wallet", headers=bearer(creds["api_key"]))
-    assert (wallet.status_code, wallet.json()) == (200, {"balance": 0, "entries": []})
+    empty = {"balance": 0, "entries": [], "credit_limit": 0, "pending": 0}
+    assert (wallet.status_code, wallet.json()) == (200, empty)
     again = await api.http.post(f"/v1/applications/{app_id}/approve", headers=api.admin)
     assert (again.status_code, again.json()["error"]["code"]) == (409, "conflict")
 

@@ -163,6 +163,12 @@ class OrderQueries:
         doc = await self._db[SUB_ORDERS].find_one({"_id": sub_order_id})
         return None if doc is None else SubOrderView.of(SubOrder.model_validate(doc))
 
+    async def pending_funds(self, merchant_id: str) -> int:
+        """What the merchant's orders awaiting funds hold: the sum of what they will be charged."""
+        query = {"merchant_id": merchant_id, "status": OrderStatus.AWAITING_FUNDS}
+        cursor = self._db[ORDERS].find(query)
+        return sum([Order.model_validate(doc).charged async for doc in cursor])
+
     async def raw_payload(self, payload_id: str) -> PayloadView | None:
         doc = await self._db[RAW_PAYLOADS].find_one({"_id": payload_id})
         return None if doc is None else PayloadView.of(ArchivedPayload.model_validate(doc))

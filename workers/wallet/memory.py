@@ -3,7 +3,9 @@ the store's, and the ledger's two unique keys (the slot, and merchant + kind + r
 
 from __future__ import annotations
 
-from workers.wallet.model import LedgerEntry, Wallet
+from collections.abc import Iterable
+
+from workers.wallet.model import MOVE_DEPENDS_ON, SETTINGS, LedgerEntry, Wallet, moved_fields
 
 
 class MemoryWallet:
@@ -28,7 +30,24 @@ class MemoryWallet:
         self.ledger.append(entry)
         return True
 
-    async def advance(self, wallet: Wallet, entry: LedgerEntry) -> None:
-        current = self.wallets.get(wallet.merchant_id)
-        if current is not None and current.seq == wallet.seq:
-            self.wallets[wallet.merchant_id] = current.advanced_to(entry)
+    async def advance(self, wallet: Wallet, moved: Wallet) -> bool:
+        return self._update(wallet, MOVE_DEPENDS_ON, moved, moved_fields(moved))
+
+    async def change_settings(self, wallet: Wallet, changed: Wallet) -> bool:
+        return self._update(wallet, {"seq", *SETTINGS}, changed, SETTINGS)
+
+    async def note_alert(self, merchant_id: str, seq: int, outcome: str | None) -> None:
+        current = self.wallets.get(merchant_id)
+        if current is None or current.low_alert is None or current.low_alert.seq != seq:
+            return
+        noted = {"notified": True} | ({} if outcome is None else {"outcome": outcome})
+        alert = current.low_alert.model_copy(update=noted)
+        self.wallets[merchant_id] = current.model_copy(update={"low_alert": alert})
+
+    def _update(self, expected: Wallet, condition: Iterable[str], new: Wallet, fields: Iterable[str]) -> bool:
+        """The store's conditional update: `fields` of `new`, if `condition` still reads as expected."""
+        current = self.wallets.get(expected.merchant_id)
+        if current is None or any(getattr(current, f) != getattr(expected, f) for f in condition):
+            return False
+        self.wallets[expected.merchant_id] = current.model_copy(update={f: getattr(new, f) for f in fields})
+        return True

@@ -9,7 +9,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from workers.wallet.model import LedgerEntry, Wallet, entry_id
+from workers.wallet.model import MOVE_DEPENDS_ON, SETTINGS, LedgerEntry, Wallet, entry_id, moved_fields
 
 Doc = dict[str, Any]
 
@@ -48,11 +48,23 @@ class MongoWalletRepository:
             return False
         return True
 
-    async def advance(self, wallet: Wallet, entry: LedgerEntry) -> None:
-        await self._wallets.update_one(
-            {"_id": wallet.merchant_id, "seq": wallet.seq},
-            {"$set": {"balance": entry.balance_after, "seq": entry.seq}},
+    async def advance(self, wallet: Wallet, moved: Wallet) -> bool:
+        where = {"_id": wallet.merchant_id, **wallet.model_dump(include=set(MOVE_DEPENDS_ON))}
+        result = await self._wallets.update_one(
+            where, {"$set": moved.model_dump(include=moved_fields(moved))}
         )
+        return result.matched_count == 1
+
+    async def change_settings(self, wallet: Wallet, changed: Wallet) -> bool:
+        where = {"_id": wallet.merchant_id, **wallet.model_dump(include={"seq", *SETTINGS})}
+        result = await self._wallets.update_one(where, {"$set": changed.model_dump(include=set(SETTINGS))})
+        return result.matched_count == 1
+
+    async def note_alert(self, merchant_id: str, seq: int, outcome: str | None) -> None:
+        noted: Doc = {"low_alert.notified": True}
+        if outcome is not None:
+            noted["low_alert.outcome"] = outcome
+        await self._wallets.update_one({"_id": merchant_id, "low_alert.seq": seq}, {"$set": noted})
 
 
 async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from schemas.commands import CreditWallet, DebitWallet
 from schemas.envelope import utcnow
 from schemas.events import FundsInsufficient, WalletCredited, WalletDebited
-from workers.wallet import handlers
+from workers.wallet.handlers import ledger as handlers
 from workers.wallet.memory import MemoryWallet
 from workers.wallet.model import Wallet
 
