@@ -13,10 +13,11 @@ from edge_api.auth import MERCHANT_KEY_PREFIX, SUPPLIER_KEY_PREFIX, hash_key, ne
 from edge_api.deps import Edge, Operator
 from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
-from edge_api.pagination import Cursor, Limit, decode, encode
+from edge_api.pagination import Cursor, Limit
 from edge_api.ratelimit import RATE_LIMITED, application_buckets
 from edge_api.targets import check_delivery
 from juhe.settings import new_secret
+from juhe.store.pages import Page
 from schemas.accounts import Delivery
 from schemas.applications import (
     ApplicantKind,
@@ -75,11 +76,6 @@ class ApplicationReceived(BaseModel):
     application_token: str
 
 
-class ApplicationPage(BaseModel):
-    items: list[ApplicationView]
-    next_cursor: str | None
-
-
 class Credentials(BaseModel):
     """Shown once; a supplier also gets the secret the pushes it receives are signed with."""
 
@@ -118,11 +114,8 @@ async def list_applications(
     status: Annotated[ApplicationStatus | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> ApplicationPage:
-    after = None if cursor is None else decode(cursor)
-    page = await AccountsQueries(edge.db).applications(status, after, limit)
-    next_cursor = None if page.next_after is None else encode(page.next_after)
-    return ApplicationPage(items=page.items, next_cursor=next_cursor)
+) -> Page[ApplicationView]:
+    return await AccountsQueries(edge.db).applications(status, cursor, limit)
 
 
 async def _application(edge: Edge, application_id: str) -> Application:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -12,27 +12,13 @@ from edge_api.auth import Caller
 from edge_api.deps import Edge, OperatorOrMerchant, Supplier
 from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
-from edge_api.pagination import Cursor, Limit, decode, encode
+from edge_api.pagination import Cursor, Limit
+from juhe.store.pages import Page
 from schemas.commands import AcceptSubOrder, ShipSubOrder
 from workers.order.model import SubOrderAction, may_request
-from workers.order.queries import OrderFilter, OrderQueries, OrderView, Page, SubOrderView
+from workers.order.queries import OrderFilter, OrderQueries, OrderView, SubOrderView
 
 router = APIRouter(prefix="/v1", tags=["orders"])
-T = TypeVar("T", bound=BaseModel)
-
-
-class Listing(BaseModel, Generic[T]):
-    items: list[T]
-    #: Pass back as `cursor` for the next page; null on the last page.
-    next_cursor: str | None
-
-
-def listing(page: Page[T]) -> Listing[T]:
-    return Listing(items=page.items, next_cursor=None if page.after is None else encode(page.after))
-
-
-def after(cursor: str | None) -> str | None:
-    return None if cursor is None else decode(cursor)
 
 
 @router.get("/orders/{order_key}", responses=errors(404))
@@ -54,24 +40,23 @@ async def list_orders(
     to: datetime | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Listing[OrderView]:
+) -> Page[OrderView]:
     """Newest first; a merchant sees only its own orders."""
     merchant = merchant_id if caller.is_operator else caller.id
     where = OrderFilter(status, platform, merchant, received_from=from_, received_before=to)
-    return listing(await OrderQueries(edge.db).orders(where, limit=limit, after=after(cursor)))
+    return await OrderQueries(edge.db).orders(where, limit=limit, cursor=cursor)
 
 
 @router.get("/supplier/orders")
 async def supplier_orders(
     edge: Edge, caller: Supplier, status: str | None = None, limit: Limit = 50, cursor: Cursor = None
-) -> Listing[SubOrderView]:
+) -> Page[SubOrderView]:
     """Oldest first. A supplier's main key sees all its sub-orders; an account's key only that
     account's."""
     assert caller.id is not None
-    page = await OrderQueries(edge.db).supplier_sub_orders(
-        caller.id, caller.account_id, status, limit=limit, after=after(cursor)
+    return await OrderQueries(edge.db).supplier_sub_orders(
+        caller.id, caller.account_id, status, limit=limit, cursor=cursor
     )
-    return listing(page)
 
 
 async def own_sub_order(edge: Edge, caller: Caller, sub_order_id: str) -> SubOrderView:

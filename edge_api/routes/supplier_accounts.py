@@ -15,9 +15,10 @@ from edge_api.auth import SUPPLIER_KEY_PREFIX, Caller, new_api_key
 from edge_api.deps import Edge, Operator, Supplier
 from edge_api.errors import ApiError, not_found
 from edge_api.openapi import errors
-from edge_api.pagination import Cursor, Limit, decode, encode
+from edge_api.pagination import Cursor, Limit
 from edge_api.targets import check_delivery
 from juhe.settings import new_secret
+from juhe.store.pages import Page
 from schemas.accounts import Delivery
 from schemas.common import ShortText
 from schemas.supplier_accounts import (
@@ -54,11 +55,6 @@ class AccountCreated(BaseModel):
     webhook_secret: str
 
 
-class AccountPage(BaseModel):
-    items: list[AccountView]
-    next_cursor: str | None
-
-
 def main_key(caller: Caller) -> str:
     if caller.account_id is not None:
         raise ApiError(403, "forbidden", "accounts and routing need the supplier's main key")
@@ -92,12 +88,8 @@ async def _create(edge: Edge, supplier_id: str, body: AccountIn) -> AccountCreat
     return AccountCreated(id=account_id, api_key=api_key, webhook_secret=secret)
 
 
-async def _list(edge: Edge, supplier_id: str, limit: int, cursor: str | None) -> AccountPage:
-    after = None if cursor is None else decode(cursor)
-    page = await AccountsQueries(edge.db).supplier_accounts(supplier_id, after, limit)
-    return AccountPage(
-        items=page.items, next_cursor=None if page.next_after is None else encode(page.next_after)
-    )
+async def _list(edge: Edge, supplier_id: str, limit: int, cursor: str | None) -> Page[AccountView]:
+    return await AccountsQueries(edge.db).supplier_accounts(supplier_id, cursor, limit)
 
 
 async def _set_rules(edge: Edge, supplier_id: str, body: RoutingIn) -> RoutingRules:
@@ -129,7 +121,7 @@ async def create_account(body: AccountIn, edge: Edge, caller: Supplier) -> Accou
 @router.get("/supplier/accounts")
 async def list_accounts(
     edge: Edge, caller: Supplier, limit: Limit = 50, cursor: Cursor = None
-) -> AccountPage:
+) -> Page[AccountView]:
     return await _list(edge, main_key(caller), limit, cursor)
 
 
@@ -151,7 +143,7 @@ async def create_account_for(supplier_id: str, body: AccountIn, edge: Edge, _: O
 @router.get("/suppliers/{supplier_id}/accounts", responses=errors(404))
 async def list_accounts_of(
     supplier_id: str, edge: Edge, _: Operator, limit: Limit = 50, cursor: Cursor = None
-) -> AccountPage:
+) -> Page[AccountView]:
     return await _list(edge, await known_supplier(edge, supplier_id), limit, cursor)
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+from juhe.store.pages import Page, keyset_page
 from schemas.common import ShippingAddress, StockLine
 from workers.order.model import (
     ArchivedPayload,
@@ -117,16 +118,6 @@ class OrderFilter:
         return query
 
 
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    #: Where the next page starts (pass it back as `after`); None when this is the last page.
-    after: str | None
-
-
 class OrderQueries:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self._db = db
@@ -137,27 +128,30 @@ class OrderQueries:
             return None
         return OrderView.of(Order.model_validate(doc), await self._sub_orders_of([order_key]))
 
-    async def orders(self, where: OrderFilter, *, limit: int, after: str | None) -> Page[OrderView]:
+    async def orders(self, where: OrderFilter, *, limit: int, cursor: str | None) -> Page[OrderView]:
         """Newest first."""
-        docs, more = await self._page(ORDERS, where.query(), limit=limit, after=after, newest_first=True)
+        docs, next_cursor = await keyset_page(
+            self._db[ORDERS], where.query(), field=PAGE_KEY, limit=limit, cursor=cursor, descending=True
+        )
         orders = [Order.model_validate(doc) for doc in docs]
         subs: dict[str, list[SubOrder]] = defaultdict(list)
         for sub in await self._sub_orders_of([order.key for order in orders]):
             subs[sub.order_key].append(sub)
-        views = [OrderView.of(order, subs[order.key]) for order in orders]
-        return Page(views, orders[-1].list_key if more else None)
+        return Page(items=[OrderView.of(order, subs[order.key]) for order in orders], next_cursor=next_cursor)
 
     async def supplier_sub_orders(
-        self, supplier_id: str, account_id: str | None, status: str | None, *, limit: int, after: str | None
+        self, supplier_id: str, account_id: str | None, status: str | None, *, limit: int, cursor: str | None
     ) -> Page[SubOrderView]:
         """Oldest first. A supplier's main key sees all its sub-orders; an account's key only that
         account's (`account_id`)."""
         query: Doc = {"supplier_id": supplier_id}
         query.update({"account_id": account_id} if account_id is not None else {})
         query.update({"status": status} if status else {})
-        docs, more = await self._page(SUB_ORDERS, query, limit=limit, after=after, newest_first=False)
-        subs = [SubOrder.model_validate(doc) for doc in docs]
-        return Page([SubOrderView.of(sub) for sub in subs], subs[-1].list_key if more else None)
+        docs, next_cursor = await keyset_page(
+            self._db[SUB_ORDERS], query, field=PAGE_KEY, limit=limit, cursor=cursor, descending=False
+        )
+        subs = [SubOrderView.of(SubOrder.model_validate(doc)) for doc in docs]
+        return Page(items=subs, next_cursor=next_cursor)
 
     async def sub_order(self, sub_order_id: str) -> SubOrderView | None:
         doc = await self._db[SUB_ORDERS].find_one({"_id": sub_order_id})
@@ -198,13 +192,3 @@ class OrderQueries:
             return []
         cursor = self._db[SUB_ORDERS].find({"order_key": {"$in": order_keys}}).sort("supplier_id", 1)
         return [SubOrder.model_validate(doc) async for doc in cursor]
-
-    async def _page(
-        self, collection: str, query: Doc, *, limit: int, after: str | None, newest_first: bool
-    ) -> tuple[list[Doc], bool]:
-        """Keyset paging on `list_key`: up to `limit` documents past `after`, and whether more follow."""
-        if after is not None:
-            query = {**query, PAGE_KEY: {"$lt" if newest_first else "$gt": after}}
-        cursor = self._db[collection].find(query).sort(PAGE_KEY, -1 if newest_first else 1)
-        docs = await cursor.limit(limit + 1).to_list()
-        return docs[:limit], len(docs) > limit

@@ -12,6 +12,7 @@ from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
 from juhe.platforms import adapter_for
+from juhe.store.pages import Page, keyset_page
 from schemas.supplier_accounts import RoutingRule
 from workers.accounts.model import (
     ApiKey,
@@ -27,7 +28,7 @@ from workers.accounts.model import (
     Tier,
     shop_key,
 )
-from workers.accounts.queries.views import AccountView, ApplicationView, Page, ShopWithApp, TierView
+from workers.accounts.queries.views import AccountView, ApplicationView, ShopWithApp, TierView
 
 __all__ = [
     "AccountView",
@@ -125,11 +126,12 @@ class AccountsQueries:
         doc = await self._db[SUPPLIER_ACCOUNTS].find_one({"_id": account_id})
         return None if doc is None else SupplierAccount.model_validate(doc)
 
-    async def supplier_accounts(self, supplier_id: str, after: str | None, limit: int) -> Page[AccountView]:
-        docs, next_after = await self._page(SUPPLIER_ACCOUNTS, {"supplier_id": supplier_id}, after, limit)
+    async def supplier_accounts(self, supplier_id: str, cursor: str | None, limit: int) -> Page[AccountView]:
+        """Oldest id first."""
+        docs, next_cursor = await self._page(SUPPLIER_ACCOUNTS, {"supplier_id": supplier_id}, cursor, limit)
         accounts = [SupplierAccount.model_validate(doc) for doc in docs]
         return Page(
-            items=[AccountView.model_validate(a.model_dump()) for a in accounts], next_after=next_after
+            items=[AccountView.model_validate(a.model_dump()) for a in accounts], next_cursor=next_cursor
         )
 
     async def account_ids(self, supplier_id: str) -> set[str]:
@@ -163,24 +165,20 @@ class AccountsQueries:
         return None if doc is None else Application.model_validate(doc)
 
     async def applications(
-        self, status: ApplicationStatus | None, after: str | None, limit: int
+        self, status: ApplicationStatus | None, cursor: str | None, limit: int
     ) -> Page[ApplicationView]:
         """Oldest id first, optionally of one status."""
         query = {} if status is None else {"status": status}
-        docs, next_after = await self._page(APPLICATIONS, query, after, limit)
-        return Page(
-            items=[ApplicationView.of(Application.model_validate(doc)) for doc in docs], next_after=next_after
-        )
+        docs, next_cursor = await self._page(APPLICATIONS, query, cursor, limit)
+        items = [ApplicationView.of(Application.model_validate(doc)) for doc in docs]
+        return Page(items=items, next_cursor=next_cursor)
 
     async def _page(
-        self, collection: str, query: Doc, after: str | None, limit: int
+        self, collection: str, query: Doc, cursor: str | None, limit: int
     ) -> tuple[list[Doc], str | None]:
-        """Up to `limit` documents by `_id` after `after`, and the last id when more follow."""
-        if after is not None:
-            query = {**query, "_id": {"$gt": after}}
-        docs = await self._db[collection].find(query).sort("_id", 1).limit(limit + 1).to_list()
-        more, docs = len(docs) > limit, docs[:limit]
-        return docs, str(docs[-1]["_id"]) if more and docs else None
+        return await keyset_page(
+            self._db[collection], query, field="_id", limit=limit, cursor=cursor, descending=False
+        )
 
 
 async def _as(model: type[V], cursor: AsyncCursor[Doc]) -> AsyncIterator[V]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -65,9 +65,3 @@ class ApplicationView(BaseModel):
         return cls(
             **application.model_dump(exclude=hidden), credentials_fetched_at=issued.at if issued else None
         )
-
-
-class Page(BaseModel, Generic[V]):
-    items: list[V]
-    #: The last id of this page when more follow; the next page starts after it.
-    next_after: str | None
