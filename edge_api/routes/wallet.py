@@ -8,7 +8,7 @@ import io
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
@@ -144,20 +144,25 @@ Since = Annotated[AwareDatetime | None, Query(alias="from", description="inclusi
 Until = Annotated[AwareDatetime | None, Query(alias="to", description="exclusive")]
 
 
-@router.get("/entries", responses=errors(404))
-async def statement(
+async def statement_filter(
     merchant_id: str,
     edge: Edge,
     caller: OperatorOrMerchant,
     start: Since = None,
     end: Until = None,
     kind: Kind | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
-) -> Statement:
-    """Oldest first; opening + the entries of every kind = closing."""
+) -> StatementFilter:
+    """The entries a statement shows, of a merchant the caller may see (else 404)."""
     await visible_merchant(edge, merchant_id, caller)
-    where = StatementFilter(merchant_id, start, end, kind)
+    return StatementFilter(merchant_id, start, end, kind)
+
+
+Entries = Annotated[StatementFilter, Depends(statement_filter)]
+
+
+@router.get("/entries", responses=errors(404))
+async def statement(where: Entries, edge: Edge, limit: Limit = 50, cursor: Cursor = None) -> Statement:
+    """Oldest first; opening + the entries of every kind = closing."""
     return await WalletQueries(edge.db).statement(where, limit=limit, cursor=cursor)
 
 
@@ -166,18 +171,9 @@ async def statement(
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **errors(404)},
 )
-async def statement_csv(
-    merchant_id: str,
-    edge: Edge,
-    caller: OperatorOrMerchant,
-    start: Since = None,
-    end: Until = None,
-    kind: Kind | None = None,
-) -> StreamingResponse:
+async def statement_csv(where: Entries, edge: Edge) -> StreamingResponse:
     """The rows of `GET .../entries` with the same filter, all pages, streamed in batches."""
-    await visible_merchant(edge, merchant_id, caller)
-    lines = WalletQueries(edge.db).statement_lines(StatementFilter(merchant_id, start, end, kind))
-    return StreamingResponse(csv_text(lines), media_type="text/csv")
+    return StreamingResponse(csv_text(WalletQueries(edge.db).statement_lines(where)), media_type="text/csv")
 
 
 async def csv_text(lines: AsyncIterator[LedgerLine]) -> AsyncIterator[str]:
