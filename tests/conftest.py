@@ -16,7 +16,7 @@ from juhe.settings import Settings
 from juhe.store.embedded import EmbeddedStore
 from tests.support.api import Api
 from tests.support.receiver import CallbackReceiver
-from tests.support.system import System, delete_namespace, start_system
+from tests.support.system import System, delete_namespace, drop_database, start_system
 from workers.audit import audit
 
 FUNDS_HOLD_SECONDS = 4
@@ -46,19 +46,18 @@ def settings(mongodb_url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 async def system(settings: Settings) -> AsyncIterator[System]:
-    async with AsyncExitStack() as stack:
-        running = await start_system(settings, stack)
-        yield running
-        # Every test leaves the system quiet; whatever they did, the invariants must hold.
-        await asyncio.sleep(1.0)
-        assert await audit(running.db) == []
-        # Every status the suite saw an operation answer is one the published contract documents.
-        assert running.contract.undocumented() == []
-    await delete_namespace(settings)
-    client = running.workers.runtime.store
-    await client.connect()
-    await client.client.drop_database(settings.database_name)
-    await client.close()
+    try:
+        async with AsyncExitStack() as stack:
+            running = await start_system(settings, stack)
+            yield running
+            # Every test leaves the system quiet; whatever they did, the invariants must hold.
+            await asyncio.sleep(1.0)
+            assert await audit(running.db) == []
+            # Every status the suite saw an operation answer is one the published contract documents.
+            assert running.contract.undocumented() == []
+    finally:  # a failed check above must not leave the run's queues on the broker
+        await delete_namespace(settings)
+        await drop_database(settings)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from juhe.settings import Settings
+from tests.conftest import drop_database
 from tests.support.api import Api, Party, bearer
 from tests.support.flows import wait_status
 from tests.support.system import System, delete_namespace, eventually, start_system
@@ -26,13 +27,15 @@ from workers.audit import audit
 @pytest.fixture(scope="module")
 async def system(settings: Settings) -> AsyncIterator[System]:
     own = settings.model_copy(update={"namespace": f"{settings.namespace}_tiers"})
-    async with AsyncExitStack() as stack:
-        running = await start_system(own, stack)
-        yield running
-        assert await audit(running.db) == []
-        assert running.contract.undocumented() == []
-        await running.db.client.drop_database(own.database_name)
-    await delete_namespace(own)
+    try:
+        async with AsyncExitStack() as stack:
+            running = await start_system(own, stack)
+            yield running
+            assert await audit(running.db) == []
+            assert running.contract.undocumented() == []
+    finally:  # a failed check above must not leave this system's queues or data behind
+        await delete_namespace(own)
+        await drop_database(own)
 
 
 @pytest.fixture(scope="module")

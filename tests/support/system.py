@@ -15,6 +15,7 @@ from edge_api.app import create_app
 from juhe.faults import Faults
 from juhe.runtime import Runtime
 from juhe.settings import Settings
+from juhe.store.mongo import Store
 from tests.support.contract import ContractRecorder
 from workers.host import WorkerHost
 from workers.namespace import drop_namespace
@@ -60,6 +61,14 @@ async def start_system(settings: Settings, stack: AsyncExitStack) -> System:
 async def delete_namespace(settings: Settings) -> None:
     """Remove a test run's queues and exchanges: quorum queues are durable and would pile up."""
     await drop_namespace(settings)
+
+
+async def drop_database(settings: Settings) -> None:
+    """Remove a test run's database."""
+    store = Store(settings)
+    await store.connect()
+    await store.client.drop_database(settings.database_name)
+    await store.close()
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float = 20.0, what: str = "") -> T:
