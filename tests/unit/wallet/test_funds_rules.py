@@ -16,6 +16,7 @@ from schemas.wallet import (
 from schemas.wallet import WalletLowBalance as Low
 from workers.wallet.handlers import ledger, settings
 from workers.wallet.memory import MemoryWallet
+from workers.wallet.model import LedgerEntry
 
 URL = "https://merchant.example/alerts"
 
@@ -178,3 +179,26 @@ async def test_a_new_notify_url_gets_the_proposed_secret_shown_once() -> None:
     assert same_url["credit_limit"] == 5
     removed, _ = await settings.change_settings(configure(), repo=repo)
     assert (removed["notify_url"], repo.wallets["m1"].notify_secret) == (None, None)
+
+
+class SettingsChangeAfterClaim(MemoryWallet):
+    """A threshold set by the operator lands between a debit's claim and its move."""
+
+    async def claim(self, entry: LedgerEntry) -> bool:
+        claimed = await super().claim(entry)
+        if claimed and entry.kind == "order_debit":
+            wallet = await self.wallet(entry.merchant_id)
+            await self.change_settings(wallet, wallet.model_copy(update={"low_balance_threshold": 900}))
+        return claimed
+
+
+async def test_a_settings_change_between_claim_and_move_still_moves_the_wallet_once() -> None:
+    repo = SettingsChangeAfterClaim()
+    await ledger.credit_wallet(top_up("t1", 1000), repo=repo)
+    out = await ledger.debit_wallet(debit("o1", 300), repo=repo)
+    wallet = await repo.wallet("m1")
+    assert (wallet.seq, wallet.balance) == (2, 700)
+    assert [e.balance_after for e in repo.ledger] == [1000, 700]
+    assert isinstance(out[0], WalletDebited)
+    assert out[0].balance_after == 700
+    assert lows(out) == [("wallet.low_balance", 2, 700)]  # the new threshold's crossing, once

@@ -113,7 +113,10 @@ async def append(
             )
         entry = wallet.next_entry(amount, kind, reference, utcnow(), reason)
         if await repo.claim(entry):
-            await catch_up(repo, merchant_id, alerts)
+            if not await advance(repo, wallet, entry, alerts):
+                # The wallet moved under this writer (a settings change, or another writer
+                # applied the entry): apply whatever is claimed, this entry included.
+                await catch_up(repo, merchant_id, alerts)
             return entry, alerts
         prior = await repo.entry_for(merchant_id, kind, reference)
         if prior is not None:
@@ -136,8 +139,19 @@ async def catch_up(repo: WalletRepository, merchant_id: str, alerts: list[Messag
     settings change moved the wallet under it); the crossings they make go into `alerts`."""
     wallet = await repo.wallet(merchant_id)
     while (claimed := await repo.entry(merchant_id, wallet.seq + 1)) is not None:
-        moved = wallet.advanced_to(claimed)
-        if await repo.advance(wallet, moved) and moved.low_alert is not None and moved.crossed_here:
-            alerts += alert_messages(merchant_id, moved.low_alert)
+        await advance(repo, wallet, claimed, alerts)
         wallet = await repo.wallet(merchant_id)
     return wallet
+
+
+async def advance(
+    repo: WalletRepository, wallet: Wallet, claimed: LedgerEntry, alerts: list[Message]
+) -> bool:
+    """Move the wallet, as read, to its claimed next entry; the crossing it makes goes into
+    `alerts`. False when the wallet is no longer as read (nothing changed)."""
+    moved = wallet.advanced_to(claimed)
+    if not await repo.advance(wallet, moved):
+        return False
+    if moved.low_alert is not None and moved.crossed_here:
+        alerts += alert_messages(wallet.merchant_id, moved.low_alert)
+    return True
