@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StrictInt
 
-from schemas.common import Fen
+from schemas.common import Fen, Frozen, Sku
 from schemas.envelope import Event
 
 
@@ -96,3 +96,80 @@ class ProductStatusChanged(Event):
 
     def business_key(self) -> str:
         return f"{self.product_id}|{self.status}|{self.occurred_at.isoformat()}"
+
+
+class SubOrderShipped(Event):
+    """One supplier's part of an order left the warehouse: its payable accrues, sales count it."""
+
+    NAME: ClassVar[str] = "order.sub_order_shipped"
+    MUST_ROUTE: ClassVar[bool] = False
+    order_key: str
+    sub_order_id: str
+    supplier_id: str
+    merchant_id: str
+
+    def business_key(self) -> str:
+        return self.sub_order_id
+
+
+class OrderClosed(Event):
+    """The order ended with nothing shipped: refused stock, its funds hold expired, or it was
+    cancelled in full before shipment. What it held besides stock and money (a coupon) goes back."""
+
+    NAME: ClassVar[str] = "order.closed"
+    MUST_ROUTE: ClassVar[bool] = False
+    order_key: str
+    merchant_id: str
+    status: str
+    reason: str | None = None
+
+
+class RefundedLine(Frozen):
+    #: The line's position in the order's `lines`.
+    line: Annotated[StrictInt, Field(ge=0)]
+    sku: Sku
+    #: Units this credit is for (0 when it pays for no units, e.g. a damaged unit's late approval
+    #: is counted by the credit that approves it).
+    qty: Annotated[StrictInt, Field(ge=0)]
+    amount: Fen
+
+
+class OrderRefunded(Event):
+    """Money went back to the merchant for an order: one credit of one refund, by line."""
+
+    NAME: ClassVar[str] = "order.refunded"
+    MUST_ROUTE: ClassVar[bool] = False
+    order_key: str
+    merchant_id: str
+    refund_id: str
+    #: One refund may credit more than once (undamaged units on receipt, damaged ones on approval).
+    credit_id: str
+    #: cancel: lines cancelled before shipment; return: goods came back; refund_only: no return.
+    kind: Literal["cancel", "return", "refund_only"]
+    lines: list[RefundedLine] = Field(min_length=1)
+    amount: Fen
+
+    def business_key(self) -> str:
+        return self.credit_id
+
+
+class ReturnedLine(Frozen):
+    line: Annotated[StrictInt, Field(ge=0)]
+    sku: Sku
+    received: Annotated[StrictInt, Field(ge=0)]
+    damaged: Annotated[StrictInt, Field(ge=0)]
+
+
+class ReturnReceived(Event):
+    """The supplier confirmed what came back of a return: settlement reverses those lines."""
+
+    NAME: ClassVar[str] = "order.return_received"
+    MUST_ROUTE: ClassVar[bool] = False
+    return_id: str
+    order_key: str
+    sub_order_id: str
+    supplier_id: str
+    lines: list[ReturnedLine] = Field(min_length=1)
+
+    def business_key(self) -> str:
+        return self.return_id

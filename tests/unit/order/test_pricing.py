@@ -10,7 +10,7 @@ import pytest
 from schemas.common import OrderLineIn
 from workers.catalog.queries import PromotionWindow, SkuOffer
 from workers.order.memory import MemoryCatalog
-from workers.order.model import Pricing, price_lines
+from workers.order.model import Pricing, discount_shares, price_lines
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 END = START + timedelta(days=7)
@@ -75,3 +75,32 @@ async def test_a_promotion_does_not_make_an_unpriced_tier_orderable(catalog: Mem
     """`silver` has a promotional price but no normal price: still rejected, nothing priced."""
     pricing = price_lines(lines("SKU-A"), await catalog.offers(["SKU-A"], at=START), "silver")
     assert (pricing.rejection, pricing.bad_sku, pricing.lines) == ("no_price_for_tier", "SKU-A", [])
+
+
+def test_discount_split_in_proportion_with_the_remainder_on_the_last_line() -> None:
+    assert discount_shares([300, 300, 400], 100) == [30, 30, 40]
+    assert discount_shares([100, 100, 100], 100) == [33, 33, 34]
+    assert discount_shares([1, 999], 1) == [0, 1]
+
+
+def test_a_remainder_larger_than_the_last_line_spills_onto_the_first() -> None:
+    assert discount_shares([7, 13, 29, 1], 49) == [7, 13, 28, 1]
+
+
+def test_shares_are_whole_fen_and_add_up_to_the_discount() -> None:
+    costs = [7, 13, 29, 1]
+    for discount in range(sum(costs) + 1):
+        shares = discount_shares(costs, discount)
+        assert sum(shares) == discount
+        assert all(0 <= share <= cost for share, cost in zip(shares, costs, strict=True))
+
+
+def test_no_discount_and_no_cost_split_to_nothing() -> None:
+    assert discount_shares([100, 200], 0) == [0, 0]
+    assert discount_shares([0, 0], 0) == [0, 0]
+    assert discount_shares([], 0) == []
+
+
+def test_a_discount_above_the_cost_is_refused() -> None:
+    with pytest.raises(ValueError, match="a discount of 101 fen on 100 fen"):
+        discount_shares([100], 101)

@@ -23,7 +23,7 @@ from workers.order.model.order import (
     OrderStep,
     may_apply,
 )
-from workers.order.model.pricing import Offer, OrderLine, Pricing, price_lines
+from workers.order.model.pricing import Offer, OrderLine, Pricing, discount_shares, price_lines
 from workers.order.model.sub_order import (
     SUB_ORDER_MOVES,
     Push,
@@ -65,6 +65,7 @@ __all__ = [
     "SubOrderStatus",
     "choose_account",
     "covers_lines_once",
+    "discount_shares",
     "may_apply",
     "may_request",
     "message_key",

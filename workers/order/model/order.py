@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.commands import PlaceOrder
 from schemas.common import ShippingAddress
 from workers.order.model.fields import Omitted
-from workers.order.model.pricing import OrderLine, Pricing
+from workers.order.model.pricing import OrderLine, Pricing, discount_shares
 
 
 class OrderStatus(StrEnum):
@@ -143,6 +143,14 @@ class Order(BaseModel):
     def waited_for_funds(self) -> bool:
         """Waiting now, or it did: its payment may let the merchant's next waiting order go."""
         return self.status == S.AWAITING_FUNDS or any(e.type == "awaiting_funds" for e in self.events)
+
+    @property
+    def line_charges(self) -> list[int]:
+        """What the merchant paid for each line: its cost less its share of the discount. Fixed
+        once the order is charged (cost and discount no longer change); refunds credit these."""
+        costs = [line.cost for line in self.lines]
+        shares = discount_shares(costs, self.discount)
+        return [cost - share for cost, share in zip(costs, shares, strict=True)]
 
     @property
     def supplier_ids(self) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Protocol
 
@@ -53,6 +53,29 @@ class Pricing:
     @property
     def total_cost(self) -> int:
         return sum(line.cost for line in self.lines)
+
+
+def discount_shares(costs: Sequence[int], discount: int) -> list[int]:
+    """A discount split over lines in proportion to their cost, in whole fen, the remainder on
+    the last line: the one rule for each line's share of an order's charge.
+
+    No line's share passes its cost: a remainder larger than the last line (a cheap last line
+    under a near-total discount) spills back onto the earlier lines, first line first.
+    """
+    total = sum(costs)
+    if not costs or total == 0 or discount == 0:
+        return [0 for _ in costs]
+    if not 0 < discount <= total:
+        raise ValueError(f"a discount of {discount} fen on {total} fen of cost")
+    shares = [discount * cost // total for cost in costs[:-1]]
+    remainder = discount - sum(shares)
+    shares.append(min(remainder, costs[-1]))
+    spill = remainder - shares[-1]
+    for i, cost in enumerate(costs[:-1]):
+        take = min(spill, cost - shares[i])
+        shares[i] += take
+        spill -= take
+    return shares
 
 
 def price_lines(lines: list[OrderLineIn], offers: Mapping[str, Offer], tier: str) -> Pricing:
