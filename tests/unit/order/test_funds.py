@@ -104,7 +104,7 @@ async def test_a_debit_racing_the_expiry_is_credited_back_and_its_sub_orders_can
     [credit] = await w.debited(key)
     assert isinstance(credit, CreditWallet)
     assert (credit.kind, credit.amount, credit.reference) == ("refund_credit", 2000, key)
-    assert [type(m).__name__ for m in orders.released] == ["ReleaseStock"]
+    assert [type(m).__name__ for m in orders.released] == ["ReleaseStock", "OrderClosed"]
     assert (w.order(key).status, w.order(key).reason) == ("rejected", "insufficient_funds")
     assert [s.status for s in w.sub_orders(key)] == [SubOrderStatus.CANCELLED]
     assert w.log(key) == ["received", "reserved", "awaiting_funds", "rejected"]

@@ -7,7 +7,7 @@ import pytest
 from juhe.outgoing import Later
 from schemas.commands import DebitWallet, ExpireFundsHold, PushSubOrder, ReleaseStock, ReserveStock
 from schemas.common import StockLine
-from schemas.events import OrderRouted
+from schemas.events import OrderClosed, OrderRouted
 from tests.unit.order.world import FUNDS_HOLD_SECONDS, World, order_key
 from workers.order.model import OrderStatus, SubOrderStatus, sub_order_id
 
@@ -66,11 +66,19 @@ async def test_stock_reserved_moves_the_order_to_reserved_and_asks_for_the_money
     assert (w.order(key).status, w.log(key)) == ("reserved", ["received", "reserved"])
 
 
-async def test_stock_rejected_rejects_the_order_naming_the_sku_and_asks_for_nothing() -> None:
+async def test_stock_rejected_rejects_the_order_naming_the_sku_and_announces_it_closed() -> None:
     w = World()
     await w.place("P1", ("A1", 3))
     key = order_key("P1")
-    assert await w.stock_rejected(key, sku="A1") == []
+    [closed] = await w.stock_rejected(key, sku="A1")
+    assert closed == OrderClosed(
+        correlation_id=key,
+        order_key=key,
+        merchant_id="m1",
+        status="rejected",
+        reason="out_of_stock",
+        occurred_at=closed.occurred_at,
+    )
     order = w.order(key)
     assert (order.status, order.reason) == ("rejected", "out_of_stock")
     assert order.events[-1].data == {"reason": "out_of_stock", "sku": "A1"}
@@ -161,13 +169,25 @@ async def test_a_funds_hold_expires_to_rejected_and_releases_the_stock() -> None
     await w.place("P1", ("A1", 2))
     await w.reserved(key)
     await w.insufficient(key)
-    [release] = await w.expired(key)
+    release, closed = await w.expired(key)
     assert release == ReleaseStock(
         correlation_id=key,
         order_key=key,
         lines=[StockLine(sku="A1", qty=2)],
         reason="insufficient_funds",
         occurred_at=release.occurred_at,
+    )
+    assert (closed, closed.status, closed.reason) == (
+        OrderClosed(
+            correlation_id=key,
+            order_key=key,
+            merchant_id="m1",
+            status="rejected",
+            reason="insufficient_funds",
+            occurred_at=closed.occurred_at,
+        ),
+        "rejected",
+        "insufficient_funds",
     )
     order = w.order(key)
     assert (order.status, order.reason) == ("rejected", "insufficient_funds")

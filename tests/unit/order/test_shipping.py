@@ -6,7 +6,7 @@ from juhe.outgoing import Later
 from schemas.commands import CommitStock, DeliverShipment, ShipSubOrder
 from schemas.common import StockLine
 from schemas.envelope import utcnow
-from schemas.events import OrderShipped
+from schemas.events import OrderShipped, SubOrderShipped
 from tests.unit.order.world import World, order_key
 from workers.order.handlers import shipping
 from workers.order.handlers.shipping import ROUTING_RECHECK_SECONDS
@@ -34,6 +34,14 @@ async def test_shipping_one_of_two_sub_orders_commits_its_stock_and_syncs_but_th
         DeliverShipment(
             correlation_id=key, order_key=key, sub_order_id=sub_a, occurred_at=out[1].occurred_at
         ),
+        SubOrderShipped(
+            correlation_id=key,
+            order_key=key,
+            sub_order_id=sub_a,
+            supplier_id="sup_a",
+            merchant_id="m1",
+            occurred_at=out[2].occurred_at,
+        ),
     ]
     order = w.order(key)
     assert (order.status, order.awaiting_shipment) == ("routed", [sub_b])
@@ -49,11 +57,11 @@ async def test_the_last_shipment_ships_the_order_once() -> None:
     key, sub_a, sub_b = await two_suppliers(w)
     await w.ship(sub_a, "sup_a")
     out = await w.ship(sub_b, "sup_b")
-    assert [type(m) for m in out] == [CommitStock, DeliverShipment, OrderShipped]
+    assert [type(m) for m in out] == [CommitStock, DeliverShipment, SubOrderShipped, OrderShipped]
     order = w.order(key)
     assert (order.status, order.awaiting_shipment, order.shipped_at is not None) == ("shipped", [], True)
     again = await w.ship(sub_b, "sup_b")
-    assert [type(m) for m in again] == [CommitStock, DeliverShipment]
+    assert [type(m) for m in again] == [CommitStock, DeliverShipment, SubOrderShipped]
     assert w.log(key).count("shipped") == 1
     assert w.log(key).count("sub_order_shipped") == 2
 
@@ -80,7 +88,7 @@ async def test_another_suppliers_accept_or_shipment_changes_nothing() -> None:
 async def test_a_shipment_needs_no_acceptance_first() -> None:
     w = World()
     _, sub_a, _ = await two_suppliers(w)
-    assert len(await w.ship(sub_a, "sup_a")) == 2
+    assert len(await w.ship(sub_a, "sup_a")) == 3
     assert w.orders.sub_orders[sub_a].status == SubOrderStatus.SHIPPED
 
 
@@ -123,6 +131,11 @@ async def test_a_shipment_before_its_order_is_marked_routed_is_looked_at_again()
     recheck = early[0].message
     assert isinstance(recheck, ShipSubOrder)
     again = await shipping.ship_sub_order(recheck, deps=w.saga)
-    assert [type(m).__name__ for m in again] == ["CommitStock", "DeliverShipment", "OrderShipped"]
+    assert [type(m).__name__ for m in again] == [
+        "CommitStock",
+        "DeliverShipment",
+        "SubOrderShipped",
+        "OrderShipped",
+    ]
     assert w.order(key).status == OrderStatus.SHIPPED
     assert w.log(key).count("sub_order_shipped") == 1

@@ -11,7 +11,7 @@ from schemas.commands import ExpireFundsHold
 from schemas.envelope import utcnow
 from schemas.events import FundsInsufficient, WalletCredited, WalletDebited
 from workers.order.handlers.dispatch import route, undo_debit
-from workers.order.handlers.saga import SagaDeps, debit, release
+from workers.order.handlers.saga import SagaDeps, closed, debit, release
 from workers.order.model import CLOSED_UNPAID, LogEntry, OrderChange, OrderStatus, OrderStep, may_apply
 
 INSUFFICIENT_FUNDS = "insufficient_funds"
@@ -59,4 +59,4 @@ async def expire_funds_hold(cmd: ExpireFundsHold, *, deps: SagaDeps) -> list[Out
     order = await deps.orders.transition(cmd.order_key, OrderStep.EXPIRE_FUNDS_HOLD, [entry], change)
     if order is None or order.reason != INSUFFICIENT_FUNDS:
         return []
-    return [release(order, INSUFFICIENT_FUNDS)]
+    return [release(order, INSUFFICIENT_FUNDS), closed(order)]

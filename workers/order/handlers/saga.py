@@ -12,7 +12,7 @@ from juhe.outgoing import Outgoing
 from schemas.commands import DebitWallet, PlaceOrder, ReleaseStock, ReserveStock
 from schemas.common import StockLine
 from schemas.envelope import utcnow
-from schemas.events import StockRejected, StockReserved
+from schemas.events import OrderClosed, StockRejected, StockReserved
 from workers.order.handlers.ports import AccountsReader, CatalogReader, OrderStore
 from workers.order.model import (
     CLOSED_UNPAID,
@@ -56,6 +56,18 @@ def release(order: Order, reason: str) -> ReleaseStock:
     return ReleaseStock(correlation_id=key, order_key=key, lines=stock_lines(order), reason=reason)
 
 
+def closed(order: Order) -> OrderClosed:
+    """The order ended with nothing shipped: whatever else it held goes back."""
+    key = order.key
+    return OrderClosed(
+        correlation_id=key,
+        order_key=key,
+        merchant_id=order.merchant_id,
+        status=order.status,
+        reason=order.reason,
+    )
+
+
 async def create_order(cmd: PlaceOrder, deps: SagaDeps, payload_ids: list[str]) -> Order:
     """Price at the merchant's tier now and store; a concurrent duplicate gets the stored one."""
     tier = await deps.accounts.merchant_tier(cmd.merchant_id) or ""
@@ -77,5 +89,7 @@ async def on_stock_reserved(evt: StockReserved, *, deps: SagaDeps) -> list[Outgo
 async def on_stock_rejected(evt: StockRejected, *, deps: SagaDeps) -> list[Outgoing]:
     entry = LogEntry.of("rejected", utcnow(), reason=evt.reason, sku=evt.sku)
     change = OrderChange(reason=evt.reason)
-    await deps.orders.transition(evt.order_key, OrderStep.REFUSE_STOCK, [entry], change)
-    return []
+    order = await deps.orders.transition(evt.order_key, OrderStep.REFUSE_STOCK, [entry], change)
+    if order is None or order.status != OrderStatus.REJECTED or order.reason != evt.reason:
+        return []
+    return [closed(order)]

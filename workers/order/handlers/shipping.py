@@ -7,7 +7,7 @@ import structlog
 from juhe.outgoing import Later, Outgoing
 from schemas.commands import AcceptSubOrder, CommitStock, DeliverShipment, ShipSubOrder
 from schemas.envelope import utcnow
-from schemas.events import OrderShipped
+from schemas.events import OrderShipped, SubOrderShipped
 from schemas.routing import BACKOFF_SECONDS
 from workers.order.handlers.saga import SagaDeps
 from workers.order.model import SUB_ORDER_MOVES, LogEntry, OrderStatus, Shipment, SubOrderAction
@@ -48,6 +48,13 @@ async def ship_sub_order(cmd: ShipSubOrder, *, deps: SagaDeps) -> list[Outgoing]
     out: list[Outgoing] = [
         CommitStock(correlation_id=key, order_key=key, sub_order_id=sub.id, lines=sub.lines),
         DeliverShipment(correlation_id=key, order_key=key, sub_order_id=sub.id),
+        SubOrderShipped(
+            correlation_id=key,
+            order_key=key,
+            sub_order_id=sub.id,
+            supplier_id=sub.supplier_id,
+            merchant_id=sub.merchant_id,
+        ),
     ]
     if await deps.orders.finish_shipping(key, LogEntry.of("shipped", now)) is not None:
         out.append(OrderShipped(correlation_id=key, order_key=key))
