@@ -20,6 +20,7 @@ from edge_api.routes import (
     merchant_catalog,
     merchant_orders,
     onboarding,
+    ops,
     orders,
     platforms,
     product_list,
@@ -55,6 +56,7 @@ ROUTES = (
     orders,
     merchant_orders,
     wallet,
+    ops,
 )
 
 

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     #: Unset: `juhe up` runs a private RabbitMQ node under the data dir.
     amqp_url: str | None = None
     mongodb_url: str | None = None
+    #: The broker's management API (`http://host:15672/`), for unacked counts and rates in
+    #: `GET /v1/ops/queues`; unset, those figures are null. `juhe up` sets it for its own node.
+    rabbitmq_management_url: str | None = None
     namespace: str = "juhe"
     data_dir: Path = Path(".juhe")
     admin_token: str = DEV_ADMIN_TOKEN
