@@ -86,16 +86,18 @@ def line_suppliers(order: Order, lines: Sequence[StockLine]) -> set[str]:
     return {by_sku[line.sku] or "" for line in lines if line.sku in by_sku}
 
 
-def account_refusal(order: Order, lines: Sequence[StockLine], supplier_accounts: set[str]) -> Refusal | None:
-    """An account the operator picks must be one of the supplier of every reshipped line."""
-    suppliers = line_suppliers(order, lines)
+def account_refusal(suppliers: set[str], account_id: str, accounts: set[str]) -> Refusal | None:
+    """An account the operator picks must be one of `accounts`, those of the one supplier of
+    every reshipped line (`line_suppliers`)."""
     if len(suppliers) != 1:
         return Refusal(
-            "invalid", f"account_id: the lines are of {len(suppliers)} suppliers; pick per supplier"
+            "invalid", f"account_id: the lines are of {len(suppliers)} suppliers; open one reship each"
         )
-    return (
-        None if supplier_accounts else Refusal("invalid", "account_id: not an account of the lines' supplier")
-    )
+    if account_id not in accounts:
+        return Refusal(
+            "invalid", f"account_id: {account_id} is not an account of supplier {next(iter(suppliers))}"
+        )
+    return None
 
 
 def merged(lines: Sequence[StockLine]) -> list[StockLine]:
