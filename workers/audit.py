@@ -8,6 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
+from workers.order.reship_queries import ReshipQueries
 from workers.wallet.queries import WalletQueries
 
 Db = AsyncDatabase[dict[str, Any]]
@@ -35,4 +36,4 @@ async def _orders(db: Db) -> list[str]:
 
 async def _reships(db: Db) -> list[str]:
     """Reships linked both ways; per SKU, an order's open reships never pass what it shipped."""
-    return await OrderQueries(db).reship_mismatches()
+    return await ReshipQueries(db).mismatches()

@@ -23,7 +23,7 @@ from workers.order.model.reships import (
     reship_key,
     reship_refusal,
 )
-from workers.order.queries import OrderQueries
+from workers.order.reship_queries import ReshipQueries
 
 router = APIRouter(prefix="/v1", tags=["reships"])
 STATUS = {"conflict": 409, "invalid": 422}
@@ -76,7 +76,7 @@ async def _open(
     charge: bool,
     account_id: str | None,
 ) -> ReshipAccepted:
-    found = await OrderQueries(edge.db).with_sub_orders(order_key)
+    found = await ReshipQueries(edge.db).with_sub_orders(order_key)
     if found is None or (not caller.is_operator and found[0].merchant_id != caller.id):
         raise not_found("order")
     order, subs = found

@@ -3,6 +3,7 @@ debit unless the operator charges it, never more than shipped, linked both ways.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.support.api import Api, Party, bearer, unique
@@ -166,3 +167,43 @@ async def test_the_operator_sends_a_reship_to_another_account_of_the_supplier(
 async def _sku_is(api: Api, sku: str, *, on_hand: int, reserved: int) -> bool:
     got = await api.sku(sku)
     return (got["on_hand"], got["reserved"]) == (on_hand, reserved)
+
+
+async def test_concurrent_reships_of_the_same_units_never_pass_the_shipped_quantity(
+    system: System, api: Api
+) -> None:
+    """All five pass the edge's early check; the worker's claim lets exactly two through."""
+    s, key = await shipped_order(system, api)
+    bodies = [{"reship_id": f"c{i}", "reason": "lost", "lines": lines(s.sku, 1)} for i in range(5)]
+    answers = await asyncio.gather(*(merchant_reship(api, s.merchant, key, b) for b in bodies))
+    assert [a.status_code for a in answers] == [202] * 5
+    claims = await eventually(lambda: _settled(system, key, 5), what="every reship claimed or refused")
+    assert len(claims["reships"]) == 2
+    assert sum(1 for e in claims["events"] if e["type"] == "reship_refused") == 3
+    for claim in claims["reships"]:
+        await wait_status(system, claim["key"], "routed")
+    assert await eventually(lambda: _sku_is(api, s.sku, on_hand=8, reserved=2), what="two reserved")
+
+
+async def test_the_audit_reports_a_reship_beyond_what_shipped(system: System, api: Api) -> None:
+    s, key = await shipped_order(system, api)
+    await api.ok(
+        await merchant_reship(
+            api, s.merchant, key, {"reship_id": "r1", "reason": "lost", "lines": lines(s.sku, 1)}
+        ),
+        202,
+    )
+    await wait_status(system, f"reship:{key}:r1", "routed")
+    orders = system.db["orders"]
+    await orders.update_one({"_id": key}, {"$set": {"reships.0.lines.0.qty": 3}})
+    try:
+        assert f"order {key}: {s.sku} reshipped beyond what shipped" in await audit(system.db)
+    finally:
+        await orders.update_one({"_id": key}, {"$set": {"reships.0.lines.0.qty": 1}})
+    assert [p for p in await audit(system.db) if key in p] == []
+
+
+async def _settled(system: System, key: str, requests: int) -> dict[str, Any] | None:
+    order = await system.db["orders"].find_one({"_id": key})
+    refused = sum(1 for e in order["events"] if e["type"] == "reship_refused") if order else 0
+    return order if order and len(order["reships"]) + refused == requests else None

@@ -28,7 +28,6 @@ from workers.order.model import (
     message_key,
 )
 from workers.order.model.reship_links import ReshipClaim, ReshipOf
-from workers.order.model.reships import claimed_quantities, shipped_quantities
 from workers.order.repository.names import ORDERS, PLATFORM_MESSAGES, RAW_PAYLOADS, SUB_ORDERS
 
 Doc = dict[str, Any]
@@ -195,30 +194,6 @@ class OrderQueries:
             Order.model_validate(doc) async for doc in self._db[ORDERS].find({"status": {"$in": routed}})
         ]
         return [order.key for order in orders if not covers_lines_once(order, subs[order.key])]
-
-    async def with_sub_orders(self, order_key: str) -> tuple[Order, list[SubOrder]] | None:
-        """The order and its sub-orders as the model has them: what the reship rules check."""
-        doc = await self._db[ORDERS].find_one({"_id": order_key})
-        return None if doc is None else (Order.model_validate(doc), await self._sub_orders_of([order_key]))
-
-    async def reship_mismatches(self) -> list[str]:
-        """Reships not linked both ways, and orders reshipping more of a SKU than they shipped."""
-        problems = []
-        async for doc in self._db[ORDERS].find({"reships.0": {"$exists": True}}):
-            order = Order.model_validate(doc)
-            over = claimed_quantities(order) - shipped_quantities(await self._sub_orders_of([order.key]))
-            problems += [f"order {order.key}: {sku} reshipped beyond what shipped" for sku in sorted(over)]
-            for claim in order.reships:
-                reship = await self._db[ORDERS].find_one({"_id": claim.key}, {"reship": 1})
-                if reship is None or reship.get("reship", {}).get("order_key") != order.key:
-                    problems.append(f"order {order.key}: reship {claim.key} is not linked back")
-        async for doc in self._db[ORDERS].find({"reship": {"$exists": True}}, {"reship": 1}):
-            original = await self._db[ORDERS].find_one(
-                {"_id": doc["reship"]["order_key"], "reships.key": doc["_id"]}
-            )
-            if original is None:
-                problems.append(f"order {doc['_id']}: its original does not list it")
-        return problems
 
     async def _sub_orders_of(self, order_keys: list[str]) -> list[SubOrder]:
         if not order_keys:
