@@ -4,10 +4,13 @@ debit unless the operator charges it, never more than shipped, linked both ways.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
+from juhe.signing import verify
 from tests.support.api import Api, Party, bearer, unique
 from tests.support.flows import Scene, scene, wait_status
+from tests.support.receiver import CallbackReceiver, Received
 from tests.support.system import System, eventually
 from workers.audit import audit
 
@@ -207,3 +210,72 @@ async def _settled(system: System, key: str, requests: int) -> dict[str, Any] | 
     order = await system.db["orders"].find_one({"_id": key})
     refused = sum(1 for e in order["events"] if e["type"] == "reship_refused") if order else 0
     return order if order and len(order["reships"]) + refused == requests else None
+
+
+async def test_the_shop_is_told_of_the_reship_shipment_under_its_own_platform_order_id(
+    system: System, api: Api, receiver: CallbackReceiver
+) -> None:
+    s = await scene(api, stock=10, funds=10_000, price=PRICE)
+    path = f"/cb/{unique('shop')}"
+    shop = await api.shop(s.merchant, callback_url=receiver.url(path))
+    order_id = unique("P")
+    key = (await api.place(shop, order_id, [(s.sku, 1)])).json()["order_key"]
+    order = await wait_status(system, key, "routed")
+    await ship_sub_order(api, s.supplier, order["sub_orders"][0]["id"], "SF-1")
+    await wait_status(system, key, "shipped")
+    body = {"reship_id": "r1", "reason": "missing_item", "lines": lines(s.sku, 1)}
+    await api.ok(await merchant_reship(api, s.merchant, key, body), 202)
+    reship = await wait_status(system, f"reship:{key}:r1", "routed")
+    await ship_sub_order(api, s.supplier, reship["sub_orders"][0]["id"], "SF-2")
+
+    first, second = await eventually(lambda: _calls(receiver, path, 2), what="two shipment syncs")
+    synced = sorted((json.loads(c.body) for c in (first, second)), key=lambda b: b["tracking_no"])
+    assert [(b["order_id"], b["tracking_no"], b.get("reship")) for b in synced] == [
+        (order_id, "SF-1", None),
+        (order_id, "SF-2", {"reship_id": "r1", "reason": "missing_item"}),
+    ]
+    assert verify(
+        shop.secret,
+        second.headers["x-juhe-timestamp"],
+        second.body,
+        second.headers["x-juhe-signature"],
+        skew=300,
+    )
+
+
+async def test_a_reship_refused_stock_is_rejected_on_both_and_its_units_free_again(
+    system: System, api: Api
+) -> None:
+    s = await scene(api, stock=2, funds=10_000, price=PRICE)
+    key = (await api.place(s.shop, unique("P"), [(s.sku, 2)])).json()["order_key"]
+    order = await wait_status(system, key, "routed")
+    await ship_sub_order(api, s.supplier, order["sub_orders"][0]["id"], "SF-1")
+    await wait_status(system, key, "shipped")
+    balance = (await api.wallet(s.merchant))["balance"]
+
+    await api.ok(
+        await merchant_reship(
+            api, s.merchant, key, {"reship_id": "r1", "reason": "lost", "lines": lines(s.sku, 2)}
+        ),
+        202,
+    )
+    rejected = await wait_status(system, f"reship:{key}:r1", "rejected")
+    assert rejected["reason"] == "out_of_stock"
+    original = await eventually(lambda: _claim_rejected(api, key), what="rejection on the original")
+    assert [(c["reship_id"], c["rejected"]) for c in original["reships"]] == [("r1", "out_of_stock")]
+    assert "reship_rejected" in [e["type"] for e in original["events"]]
+    assert (await api.wallet(s.merchant))["balance"] == balance
+    again = await merchant_reship(
+        api, s.merchant, key, {"reship_id": "r2", "reason": "lost", "lines": lines(s.sku, 2)}
+    )
+    assert again.status_code == 202
+
+
+async def _claim_rejected(api: Api, key: str) -> dict[str, Any] | None:
+    order = await api.order(key)
+    return order if order["reships"] and order["reships"][0].get("rejected") else None
+
+
+async def _calls(receiver: CallbackReceiver, path: str, n: int) -> list[Received] | None:
+    calls = receiver.for_path(path)
+    return calls[:n] if len(calls) >= n else None
