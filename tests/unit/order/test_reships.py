@@ -14,7 +14,7 @@ from tests.unit.order.reship_world import ReshipWorld
 from tests.unit.order.test_deliveries import answering
 from workers.order.handlers.deliveries import deliver_shipment, push_sub_order
 from workers.order.model import LogEntry, OrderStatus
-from workers.order.model.reships import reship_key, reship_refusal
+from workers.order.model.reships import account_refusal, line_suppliers, reship_key, reship_refusal
 
 
 def kinds(out: list[Outgoing]) -> list[str]:
@@ -229,3 +229,42 @@ async def test_the_supplier_push_and_the_shop_sync_show_the_reship_of_the_platfo
     assert (pushed["reship_of"], pushed["reship_reason"]) == (key, "wrong_item")
     assert synced["order_id"] == "P-1"
     assert synced["reship"] == {"reship_id": "r1", "reason": "wrong_item"}
+
+
+async def test_an_operator_account_must_belong_to_the_one_supplier_of_the_lines() -> None:
+    w = ReshipWorld()
+    key = await w.shipped("P-1", ("A1", 1), ("B1", 1))
+    order = w.order(key)
+    both = line_suppliers(order, [StockLine(sku="A1", qty=1), StockLine(sku="B1", qty=1)])
+    two = account_refusal(both, "acc_a", {"acc_a"})
+    assert two is not None
+    assert two.message == "account_id: the lines are of 2 suppliers; open one reship each"
+    one = line_suppliers(order, [StockLine(sku="A1", qty=1)])
+    foreign = account_refusal(one, "acc_b", {"acc_a"})
+    assert foreign is not None
+    assert foreign.message == "account_id: acc_b is not an account of supplier sup_a"
+    assert account_refusal(one, "acc_a", {"acc_a"}) is None
+
+
+async def test_a_charged_reship_whose_funds_hold_expires_frees_its_units() -> None:
+    w = ReshipWorld()
+    key = await w.shipped("P-1", ("A1", 1))
+    await w.open(key, "r1", ("A1", 1), by="operator", charge=True)
+    rkey = reship_key(key, "r1")
+    await w.reserved(rkey)
+    await w.insufficient(rkey)
+    assert kinds(await w.expired(rkey)) == ["ReleaseStock", "OrderClosed"]
+    await w.closed(rkey)
+    [claim] = w.order(key).reships
+    assert claim.rejected == "insufficient_funds"
+    assert w.sub_orders(rkey) == []
+
+
+async def test_an_ordinary_order_closing_touches_no_reship() -> None:
+    w = ReshipWorld()
+    await w.place("P-1", ("A1", 1))
+    order_key = "generic:shop1:P-1"
+    await w.stock_rejected(order_key)
+    events_before = list(w.order(order_key).events)
+    assert await w.closed(order_key) == []
+    assert w.order(order_key).events == events_before
