@@ -25,6 +25,7 @@ from edge_api.routes import (
     platforms,
     product_list,
     promotions,
+    reships,
     rotation,
     selections,
     stock_syncs,
@@ -55,6 +56,7 @@ ROUTES = (
     webhooks,
     orders,
     merchant_orders,
+    reships,
     wallet,
     ops,
 )
