@@ -26,6 +26,7 @@ from edge_api.routes import (
     promotions,
     rotation,
     selections,
+    settlement,
     stock_syncs,
     supplier_accounts,
     taxonomy,
@@ -55,6 +56,7 @@ ROUTES = (
     orders,
     merchant_orders,
     wallet,
+    settlement,
 )
 
 

@@ -8,6 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
+from workers.settlement.queries import SettlementQueries
 from workers.wallet.queries import WalletQueries
 
 Db = AsyncDatabase[dict[str, Any]]
@@ -15,7 +16,7 @@ Db = AsyncDatabase[dict[str, Any]]
 
 async def audit(db: Db) -> list[str]:
     """Every violation found, as a readable line; an empty list means all invariants hold."""
-    return [*await _stock(db), *await _wallets(db), *await _orders(db)]
+    return [*await _stock(db), *await _wallets(db), *await _orders(db), *await _payables(db)]
 
 
 async def _stock(db: Db) -> list[str]:
@@ -31,3 +32,8 @@ async def _wallets(db: Db) -> list[str]:
 async def _orders(db: Db) -> list[str]:
     mismatches = await OrderQueries(db).routing_mismatches()
     return [f"order {key}: sub-orders do not cover its lines exactly once" for key in mismatches]
+
+
+async def _payables(db: Db) -> list[str]:
+    """Payables = Σ shipped - Σ reversed + Σ adjusted; each statement's total = Σ its lines."""
+    return [f"settlement {problem}" for problem in await SettlementQueries(db).payable_mismatches()]

@@ -157,6 +157,11 @@ class OrderQueries:
         doc = await self._db[SUB_ORDERS].find_one({"_id": sub_order_id})
         return None if doc is None else SubOrderView.of(SubOrder.model_validate(doc))
 
+    async def line_charges(self, order_key: str) -> list[int] | None:
+        """What the merchant paid for each line of the order (`Order.line_charges`), None if unknown."""
+        doc = await self._db[ORDERS].find_one({"_id": order_key})
+        return None if doc is None else Order.model_validate(doc).line_charges
+
     async def pending_funds(self, merchant_id: str) -> int:
         """What the merchant's orders awaiting funds hold: the sum of what they will be charged."""
         query = {"merchant_id": merchant_id, "status": OrderStatus.AWAITING_FUNDS}
