@@ -87,9 +87,8 @@ async def _supplier(
         code = f"DEMO-{world.run}-{len(world.skus) + len(drafts) + 1}"
         tiers = {"standard": price, "silver": price - 100, "gold": price - 200}
         settlement = price * 7 // 10  # what the supplier is paid per unit
-        drafts.append(
-            {"sku": code, "specs": {"规格": spec}, "tier_prices": tiers, "stock": stock, "settlement_price": settlement}
-        )
+        draft = {"sku": code, "specs": {"规格": spec}, "tier_prices": tiers, "stock": stock}
+        drafts.append(draft | {"settlement_price": settlement})
     body = {"name": product, "category": category, "brand": "聚合", "skus": drafts}
     created = await api.call("POST", "/v1/supplier/products", body, key=made["api_key"])
     await api.call("POST", f"/v1/products/{created['id']}/approve")

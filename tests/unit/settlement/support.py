@@ -104,7 +104,7 @@ def adjustment(
         supplier_id=supplier,
         amount=amount,
         reference=reference,
-        reason="退款不退货，供应商承担",
+        reason="退款不退货 供应商承担",
         sub_order_id=sub,
         occurred_at=at,
     )

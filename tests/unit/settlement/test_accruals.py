@@ -106,7 +106,7 @@ async def test_an_adjustment_lands_once_per_reference_on_the_sub_orders_statemen
         ("adjustment", -700, "cb-1"),
     ]
     assert [(line.amount, line.reason) for line in repo.statements[NEXT_WEEK].lines] == [
-        (250, "退款不退货，供应商承担")
+        (250, "退款不退货 供应商承担")
     ]
 
 
