@@ -107,7 +107,7 @@ def move_refusal(
     ended (`hold` None); the periodic job only once the hold after it is over too."""
     source, _, _ = MOVES[action]
     if statement.status is not source:
-        return f"a statement that is {statement.status} cannot be {action}d (it must be {source})"
+        return f"a statement that is {statement.status} cannot be {MOVES[action][1]} (it must be {source})"
     due = statement.period.end + (hold or timedelta(0))
     if action == "issue" and now < due:
         return f"the statement can be issued from {due.isoformat()}"
