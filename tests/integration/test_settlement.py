@@ -230,3 +230,8 @@ async def test_a_new_sku_needs_a_settlement_price_and_an_old_one_gets_it_by_a_pr
     after = await routed(system, api, s, [(s.sku, 1)])
     assert "unit_settlement" not in (await api.order(before))["lines"][0]
     assert (await api.order(after))["lines"][0]["unit_settlement"] == 650
+    # The merchant does not see what the supplier is paid.
+    own = await api.http.get(f"/v1/orders/{after}", headers=bearer(s.merchant.key))
+    assert "unit_settlement" not in (await api.ok(own, 200))["lines"][0]
+    listed = (await api.ok(await api.http.get("/v1/orders", headers=bearer(s.merchant.key)), 200))["items"]
+    assert [["unit_settlement" in line for line in order["lines"]] for order in listed] == [[False], [False]]

@@ -69,6 +69,11 @@ class OrderView(BaseModel):
         summaries = [SubOrderSummary.model_validate(sub.model_dump()) for sub in subs]
         return cls(**shown, order_key=order.key, sub_orders=summaries, payloads=order.payload_ids)
 
+    def for_merchant(self) -> OrderView:
+        """Without what the suppliers are paid (the platform's margin is not the merchant's to see)."""
+        lines = [line.model_copy(update={"unit_settlement": None}) for line in self.lines]
+        return self.model_copy(update={"lines": lines})
+
 
 class SubOrderView(BaseModel):
     """A sub-order as its supplier sees it."""

@@ -41,6 +41,8 @@ class StockLine:
 class Sub:
     supplier_id: str
     lines: list[StockLine]
+    #: Set on a reship's sub-order: the original order's key.
+    reship_of: str | None = None
 
 
 @dataclass

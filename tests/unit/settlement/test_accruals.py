@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -113,4 +114,11 @@ async def test_an_adjustment_lands_once_per_reference_on_the_sub_orders_statemen
 async def test_an_order_not_yet_readable_is_redelivered_and_stores_nothing(repo: MemorySettlement) -> None:
     with pytest.raises(RuntimeError):
         await on_sub_order_shipped(shipped("o9", "sup_1", MONDAY), deps=deps(Orders(), repo))
+    assert (repo.entries, repo.statements) == ({}, {})
+
+
+async def test_a_reships_sub_order_accrues_nothing(orders: Orders, repo: MemorySettlement) -> None:
+    orders.orders["reship:o1:r1"] = orders.orders["o1"]
+    orders.subs["so_reship:o1:r1_sup_1"] = replace(orders.subs["so_o1_sup_1"], reship_of="o1")
+    assert await on_sub_order_shipped(shipped("reship:o1:r1", "sup_1", MONDAY), deps=deps(orders, repo)) == []
     assert (repo.entries, repo.statements) == ({}, {})

@@ -39,11 +39,16 @@ class SettlementDeps:
 
 
 async def on_sub_order_shipped(evt: SubOrderShipped, *, deps: SettlementDeps) -> list[Outgoing]:
-    """Σ shipped qty times the settlement price on the order line, in the period of the shipment."""
-    lines = await _ordered_lines(deps.orders, evt.order_key)
+    """Σ shipped qty times the settlement price on the order line, in the period of the shipment.
+    A reship's sub-order (the order area's `reship_of`) accrues nothing."""
     sub = await deps.orders.sub_order(evt.sub_order_id)
     if sub is None:
         raise RuntimeError(f"sub-order {evt.sub_order_id} not found yet, will be redelivered")
+    if getattr(sub, "reship_of", None) is not None:
+        # A reship (补单) adds nothing unless the operator pays for it with an adjustment.
+        _log.info("settlement.reship_not_accrued", sub_order_id=evt.sub_order_id)
+        return []
+    lines = await _ordered_lines(deps.orders, evt.order_key)
     details, charged = shipped_details(lines, sub.supplier_id, [(s.sku, s.qty) for s in sub.lines])
     period = period_of(evt.occurred_at, deps.terms.period)
     entry = _entry(shipment_key(evt.sub_order_id), evt.supplier_id, "shipment", evt.occurred_at, period)
