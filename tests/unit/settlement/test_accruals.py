@@ -10,7 +10,7 @@ import pytest
 from tests.unit.settlement.support import MONDAY, WEEK, Line, Orders, adjustment, deps, returned, shipped
 from workers.settlement.handlers.accruals import adjust, on_return_received, on_sub_order_shipped
 from workers.settlement.memory import MemorySettlement
-from workers.settlement.model import MOVES, StatementStatus, period_of, statement_id
+from workers.settlement.model import MOVES, StatementLine, StatementStatus, period_of, statement_id
 
 DAY = timedelta(days=1)
 THIS_WEEK = statement_id("sup_1", period_of(MONDAY, WEEK))
@@ -122,3 +122,42 @@ async def test_a_reships_sub_order_accrues_nothing(orders: Orders, repo: MemoryS
     orders.subs["so_reship:o1:r1_sup_1"] = replace(orders.subs["so_o1_sup_1"], reship_of="o1")
     assert await on_sub_order_shipped(shipped("reship:o1:r1", "sup_1", MONDAY), deps=deps(orders, repo)) == []
     assert (repo.entries, repo.statements) == ({}, {})
+
+
+class IssuedMeanwhile(MemorySettlement):
+    """The statement is issued between a placer reading it open and adding its line."""
+
+    async def add_line(self, statement_id: str, line: StatementLine) -> bool:
+        if statement_id == THIS_WEEK and line.kind == "return":
+            await self.move(statement_id, StatementStatus.OPEN, StatementStatus.ISSUED, {})
+        return await super().add_line(statement_id, line)
+
+
+async def test_a_statement_issued_under_a_placer_gets_nothing_more_and_the_line_moves_on(
+    orders: Orders,
+) -> None:
+    repo = IssuedMeanwhile()
+    await on_sub_order_shipped(shipped("o1", "sup_1", MONDAY + DAY), deps=deps(orders, repo))
+    back = returned("r1", "o1", "sup_1", MONDAY + DAY, (0, "CUP", 2))
+    await on_return_received(back, deps=deps(orders, repo))
+    assert [(line.kind, line.amount) for line in repo.statements[THIS_WEEK].lines] == [("shipment", 1800)]
+    assert repo.statements[THIS_WEEK].status is StatementStatus.ISSUED
+    assert [(line.key, line.amount) for line in repo.statements[NEXT_WEEK].lines] == [("return:r1", -1400)]
+
+
+async def test_an_entry_stored_before_a_crash_is_placed_once_on_redelivery(
+    orders: Orders, repo: MemorySettlement
+) -> None:
+    event = shipped("o1", "sup_1", MONDAY + DAY)
+    crashed = MemorySettlement()
+
+    async def no_statement(*_: object) -> bool:
+        raise ConnectionError("store gone after the entry was stored")
+
+    crashed.add_line = no_statement  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        await on_sub_order_shipped(event, deps=deps(orders, crashed))
+    repo.entries = dict(crashed.entries)
+    await on_sub_order_shipped(event, deps=deps(orders, repo))
+    assert [line.key for line in repo.statements[THIS_WEEK].lines] == ["shipment:so_o1_sup_1"]
+    assert repo.statements[THIS_WEEK].total == 1800
