@@ -28,6 +28,7 @@ from edge_api.routes import (
     reships,
     rotation,
     selections,
+    settlement,
     stock_syncs,
     supplier_accounts,
     taxonomy,
@@ -59,6 +60,7 @@ ROUTES = (
     reships,
     wallet,
     ops,
+    settlement,
 )
 
 

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     recycle_retention_days: float = Field(default=30, ge=0)
     #: How often each worker runs its clean-up jobs (recycle bin, raw payloads, expired keys).
     purge_every_seconds: float = Field(default=3600, gt=0)
+    #: Supplier settlement: one statement per supplier per period (weekly, from Monday 00:00 UTC),
+    #: issued automatically once the hold after its period is over (after-sale adjusts it until then).
+    settlement_period_days: float = Field(default=7, gt=0)
+    settlement_hold_days: float = Field(default=7, ge=0)
 
     @field_validator("worker_processes")
     @classmethod

@@ -54,6 +54,8 @@ class SkuDraft(Frozen):
     specs: Specs = Field(default_factory=dict)
     tier_prices: TierPrices
     stock: StockLevel = 0
+    #: What the platform pays the supplier per unit (货款); required of a new SKU (`drafts_problem`).
+    settlement_price: Fen | None = None
 
 
 class CreateProduct(Command):
@@ -118,6 +120,8 @@ class ChangeSkuPrices(Command):
     sku: Sku
     supplier_id: str
     tier_prices: TierPrices
+    #: None leaves the SKU's settlement price as it is.
+    settlement_price: Fen | None = None
 
     def business_key(self) -> str:
         return f"{self.sku}|{self.occurred_at.isoformat()}"
@@ -207,6 +211,8 @@ class EditOutcome(ProductState):
 class SkuPrices(BaseModel):
     sku: str
     tier_prices: dict[str, int]
+    #: Null for a SKU created before settlement prices, until its supplier sets one.
+    settlement_price: int | None = None
 
 
 class CategoryView(BaseModel):

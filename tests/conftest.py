@@ -20,6 +20,8 @@ from tests.support.system import System, delete_namespace, drop_database, start_
 from workers.audit import audit
 
 FUNDS_HOLD_SECONDS = 4
+#: Settlement periods of a few seconds, so a test sees two; statements are issued by hand only.
+SETTLEMENT_PERIOD_SECONDS = 5
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +43,8 @@ def settings(mongodb_url: str) -> Settings:
         funds_hold_seconds=FUNDS_HOLD_SECONDS,
         delivery_limit=5,
         allow_private_targets=True,  # the callback receivers listen on 127.0.0.1
+        settlement_period_days=SETTLEMENT_PERIOD_SECONDS / 86_400,
+        settlement_hold_days=30,
     )
 
 

@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
 from workers.order.reship_queries import ReshipQueries
+from workers.settlement.queries import SettlementQueries
 from workers.wallet.queries import WalletQueries
 
 Db = AsyncDatabase[dict[str, Any]]
@@ -16,7 +17,8 @@ Db = AsyncDatabase[dict[str, Any]]
 
 async def audit(db: Db) -> list[str]:
     """Every violation found, as a readable line; an empty list means all invariants hold."""
-    return [*await _stock(db), *await _wallets(db), *await _orders(db), *await _reships(db)]
+    checks = (_stock, _wallets, _orders, _reships, _payables)
+    return [problem for check in checks for problem in await check(db)]
 
 
 async def _stock(db: Db) -> list[str]:
@@ -37,3 +39,8 @@ async def _orders(db: Db) -> list[str]:
 async def _reships(db: Db) -> list[str]:
     """Reships linked both ways; per SKU, an order's open reships never pass what it shipped."""
     return await ReshipQueries(db).mismatches()
+
+
+async def _payables(db: Db) -> list[str]:
+    """Payables = Σ shipped - Σ reversed + Σ adjusted; each statement's total = Σ its lines."""
+    return [f"settlement {problem}" for problem in await SettlementQueries(db).payable_mismatches()]

@@ -11,6 +11,7 @@ from workers.catalog import subscribers as catalog
 from workers.inventory import subscribers as inventory
 from workers.order import subscribers as order
 from workers.selection import subscribers as selection
+from workers.settlement import subscribers as settlement
 from workers.wallet import subscribers as wallet
 
 
@@ -27,4 +28,5 @@ WORKERS: dict[str, WorkerSpec] = {
     "inventory": WorkerSpec(inventory.register, inventory.prepare),
     "wallet": WorkerSpec(wallet.register, wallet.prepare),
     "order": WorkerSpec(order.register, order.prepare),
+    "settlement": WorkerSpec(settlement.register, settlement.prepare),
 }

@@ -27,7 +27,7 @@ from schemas.catalog import (
     SkuSpecsEdit,
     TierPrices,
 )
-from schemas.common import ShortText
+from schemas.common import Fen, ShortText
 from workers.catalog.queries import CatalogQueries
 from workers.inventory.queries import InventoryQueries, StockLevel
 
@@ -61,6 +61,8 @@ class ProductEdit(BaseModel):
 class PricesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tier_prices: TierPrices
+    #: What the supplier is paid per unit; left out, the SKU keeps the one it has.
+    settlement_price: Fen | None = None
 
 
 class ReasonIn(BaseModel):
@@ -123,7 +125,11 @@ async def change_prices(sku: str, body: PricesIn, edge: Edge, caller: Supplier) 
         raise ApiError(422, "invalid_field", problem)
     assert caller.id is not None
     command = ChangeSkuPrices(
-        correlation_id=sku, sku=sku, supplier_id=caller.id, tier_prices=body.tier_prices
+        correlation_id=sku,
+        sku=sku,
+        supplier_id=caller.id,
+        tier_prices=body.tier_prices,
+        settlement_price=body.settlement_price,
     )
     return SkuPrices.model_validate(await edge.ask(command))
 

@@ -26,7 +26,7 @@ async def get_order(order_key: str, edge: Edge, caller: OperatorOrMerchant) -> O
     order = await OrderQueries(edge.db).order(order_key)
     if order is None or (not caller.is_operator and order.merchant_id != caller.id):
         raise not_found("order")
-    return order
+    return order if caller.is_operator else order.for_merchant()
 
 
 @router.get("/orders")
@@ -44,7 +44,10 @@ async def list_orders(
     """Newest first; a merchant sees only its own orders."""
     merchant = merchant_id if caller.is_operator else caller.id
     where = OrderFilter(status, platform, merchant, received_from=from_, received_before=to)
-    return await OrderQueries(edge.db).orders(where, limit=limit, cursor=cursor)
+    page = await OrderQueries(edge.db).orders(where, limit=limit, cursor=cursor)
+    if caller.is_operator:
+        return page
+    return page.model_copy(update={"items": [order.for_merchant() for order in page.items]})
 
 
 @router.get("/supplier/orders")

@@ -86,7 +86,9 @@ async def _supplier(
     for spec, stock, price in skus:
         code = f"DEMO-{world.run}-{len(world.skus) + len(drafts) + 1}"
         tiers = {"standard": price, "silver": price - 100, "gold": price - 200}
-        drafts.append({"sku": code, "specs": {"规格": spec}, "tier_prices": tiers, "stock": stock})
+        settlement = price * 7 // 10  # what the supplier is paid per unit
+        draft = {"sku": code, "specs": {"规格": spec}, "tier_prices": tiers, "stock": stock}
+        drafts.append(draft | {"settlement_price": settlement})
     body = {"name": product, "category": category, "brand": "聚合", "skus": drafts}
     created = await api.call("POST", "/v1/supplier/products", body, key=made["api_key"])
     await api.call("POST", f"/v1/products/{created['id']}/approve")

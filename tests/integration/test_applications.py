@@ -81,7 +81,13 @@ async def test_supplier_application_gets_key_and_secret_and_creates_a_product(
         "name": "保温杯",
         "category": "家居",
         "brand": "聚合",
-        "skus": [{"sku": unique("APP"), "tier_prices": {"standard": 900, "silver": 850, "gold": 800}}],
+        "skus": [
+            {
+                "sku": unique("APP"),
+                "tier_prices": {"standard": 900, "silver": 850, "gold": 800},
+                "settlement_price": 700,
+            }
+        ],
     }
     created = await api.http.post("/v1/supplier/products", json=product, headers=bearer(creds["api_key"]))
     assert (created.status_code, created.json()["status"]) == (201, "pending_review")

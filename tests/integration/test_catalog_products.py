@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.api import Api, bearer, unique
+from tests.support.api import SETTLEMENT_PRICE, Api, bearer, unique
 from tests.support.catalog import PRICES, act, brand, category, create, product, product_body, shirt_model
 from tests.support.flows import scene, wait_status
 from tests.support.system import System
@@ -116,7 +116,7 @@ async def test_a_price_change_prices_only_orders_placed_after_it(system: System,
     new = PRICES | {"standard": 1500}
     url = f"/v1/supplier/skus/{s.sku}/prices"
     response = await api.http.put(url, json={"tier_prices": new}, headers=bearer(s.supplier.key))
-    assert response.json() == {"sku": s.sku, "tier_prices": new}
+    assert response.json() == {"sku": s.sku, "tier_prices": new, "settlement_price": SETTLEMENT_PRICE}
     second = (await api.place(s.shop, unique("P2"), [(s.sku, 1)])).json()["order_key"]
     assert (await wait_status(system, second, "routed"))["lines"][0]["unit_cost"] == 1500
     assert (await api.order(first))["lines"][0]["unit_cost"] == 1000

@@ -98,7 +98,7 @@ async def test_new_arrivals_are_products_first_listed_in_the_last_n_days_newest_
             "name": "待审",
             "category": "家居",
             "brand": "聚合",
-            "skus": [{"sku": f"{newer}-P", "tier_prices": PRICES}],
+            "skus": [{"sku": f"{newer}-P", "tier_prices": PRICES, "settlement_price": 700}],
         },
     )
     pending_id = (await api.ok(pending, 201))["id"]

@@ -51,7 +51,7 @@ async def _listed(api: Api, supplier: Party, sku: str, prices: dict[str, int], s
         "name": "保温杯",
         "category": "家居",
         "brand": "聚合",
-        "skus": [{"sku": sku, "tier_prices": prices, "stock": stock}],
+        "skus": [{"sku": sku, "tier_prices": prices, "stock": stock, "settlement_price": 700}],
     }
     created = await api.ok(
         await api.http.post("/v1/supplier/products", json=body, headers=bearer(supplier.key)), 201

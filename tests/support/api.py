@@ -12,6 +12,9 @@ import httpx
 
 from juhe.signing import signature
 
+#: What a test SKU's supplier is paid per unit, unless a test says otherwise.
+SETTLEMENT_PRICE = 700
+
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
@@ -94,14 +97,21 @@ class Api:
         url = f"/v1/merchants/{merchant.id}/wallet/top-ups"
         await self.ok(await self.http.post(url, json=body, headers=self.admin), 202)
 
-    async def listed_sku(self, supplier: Party, stock: int, prices: dict[str, int] | None = None) -> str:
+    async def listed_sku(
+        self,
+        supplier: Party,
+        stock: int,
+        prices: dict[str, int] | None = None,
+        settlement_price: int = SETTLEMENT_PRICE,
+    ) -> str:
         sku = unique("SKU")
         tier_prices = prices or {"standard": 1200, "silver": 1100, "gold": 1000}
+        draft = {"sku": sku, "specs": {"颜色": "红"}, "tier_prices": tier_prices, "stock": stock}
         body = {
             "name": "保温杯",
             "category": "家居",
             "brand": "聚合",
-            "skus": [{"sku": sku, "specs": {"颜色": "红"}, "tier_prices": tier_prices, "stock": stock}],
+            "skus": [draft | {"settlement_price": settlement_price}],
         }
         data = await self.ok(
             await self.http.post("/v1/supplier/products", json=body, headers=bearer(supplier.key)), 201

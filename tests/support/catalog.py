@@ -39,7 +39,15 @@ def product_body(
         "category_id": category_id,
         "brand_id": brand_id,
         "model_id": model_id,
-        "skus": [{"sku": unique("SKU"), "specs": sku_specs, "tier_prices": PRICES, "stock": 5}],
+        "skus": [
+            {
+                "sku": unique("SKU"),
+                "specs": sku_specs,
+                "tier_prices": PRICES,
+                "stock": 5,
+                "settlement_price": 800,
+            }
+        ],
     }
 
 

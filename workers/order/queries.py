@@ -74,6 +74,11 @@ class OrderView(BaseModel):
         summaries = [SubOrderSummary.model_validate(sub.model_dump()) for sub in subs]
         return cls(**shown, order_key=order.key, sub_orders=summaries, payloads=order.payload_ids)
 
+    def for_merchant(self) -> OrderView:
+        """Without what the suppliers are paid (the platform's margin is not the merchant's to see)."""
+        lines = [line.model_copy(update={"unit_settlement": None}) for line in self.lines]
+        return self.model_copy(update={"lines": lines})
+
 
 class SubOrderView(BaseModel):
     """A sub-order as its supplier sees it."""
@@ -164,6 +169,11 @@ class OrderQueries:
     async def sub_order(self, sub_order_id: str) -> SubOrderView | None:
         doc = await self._db[SUB_ORDERS].find_one({"_id": sub_order_id})
         return None if doc is None else SubOrderView.of(SubOrder.model_validate(doc))
+
+    async def line_charges(self, order_key: str) -> list[int] | None:
+        """What the merchant paid for each line of the order (`Order.line_charges`), None if unknown."""
+        doc = await self._db[ORDERS].find_one({"_id": order_key})
+        return None if doc is None else Order.model_validate(doc).line_charges
 
     async def pending_funds(self, merchant_id: str) -> int:
         """What the merchant's orders awaiting funds hold: the sum of what they will be charged."""

@@ -37,7 +37,10 @@ class Catalog:
 
 
 def create(product_id: str, *skus: str, name: str = "保温杯", **fields: Any) -> CreateProduct:
-    drafts = [SkuDraft(sku=sku, specs={"颜色": "红"}, tier_prices=PRICES, stock=5) for sku in skus]
+    drafts = [
+        SkuDraft(sku=sku, specs={"颜色": "红"}, tier_prices=PRICES, stock=5, settlement_price=800)
+        for sku in skus
+    ]
     return CreateProduct(
         correlation_id=product_id,
         product_id=product_id,

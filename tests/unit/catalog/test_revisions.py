@@ -106,6 +106,7 @@ async def test_a_price_change_is_recorded_once_and_bad_tiers_change_nothing(cata
     assert (await change_sku_prices(cmd, products=catalog.products, tiers=catalog.tiers))[0] == {
         "sku": "SKU-A",
         "tier_prices": new,
+        "settlement_price": 800,
     }
     await change_sku_prices(cmd, products=catalog.products, tiers=catalog.tiers)  # a redelivery
     entries = [h for h in catalog.products.products["prd_1"].history if h.event == "price_changed"]

@@ -70,7 +70,10 @@ def test_tier_prices_name_only_known_tiers_and_every_required_one() -> None:
 
 
 def test_the_first_bad_sku_is_named_by_its_index() -> None:
-    drafts = [SkuDraft(sku="A", tier_prices=PRICES), SkuDraft(sku="B", tier_prices=PRICES | {"x": 1})]
+    drafts = [
+        SkuDraft(sku="A", tier_prices=PRICES, settlement_price=800),
+        SkuDraft(sku="B", tier_prices=PRICES | {"x": 1}, settlement_price=800),
+    ]
     assert drafts_problem(drafts, required=REQUIRED, known=KNOWN) == (
         "skus.1.tier_prices.x: unknown tier 'x'; known: standard, silver, gold, vip"
     )

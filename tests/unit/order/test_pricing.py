@@ -104,3 +104,13 @@ def test_no_discount_and_no_cost_split_to_nothing() -> None:
 def test_a_discount_above_the_cost_is_refused() -> None:
     with pytest.raises(ValueError, match="a discount of 101 fen on 100 fen"):
         discount_shares([100], 101)
+
+
+def test_each_line_keeps_the_settlement_price_the_sku_had_when_priced() -> None:
+    offers = {
+        "NEW": SkuOffer("NEW", "sup_1", True, NORMAL, settlement_price=700),
+        "OLD": SkuOffer("OLD", "sup_1", True, NORMAL),
+    }
+    lines = [OrderLineIn(sku="NEW", qty=2, unit_price=1990), OrderLineIn(sku="OLD", qty=1, unit_price=1990)]
+    priced = price_lines(lines, offers, "gold")
+    assert [(line.unit_cost, line.unit_settlement) for line in priced.lines] == [(1000, 700), (1000, None)]

@@ -61,8 +61,11 @@ class ProductStore(Protocol):
     async def release_skus(self, product_id: str) -> None: ...
     async def set_orderable(self, product_id: str, orderable: bool) -> None: ...
     async def set_specs(self, product_id: str, sku_specs: dict[str, dict[str, str]]) -> None: ...
-    async def set_prices(self, sku: str, supplier_id: str, tier_prices: dict[str, int]) -> Sku | None:
-        """The supplier's SKU with its new prices, or None if it has no such SKU."""
+    async def set_prices(
+        self, sku: str, supplier_id: str, tier_prices: dict[str, int], settlement_price: int | None = None
+    ) -> Sku | None:
+        """The supplier's SKU with its new prices (the settlement price kept when None), or None
+        if it has no such SKU."""
 
 
 class TaxonomyStore(Protocol):

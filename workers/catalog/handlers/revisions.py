@@ -110,7 +110,7 @@ async def change_sku_prices(cmd: ChangeSkuPrices, *, products: ProductStore, tie
     )
     if problem:
         return refuse("invalid", problem)
-    sku = await products.set_prices(cmd.sku, cmd.supplier_id, dict(cmd.tier_prices))
+    sku = await products.set_prices(cmd.sku, cmd.supplier_id, dict(cmd.tier_prices), cmd.settlement_price)
     if sku is None:
         return refuse("not_found", "sku not found")
     entry = HistoryEntry(
@@ -120,6 +120,8 @@ async def change_sku_prices(cmd: ChangeSkuPrices, *, products: ProductStore, tie
         id=cmd.message_id,
         sku=cmd.sku,
         tier_prices=dict(cmd.tier_prices),
+        settlement_price=cmd.settlement_price,
     )
     await products.record(sku.product_id, entry)
-    return ok(SkuPrices(sku=cmd.sku, tier_prices=cmd.tier_prices).model_dump(mode="json"))
+    prices = SkuPrices(sku=cmd.sku, tier_prices=cmd.tier_prices, settlement_price=sku.settlement_price)
+    return ok(prices.model_dump(mode="json"))

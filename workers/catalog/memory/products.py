@@ -92,11 +92,14 @@ class MemoryProducts:
             if sku is not None and sku.product_id == product_id:
                 self.skus[code] = sku.model_copy(update={"specs": specs})
 
-    async def set_prices(self, sku: str, supplier_id: str, tier_prices: dict[str, int]) -> Sku | None:
+    async def set_prices(
+        self, sku: str, supplier_id: str, tier_prices: dict[str, int], settlement_price: int | None = None
+    ) -> Sku | None:
         found = self.skus.get(sku)
         if found is None or found.supplier_id != supplier_id:
             return None
-        self.skus[sku] = found.model_copy(update={"tier_prices": tier_prices})
+        settled = found.settlement_price if settlement_price is None else settlement_price
+        self.skus[sku] = found.model_copy(update={"tier_prices": tier_prices, "settlement_price": settled})
         return self.skus[sku]
 
     async def purge_recycle_bin(self, now: datetime, retention: timedelta) -> int:

@@ -62,10 +62,14 @@ class SkuOffer:
     tier_prices: dict[str, int]
     windows: tuple[PromotionWindow, ...] = ()
     at: datetime | None = None
+    #: What the supplier is paid per unit (settlement reads it off the order line); None if unset.
+    settlement_price: int | None = None
 
     @classmethod
     def of(cls, sku: Sku, windows: Sequence[PromotionWindow], at: datetime | None) -> SkuOffer:
-        return cls(sku.id, sku.supplier_id, sku.orderable, sku.tier_prices, tuple(windows), at)
+        return cls(
+            sku.id, sku.supplier_id, sku.orderable, sku.tier_prices, tuple(windows), at, sku.settlement_price
+        )
 
     def cost_for(self, tier: str) -> TierCost | None:
         return tier_cost(self.tier_prices, self.windows, tier, self.at)

@@ -47,6 +47,7 @@ class HistoryEntry(BaseModel):
     revision: str | None = None
     sku: str | None = None
     tier_prices: dict[str, int] | None = None
+    settlement_price: int | None = None
 
 
 class Content(BaseModel):

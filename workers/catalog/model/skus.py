@@ -18,6 +18,8 @@ class Sku(Stored):
     tier_prices: dict[str, int]
     #: Follows the product: true exactly while it is listed.
     orderable: bool = False
+    #: What the supplier is paid per unit; None on SKUs created before it was required.
+    settlement_price: int | None = None
 
     @classmethod
     def of(cls, draft: SkuDraft, *, product_id: str, supplier_id: str) -> Sku:
@@ -27,6 +29,7 @@ class Sku(Stored):
             supplier_id=supplier_id,
             specs=dict(draft.specs),
             tier_prices=dict(draft.tier_prices),
+            settlement_price=draft.settlement_price,
         )
 
 
@@ -57,4 +60,7 @@ def drafts_problem(
         where = f"skus.{i}.tier_prices"
         if problem := tier_prices_problem(draft.tier_prices, required=required, known=known, where=where):
             return problem
+        if draft.settlement_price is None:
+            # A new SKU is settled with its supplier from its first sale (docs/settlement.md).
+            return f"skus.{i}.settlement_price: required (what the supplier is paid per unit, in fen)"
     return None

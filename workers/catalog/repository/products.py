@@ -124,10 +124,15 @@ class MongoProducts:
         for code, specs in sku_specs.items():
             await self._skus.update_one({"_id": code, "product_id": product_id}, {"$set": {"specs": specs}})
 
-    async def set_prices(self, sku: str, supplier_id: str, tier_prices: dict[str, int]) -> Sku | None:
+    async def set_prices(
+        self, sku: str, supplier_id: str, tier_prices: dict[str, int], settlement_price: int | None = None
+    ) -> Sku | None:
+        changed: dict[str, object] = {"tier_prices": tier_prices}
+        if settlement_price is not None:
+            changed["settlement_price"] = settlement_price
         doc = await self._skus.find_one_and_update(
             {"_id": sku, "supplier_id": supplier_id},
-            {"$set": {"tier_prices": tier_prices}},
+            {"$set": changed},
             return_document=ReturnDocument.AFTER,
         )
         return None if doc is None else Sku.model_validate(doc)

@@ -22,6 +22,9 @@ class OrderLine(BaseModel):
     unit_cost: Annotated[int | None, Omitted] = None
     supplier_id: Annotated[str | None, Omitted] = None
     promotion_id: Annotated[str | None, Omitted] = None
+    #: What the supplier is paid per unit, as the SKU said when the order was priced; None when
+    #: the SKU had no settlement price yet (settlement flags the sub-order).
+    unit_settlement: Annotated[int | None, Omitted] = None
 
     @classmethod
     def unpriced(cls, line: OrderLineIn) -> OrderLine:
@@ -39,6 +42,8 @@ class Offer(Protocol):
     def supplier_id(self) -> str: ...
     @property
     def orderable(self) -> bool: ...
+    @property
+    def settlement_price(self) -> int | None: ...
     def unit_cost(self, tier: str) -> tuple[int, str | None] | None:
         """The tier's cost and the promotion pricing it, if any; None when the tier cannot buy it."""
         ...
@@ -98,6 +103,7 @@ def price_lines(lines: list[OrderLineIn], offers: Mapping[str, Offer], tier: str
                 unit_cost=unit_cost,
                 supplier_id=offer.supplier_id,
                 promotion_id=promotion_id,
+                unit_settlement=offer.settlement_price,
             )
         )
     return Pricing(lines=priced)
