@@ -30,6 +30,7 @@ from edge_api.routes import (
     supplier_accounts,
     taxonomy,
     tiers,
+    tracking,
     wallet,
     webhooks,
 )
@@ -55,6 +56,7 @@ ROUTES = (
     orders,
     merchant_orders,
     wallet,
+    tracking,
 )
 
 

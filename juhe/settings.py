@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     recycle_retention_days: float = Field(default=30, ge=0)
     #: How often each worker runs its clean-up jobs (recycle bin, raw payloads, expired keys).
     purge_every_seconds: float = Field(default=3600, gt=0)
+    #: The `salt` given to 快递100 when subscribing: its pushes are signed MD5(param + salt).
+    #: Unset, every push to the 快递100 callback is refused (401).
+    kuaidi100_salt: str | None = None
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:

@@ -1,0 +1,182 @@
+"""Logistics tracking: checkpoints stored once, the shipment's state moved forward only, each
+state change announced to the shop once, the order completed when every parcel is delivered,
+and the supplier's corrections of a shipment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+
+from juhe.outgoing import Outgoing
+from schemas.envelope import utcnow
+from schemas.tracking import (
+    CorrectShipment,
+    DeliverShipmentCorrection,
+    DeliverTracking,
+    OrderCompleted,
+    RecordTracking,
+    TrackingState,
+)
+from workers.order.handlers.ports import OrderStore
+from workers.order.handlers.tracking_ports import TrackingStore
+from workers.order.model import LogEntry, Order, OrderStatus, OrderStep, SubOrder
+from workers.order.model.tracking import (
+    ShipmentCorrection,
+    change_key,
+    checkpoints_of,
+    tracking_update,
+)
+from workers.order.model.tracking_rules import (
+    TRACKING_CHANGED,
+    TRACKING_SYNCED,
+    all_delivered,
+    correction_refusal,
+    newest_change,
+    outcome_logged,
+)
+
+_log = structlog.get_logger("order.tracking")
+
+
+@dataclass(frozen=True)
+class TrackingDeps:
+    orders: OrderStore
+    tracking: TrackingStore
+
+
+async def record_tracking(cmd: RecordTracking, *, deps: TrackingDeps) -> list[Outgoing]:
+    """Store the report's checkpoints once and move the state forward; the follow-ups are
+    derived from what is stored, so a repeat (every push repeats the history) re-derives them."""
+    sub = await deps.orders.get_sub_order(cmd.sub_order_id)
+    if sub is None or sub.shipment is None or sub.shipment.tracking_no != cmd.tracking_no:
+        # A corrected number's late pushes, or a report racing the correction: not this parcel.
+        _log.info("tracking.ignored", why="not the sub-order's current shipment", source=cmd.source)
+        return []
+    checkpoints = checkpoints_of(cmd)
+    added = await deps.tracking.add_checkpoints(checkpoints)
+    update = tracking_update(cmd, checkpoints)
+    stored = (
+        None
+        if update is None
+        else await deps.tracking.advance_tracking(sub.id, cmd.tracking_no, update.tracking)
+    )
+    _log.info("tracking.recorded", source=cmd.source, checkpoints=len(checkpoints), new=added)
+    if stored is None or stored.tracking is None or stored.shipment is None:
+        return []
+    out = await _announce(stored, deps)
+    if stored.tracking.state == TrackingState.DELIVERED:
+        out += await _complete_if_all_delivered(stored.order_key, deps)
+    return out
+
+
+async def _announce(sub: SubOrder, deps: TrackingDeps) -> list[Outgoing]:
+    """Log the stored state once if it differs from the last announced one, and push the
+    newest announced change to the shop until its push has ended."""
+    order = await deps.orders.get(sub.order_key)
+    if order is None or sub.tracking is None or sub.shipment is None:
+        return []
+    tracking, tracking_no = sub.tracking, sub.shipment.tracking_no
+    last = newest_change(order.events, sub.id, tracking_no)
+    if last is None or last.data.get("state") != tracking.state:
+        entry = LogEntry.of(
+            TRACKING_CHANGED,
+            utcnow(),
+            sub_order_id=sub.id,
+            tracking_no=tracking_no,
+            state=tracking.state.value,
+            as_of=tracking.as_of,
+            change=change_key(tracking.state, tracking.as_of),
+            carrier_state=tracking.carrier_state,
+        )
+        if await deps.tracking.log_change_once(sub.order_key, entry):
+            _log.info("tracking.state_changed", state=tracking.state)
+        order = await deps.orders.get(sub.order_key) or order
+        last = newest_change(order.events, sub.id, tracking_no)
+    return _push_of(last, order, sub.id)
+
+
+def _push_of(change: LogEntry | None, order: Order, sub_order_id: str) -> list[Outgoing]:
+    """The shop's push of a logged change, unless that push has already ended."""
+    if change is None or outcome_logged(
+        order.events, TRACKING_SYNCED, sub_order_id, str(change.data["change"])
+    ):
+        return []
+    as_of = change.data["as_of"]
+    if not isinstance(as_of, datetime):
+        return []
+    return [
+        DeliverTracking(
+            correlation_id=order.key,
+            order_key=order.key,
+            sub_order_id=sub_order_id,
+            state=TrackingState(str(change.data["state"])),
+            as_of=as_of,
+        )
+    ]
+
+
+async def _complete_if_all_delivered(order_key: str, deps: TrackingDeps) -> list[Outgoing]:
+    subs = await deps.tracking.sub_orders_of(order_key)
+    if not all_delivered(subs):
+        return []
+    entry = LogEntry.of("completed", utcnow(), sub_orders=len(subs))
+    order = await deps.orders.transition(order_key, OrderStep.COMPLETE, [entry])
+    if order is None or order.status != OrderStatus.COMPLETED:
+        return []
+    _log.info("order.completed", sub_orders=len(subs))
+    return [OrderCompleted(correlation_id=order_key, order_key=order_key, merchant_id=order.merchant_id)]
+
+
+async def correct_shipment(cmd: CorrectShipment, *, deps: TrackingDeps) -> list[Outgoing]:
+    """Apply a correction once (at most `MAX_CORRECTIONS`), log it and sync it to the shop; a
+    repeat of an applied correction re-derives the sync."""
+    sub = await deps.orders.get_sub_order(cmd.sub_order_id)
+    if sub is None or sub.supplier_id != cmd.supplier_id or sub.shipment is None:
+        _log.warning("shipment.correction_refused", why="no shipment of this supplier")
+        return []
+    refusal = correction_refusal(sub.status, sub.shipment, len(sub.corrections), cmd.carrier, cmd.tracking_no)
+    if refusal is not None:
+        _log.warning("shipment.correction_refused", why=refusal)
+        return []
+    if (sub.shipment.carrier, sub.shipment.tracking_no) != (cmd.carrier, cmd.tracking_no):
+        correction = ShipmentCorrection(
+            number=len(sub.corrections) + 1,
+            carrier=cmd.carrier,
+            tracking_no=cmd.tracking_no,
+            previous_carrier=sub.shipment.carrier,
+            previous_tracking_no=sub.shipment.tracking_no,
+            at=utcnow(),
+            reason=cmd.reason,
+        )
+        corrected = await deps.tracking.correct_shipment(sub.id, cmd.supplier_id, correction)
+        if corrected is None:  # another correction got there first: this one is stale
+            _log.warning("shipment.correction_refused", why="the shipment changed meanwhile")
+            return []
+        sub = corrected
+    return await _log_correction(sub, cmd, deps)
+
+
+async def _log_correction(sub: SubOrder, cmd: CorrectShipment, deps: TrackingDeps) -> list[Outgoing]:
+    made = [c for c in sub.corrections if (c.carrier, c.tracking_no) == (cmd.carrier, cmd.tracking_no)]
+    if not made:  # the shipment as first shipped: nothing was corrected
+        return []
+    c = made[-1]
+    entry = LogEntry.of(
+        "shipment_corrected",
+        c.at,
+        sub_order_id=sub.id,
+        change=f"correction-{c.number}",
+        correction=c.number,
+        carrier=c.carrier,
+        tracking_no=c.tracking_no,
+        previous_carrier=c.previous_carrier,
+        previous_tracking_no=c.previous_tracking_no,
+        reason=c.reason,
+    )
+    await deps.tracking.log_change_once(sub.order_key, entry)
+    key = sub.order_key
+    return [
+        DeliverShipmentCorrection(correlation_id=key, order_key=key, sub_order_id=sub.id, correction=c.number)
+    ]
