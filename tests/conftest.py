@@ -20,6 +20,8 @@ from tests.support.system import System, delete_namespace, drop_database, start_
 from workers.audit import audit
 
 FUNDS_HOLD_SECONDS = 4
+#: The salt the 快递100 pushes of the tests are signed with.
+KUAIDI100_SALT = "test-kuaidi100-salt"
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +43,7 @@ def settings(mongodb_url: str) -> Settings:
         funds_hold_seconds=FUNDS_HOLD_SECONDS,
         delivery_limit=5,
         allow_private_targets=True,  # the callback receivers listen on 127.0.0.1
+        kuaidi100_salt=KUAIDI100_SALT,
     )
 
 

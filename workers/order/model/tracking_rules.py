@@ -87,7 +87,7 @@ def correction_refusal(
     """Why this correction may not be made now (None: it may, or it is already made). The edge
     asks it to answer 409 early; the handler asks it again on what is stored."""
     if status != SubOrderStatus.SHIPPED or shipment is None:
-        return f"a {status} sub-order has no shipment to correct"
+        return f"the sub-order is {status}: it has no shipment to correct"
     if (shipment.carrier, shipment.tracking_no) == (carrier, tracking_no):
         return None
     if corrections >= MAX_CORRECTIONS:
