@@ -3,6 +3,7 @@ tracking events, completion, shipping exceptions and shipment corrections."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -318,3 +319,33 @@ async def test_a_push_for_no_known_parcel_is_accepted_and_ignored_and_a_bad_form
         PUSH, content=b"sign=ABC", headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
     assert (bad.status_code, bad.json()["error"]["code"]) == (422, "invalid_field")
+
+
+async def test_concurrent_pushes_of_a_growing_history_store_each_checkpoint_once(
+    system: System, api: Api, receiver: CallbackReceiver
+) -> None:
+    p = await parcel(api, system, receiver)
+    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=12)
+    scans = [scan(ftime(t0 + timedelta(hours=h)), f"扫描 {h}", "在途") for h in range(10)]
+    histories = [scans[: n + 1][::-1] for n in range(10)] * 2  # each history twice, newest first
+    before = handled("order.record_tracking")
+    answers = await asyncio.gather(*(kuaidi100(api, p, "0", h) for h in histories))
+    assert [a.json() for a in answers] == [ACK] * 20
+    await eventually(lambda: _at_least(before + 20), what="every push handled")
+
+    assert [c["context"] for c in await stored(system, p.sub_id)] == [f"扫描 {h}" for h in range(9, -1, -1)]
+    tracking = (await sub_order(system, p.sub_id))["tracking"]
+    assert (tracking["state"], tracking["first_at"], tracking["last_at"]) == (
+        "in_transit",
+        t0,
+        t0 + timedelta(hours=9),
+    )
+    assert len(await log(system, p.key, "tracking_changed")) == 1
+
+
+async def test_a_form_above_the_body_limit_is_413_before_it_is_read(system: System, api: Api) -> None:
+    body = b"sign=X&param=" + b"x" * system.settings.max_body_bytes
+    answer = await api.http.post(
+        PUSH, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert (answer.status_code, answer.json()["error"]["code"]) == (413, "payload_too_large")

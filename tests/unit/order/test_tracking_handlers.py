@@ -3,8 +3,11 @@ once, the order completed when every parcel is delivered, corrections at most th
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
+from juhe.outbound import Poster
+from schemas.envelope import utcnow
 from schemas.events import OrderShipped
 from schemas.tracking import (
     CheckpointIn,
@@ -16,9 +19,10 @@ from schemas.tracking import (
     TrackingState,
 )
 from tests.unit.order.world import World
-from workers.order.handlers import tracking
+from workers.order.handlers import tracking, tracking_deliveries
 from workers.order.memory import MemoryTracking
 from workers.order.model import OrderStatus
+from workers.order.model.tracking_rules import RESEND_AFTER
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
@@ -148,3 +152,43 @@ async def test_another_suppliers_correction_changes_nothing() -> None:
         await tracking.correct_shipment(correction(sub_a, "YT1", supplier="sup_b"), deps=deps(w, store)) == []
     )
     assert w.orders.sub_orders[sub_a].corrections == []
+
+
+def answering(status: int, calls: list[bytes]) -> Poster:
+    async def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+        calls.append(body)
+        return status
+
+    return post
+
+
+async def test_the_shop_gets_each_change_once_and_a_lost_push_is_sent_again_only_when_overdue() -> None:
+    w = World()
+    store = MemoryTracking(w.orders)
+    key, sub_a, _ = await shipped_order(w)
+    report = push(sub_a, key, (5, "派件中"), state="5")
+    [cmd] = await tracking.record_tracking(report, deps=deps(w, store))
+    assert await tracking.record_tracking(report, deps=deps(w, store)) == []  # logged just now: not lost
+
+    changed = w.order(key).events[-1]
+    w.orders.orders[key].events[-1] = changed.model_copy(update={"at": utcnow() - RESEND_AFTER})
+    [again] = await tracking.record_tracking(report, deps=deps(w, store))  # never sent: overdue
+    assert again.message_id == cmd.message_id
+
+    calls: list[bytes] = []
+    push_deps = tracking_deliveries.TrackingDeliveryDeps(w.deliveries(answering(204, calls)), store)
+    assert isinstance(cmd, DeliverTracking)
+    assert await tracking_deliveries.deliver_tracking(cmd, deps=push_deps) == []
+    assert await tracking_deliveries.deliver_tracking(cmd, deps=push_deps) == []
+    assert [json.loads(body) for body in calls] == [
+        {
+            "type": "tracking",
+            "order_id": "P1",
+            "carrier": "SF",
+            "tracking_no": "SF1",
+            "state": "out_for_delivery",
+            "at": (T0 + timedelta(hours=5)).isoformat(),
+        }
+    ]
+    assert w.log(key).count("tracking_synced") == 1
+    assert await tracking.record_tracking(report, deps=deps(w, store)) == []  # synced: nothing again

@@ -30,11 +30,10 @@ from workers.order.model.tracking import (
 )
 from workers.order.model.tracking_rules import (
     TRACKING_CHANGED,
-    TRACKING_SYNCED,
     all_delivered,
     correction_refusal,
     newest_change,
-    outcome_logged,
+    push_overdue,
 )
 
 _log = structlog.get_logger("order.tracking")
@@ -72,13 +71,13 @@ async def record_tracking(cmd: RecordTracking, *, deps: TrackingDeps) -> list[Ou
 
 
 async def _announce(sub: SubOrder, deps: TrackingDeps) -> list[Outgoing]:
-    """Log the stored state once if it differs from the last announced one, and push the
-    newest announced change to the shop until its push has ended."""
+    """Log the stored state once if it differs from the last announced one and push that change
+    to the shop; a repeat sends a change's push again only when it is overdue (see RESEND_AFTER)."""
     order = await deps.orders.get(sub.order_key)
     if order is None or sub.tracking is None or sub.shipment is None:
         return []
     tracking, tracking_no = sub.tracking, sub.shipment.tracking_no
-    last = newest_change(order.events, sub.id, tracking_no)
+    last, logged = newest_change(order.events, sub.id, tracking_no), False
     if last is None or last.data.get("state") != tracking.state:
         entry = LogEntry.of(
             TRACKING_CHANGED,
@@ -90,19 +89,17 @@ async def _announce(sub: SubOrder, deps: TrackingDeps) -> list[Outgoing]:
             change=change_key(tracking.state, tracking.as_of),
             carrier_state=tracking.carrier_state,
         )
-        if await deps.tracking.log_change_once(sub.order_key, entry):
+        if logged := await deps.tracking.log_change_once(sub.order_key, entry):
             _log.info("tracking.state_changed", state=tracking.state)
         order = await deps.orders.get(sub.order_key) or order
         last = newest_change(order.events, sub.id, tracking_no)
+    if last is None or not (logged or push_overdue(order.events, last, utcnow())):
+        return []
     return _push_of(last, order, sub.id)
 
 
-def _push_of(change: LogEntry | None, order: Order, sub_order_id: str) -> list[Outgoing]:
-    """The shop's push of a logged change, unless that push has already ended."""
-    if change is None or outcome_logged(
-        order.events, TRACKING_SYNCED, sub_order_id, str(change.data["change"])
-    ):
-        return []
+def _push_of(change: LogEntry, order: Order, sub_order_id: str) -> list[Outgoing]:
+    """The shop's push of a logged change."""
     as_of = change.data["as_of"]
     if not isinstance(as_of, datetime):
         return []

@@ -117,6 +117,20 @@ def _as_of(entry: LogEntry) -> datetime:
     return as_of if isinstance(as_of, datetime) else entry.at
 
 
+#: A logged change whose push has not ended this long after: its push was lost (a crash between
+#: the log and the publish) and the next report sends it again. Shorter would start a second
+#: retry chain beside one still backing off; the shop may get a repeat, never a gap.
+RESEND_AFTER = timedelta(minutes=10)
+
+
+def push_overdue(events: Sequence[LogEntry], change: LogEntry, now: datetime) -> bool:
+    """Whether the shop's push of this logged change must be sent (again) now."""
+    pending = not outcome_logged(
+        events, TRACKING_SYNCED, str(change.data.get("sub_order_id")), str(change.data.get("change"))
+    )
+    return pending and now - change.at >= RESEND_AFTER
+
+
 def outcome_logged(events: Sequence[LogEntry], done: str, sub_order_id: str, change: str) -> bool:
     """A push about this change has ended (delivered, or given up): it is not sent again."""
     return any(
