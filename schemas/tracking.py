@@ -80,9 +80,11 @@ class DeliverTracking(OutboundDelivery):
     NAME: ClassVar[str] = "order.deliver_tracking"
     state: TrackingState
     as_of: Instant
+    #: The change as the order's log names it (its push is logged under the same name).
+    change: Text
 
     def business_key(self) -> str:
-        return f"{self.sub_order_id}|{self.state}|{self.as_of.isoformat()}|{self.attempt}"
+        return f"{self.sub_order_id}|{self.change}|{self.attempt}"
 
 
 class DeliverShipmentCorrection(OutboundDelivery):

@@ -349,3 +349,33 @@ async def test_a_form_above_the_body_limit_is_413_before_it_is_read(system: Syst
         PUSH, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
     assert (answer.status_code, answer.json()["error"]["code"]) == (413, "payload_too_large")
+
+
+async def test_six_concurrent_corrections_apply_exactly_three(
+    system: System, api: Api, receiver: CallbackReceiver
+) -> None:
+    p = await parcel(api, system, receiver)
+    url = f"/v1/supplier/orders/{p.sub_id}/shipment/corrections"
+    before = handled("order.correct_shipment")
+    bodies = [{"carrier": "shunfeng", "tracking_no": unique("SF")} for _ in range(6)]
+    answers = await asyncio.gather(
+        *(api.http.post(url, json=b, headers=bearer(p.supplier.key)) for b in bodies)
+    )
+    assert [a.status_code for a in answers] == [202] * 6  # the edge saw no correction yet
+    await eventually(lambda: _handled_at_least("order.correct_shipment", before + 6), what="all handled")
+
+    corrections = (await sub_order(system, p.sub_id))["corrections"]
+    assert [c["number"] for c in corrections] == [1, 2, 3]
+    assert [c["previous_tracking_no"] for c in corrections[1:]] == [c["tracking_no"] for c in corrections[:2]]
+    assert len(await log(system, p.key, "shipment_corrected")) == 3
+    refused = await log(system, p.key, "shipment_correction_refused")
+    assert {e["data"]["tracking_no"] for e in refused} == {b["tracking_no"] for b in bodies} - {
+        c["tracking_no"] for c in corrections
+    }
+    assert {e["data"]["reason"] for e in refused} == {"a shipment may be corrected at most 3 times"}
+    await eventually(lambda: _correction_syncs(receiver, p.path, 3), what="three syncs")
+    assert len(await _correction_syncs(receiver, p.path, 3) or []) == 3
+
+
+async def _handled_at_least(name: str, n: float) -> bool:
+    return handled(name) >= n

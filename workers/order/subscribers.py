@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from juhe.messaging.consumer import consume
 from juhe.runtime import Runtime
 from schemas import commands as c
 from schemas import events as e
-from schemas import tracking as t
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries
 from workers.catalog.queries import CatalogQueries
-from workers.order.handlers import deliveries, funds, intake, saga, shipping, tracking, tracking_deliveries
+from workers.order.handlers import deliveries, funds, intake, saga, shipping
 from workers.order.repository import (
     MongoArchive,
     MongoOrderRepository,
-    MongoTracking,
     ensure_indexes,
     purge_expired_payloads,
 )
+from workers.order.tracking_subscribers import register_tracking
 
 WORKER = "order"
 
@@ -69,29 +67,6 @@ def register(runtime: Runtime) -> None:
         "order.purge_raw_payloads",
         runtime.settings.purge_every_seconds,
         lambda: purge_expired_payloads(runtime.store.db, utcnow()),
-    )
-
-
-def register_tracking(runtime: Runtime, delivery_deps: Callable[[], deliveries.DeliveryDeps]) -> None:
-    def deps() -> tracking.TrackingDeps:
-        return tracking.TrackingDeps(MongoOrderRepository(runtime.store.db), MongoTracking(runtime.store.db))
-
-    def push_deps() -> tracking_deliveries.TrackingDeliveryDeps:
-        return tracking_deliveries.TrackingDeliveryDeps(delivery_deps(), MongoTracking(runtime.store.db))
-
-    consume(runtime, WORKER, t.RecordTracking, lambda m: tracking.record_tracking(m, deps=deps()))
-    consume(runtime, WORKER, t.CorrectShipment, lambda m: tracking.correct_shipment(m, deps=deps()))
-    consume(
-        runtime,
-        WORKER,
-        t.DeliverTracking,
-        lambda m: tracking_deliveries.deliver_tracking(m, deps=push_deps()),
-    )
-    consume(
-        runtime,
-        WORKER,
-        t.DeliverShipmentCorrection,
-        lambda m: tracking_deliveries.deliver_shipment_correction(m, deps=push_deps()),
     )
 
 

@@ -19,7 +19,7 @@ from schemas.tracking import (
     TrackingState,
 )
 from tests.unit.order.world import World
-from workers.order.handlers import tracking, tracking_deliveries
+from workers.order.handlers import tracking, tracking_corrections, tracking_deliveries
 from workers.order.memory import MemoryTracking
 from workers.order.model import OrderStatus
 from workers.order.model.tracking_rules import RESEND_AFTER
@@ -127,11 +127,11 @@ async def test_three_corrections_apply_and_sync_a_fourth_is_refused_a_repeat_re_
     await tracking.record_tracking(push(sub_a, key, (1, "已揽收"), state="1"), deps=deps(w, store))
     synced = []
     for n in (1, 2, 3):
-        out = await tracking.correct_shipment(correction(sub_a, f"YT{n}"), deps=deps(w, store))
+        out = await tracking_corrections.correct_shipment(correction(sub_a, f"YT{n}"), deps=deps(w, store))
         assert [(type(m), getattr(m, "correction", None)) for m in out] == [(DeliverShipmentCorrection, n)]
         synced += out
-    assert await tracking.correct_shipment(correction(sub_a, "YT4"), deps=deps(w, store)) == []
-    again = await tracking.correct_shipment(correction(sub_a, "YT3"), deps=deps(w, store))
+    assert await tracking_corrections.correct_shipment(correction(sub_a, "YT4"), deps=deps(w, store)) == []
+    again = await tracking_corrections.correct_shipment(correction(sub_a, "YT3"), deps=deps(w, store))
     assert again == [synced[-1].model_copy(update={"occurred_at": again[0].occurred_at})]
     sub = w.orders.sub_orders[sub_a]
     assert sub.shipment is not None
@@ -149,7 +149,10 @@ async def test_another_suppliers_correction_changes_nothing() -> None:
     store = MemoryTracking(w.orders)
     _, sub_a, _ = await shipped_order(w)
     assert (
-        await tracking.correct_shipment(correction(sub_a, "YT1", supplier="sup_b"), deps=deps(w, store)) == []
+        await tracking_corrections.correct_shipment(
+            correction(sub_a, "YT1", supplier="sup_b"), deps=deps(w, store)
+        )
+        == []
     )
     assert w.orders.sub_orders[sub_a].corrections == []
 

@@ -12,8 +12,6 @@ import structlog
 from juhe.outgoing import Outgoing
 from schemas.envelope import utcnow
 from schemas.tracking import (
-    CorrectShipment,
-    DeliverShipmentCorrection,
     DeliverTracking,
     OrderCompleted,
     RecordTracking,
@@ -23,7 +21,6 @@ from workers.order.handlers.ports import OrderStore
 from workers.order.handlers.tracking_ports import TrackingStore
 from workers.order.model import LogEntry, Order, OrderStatus, OrderStep, SubOrder
 from workers.order.model.tracking import (
-    ShipmentCorrection,
     change_key,
     checkpoints_of,
     tracking_update,
@@ -31,7 +28,7 @@ from workers.order.model.tracking import (
 from workers.order.model.tracking_rules import (
     TRACKING_CHANGED,
     all_delivered,
-    correction_refusal,
+    changes_of,
     newest_change,
     push_overdue,
 )
@@ -86,7 +83,9 @@ async def _announce(sub: SubOrder, deps: TrackingDeps) -> list[Outgoing]:
             tracking_no=tracking_no,
             state=tracking.state.value,
             as_of=tracking.as_of,
-            change=change_key(tracking.state, tracking.as_of),
+            change=change_key(
+                tracking_no, len(changes_of(order.events, sub.id, tracking_no)), tracking.state
+            ),
             carrier_state=tracking.carrier_state,
         )
         if logged := await deps.tracking.log_change_once(sub.order_key, entry):
@@ -110,6 +109,7 @@ def _push_of(change: LogEntry, order: Order, sub_order_id: str) -> list[Outgoing
             sub_order_id=sub_order_id,
             state=TrackingState(str(change.data["state"])),
             as_of=as_of,
+            change=str(change.data["change"]),
         )
     ]
 
@@ -124,56 +124,3 @@ async def _complete_if_all_delivered(order_key: str, deps: TrackingDeps) -> list
         return []
     _log.info("order.completed", sub_orders=len(subs))
     return [OrderCompleted(correlation_id=order_key, order_key=order_key, merchant_id=order.merchant_id)]
-
-
-async def correct_shipment(cmd: CorrectShipment, *, deps: TrackingDeps) -> list[Outgoing]:
-    """Apply a correction once (at most `MAX_CORRECTIONS`), log it and sync it to the shop; a
-    repeat of an applied correction re-derives the sync."""
-    sub = await deps.orders.get_sub_order(cmd.sub_order_id)
-    if sub is None or sub.supplier_id != cmd.supplier_id or sub.shipment is None:
-        _log.warning("shipment.correction_refused", why="no shipment of this supplier")
-        return []
-    refusal = correction_refusal(sub.status, sub.shipment, len(sub.corrections), cmd.carrier, cmd.tracking_no)
-    if refusal is not None:
-        _log.warning("shipment.correction_refused", why=refusal)
-        return []
-    if (sub.shipment.carrier, sub.shipment.tracking_no) != (cmd.carrier, cmd.tracking_no):
-        correction = ShipmentCorrection(
-            number=len(sub.corrections) + 1,
-            carrier=cmd.carrier,
-            tracking_no=cmd.tracking_no,
-            previous_carrier=sub.shipment.carrier,
-            previous_tracking_no=sub.shipment.tracking_no,
-            at=utcnow(),
-            reason=cmd.reason,
-        )
-        corrected = await deps.tracking.correct_shipment(sub.id, cmd.supplier_id, correction)
-        if corrected is None:  # another correction got there first: this one is stale
-            _log.warning("shipment.correction_refused", why="the shipment changed meanwhile")
-            return []
-        sub = corrected
-    return await _log_correction(sub, cmd, deps)
-
-
-async def _log_correction(sub: SubOrder, cmd: CorrectShipment, deps: TrackingDeps) -> list[Outgoing]:
-    made = [c for c in sub.corrections if (c.carrier, c.tracking_no) == (cmd.carrier, cmd.tracking_no)]
-    if not made:  # the shipment as first shipped: nothing was corrected
-        return []
-    c = made[-1]
-    entry = LogEntry.of(
-        "shipment_corrected",
-        c.at,
-        sub_order_id=sub.id,
-        change=f"correction-{c.number}",
-        correction=c.number,
-        carrier=c.carrier,
-        tracking_no=c.tracking_no,
-        previous_carrier=c.previous_carrier,
-        previous_tracking_no=c.previous_tracking_no,
-        reason=c.reason,
-    )
-    await deps.tracking.log_change_once(sub.order_key, entry)
-    key = sub.order_key
-    return [
-        DeliverShipmentCorrection(correlation_id=key, order_key=key, sub_order_id=sub.id, correction=c.number)
-    ]

@@ -17,7 +17,6 @@ from schemas.tracking import DeliverShipmentCorrection, DeliverTracking
 from workers.order.handlers.deliveries import DeliveryDeps
 from workers.order.handlers.tracking_ports import TrackingStore
 from workers.order.model import LogEntry, Order, SubOrder
-from workers.order.model.tracking import change_key
 from workers.order.model.tracking_rules import TRACKING_SYNCED, outcome_logged
 
 _log = structlog.get_logger("order.tracking_delivery")
@@ -33,7 +32,7 @@ class TrackingDeliveryDeps:
 async def deliver_tracking(cmd: DeliverTracking, *, deps: TrackingDeliveryDeps) -> list[Outgoing]:
     order, sub = await _shipped(cmd, deps)
     assert sub.shipment is not None
-    change = change_key(cmd.state, cmd.as_of)
+    change = cmd.change
     if outcome_logged(order.events, TRACKING_SYNCED, sub.id, change):
         return []  # a repeat of a push that has ended
     body = {

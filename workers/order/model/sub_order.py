@@ -92,7 +92,7 @@ class SubOrder(BaseModel):
     accepted_at: Annotated[datetime | None, Omitted] = None
     shipment: Annotated[Shipment | None, Omitted] = None
     push: Annotated[Push | None, Omitted] = None
-    #: Where the parcel is (logistics tracking); absent until a checkpoint with a state arrives.
+    #: Where the parcel is (logistics tracking); absent until its first checkpoint arrives.
     tracking: Annotated[Tracking | None, Omitted] = None
     #: The supplier's corrections of its shipment's carrier or number, oldest first.
     corrections: list[ShipmentCorrection] = Field(default_factory=list, exclude_if=_is_empty)

@@ -163,9 +163,12 @@ def tracking_update(cmd: RecordTracking, checkpoints: Sequence[Checkpoint]) -> T
     return TrackingUpdate(first, last, latest.state, latest.at, latest.carrier_state)
 
 
-def change_key(state: TrackingState, as_of: datetime) -> str:
-    """Names one state change of a shipment in the order's log (logged and pushed once)."""
-    return f"{state}@{as_of.isoformat()}"
+def change_key(tracking_no: str, seen: int, state: TrackingState) -> str:
+    """Names one state change of a shipment in the order's log (logged and pushed once): the
+    number, how many changes of it were logged before, the new state. Concurrent reports that
+    saw the same log and reach the same state name the same change, so it is logged once; a
+    state reached again later (in transit after a problem) is a new change."""
+    return f"{tracking_no}#{seen}:{state}"
 
 
 #: A shipment's carrier or number may be corrected this many times.

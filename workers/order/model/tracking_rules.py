@@ -100,16 +100,20 @@ TRACKING_CHANGED = "tracking_changed"
 TRACKING_SYNCED = "tracking_synced"
 
 
-def newest_change(events: Sequence[LogEntry], sub_order_id: str, tracking_no: str) -> LogEntry | None:
-    """The newest (by the time of its state) logged state change of this shipment."""
-    changes = [
+def changes_of(events: Sequence[LogEntry], sub_order_id: str, tracking_no: str) -> list[LogEntry]:
+    """The logged state changes of this shipment's current number."""
+    return [
         e
         for e in events
         if e.type == TRACKING_CHANGED
         and e.data.get("sub_order_id") == sub_order_id
         and e.data.get("tracking_no") == tracking_no
     ]
-    return max(changes, key=lambda e: _as_of(e), default=None)
+
+
+def newest_change(events: Sequence[LogEntry], sub_order_id: str, tracking_no: str) -> LogEntry | None:
+    """The newest (by the time of its state) logged state change of this shipment."""
+    return max(changes_of(events, sub_order_id, tracking_no), key=_as_of, default=None)
 
 
 def _as_of(entry: LogEntry) -> datetime:
