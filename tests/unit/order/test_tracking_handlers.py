@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from juhe.outbound import Poster
+from juhe.outgoing import Later
 from schemas.envelope import utcnow
 from schemas.events import OrderShipped
 from schemas.tracking import (
@@ -20,8 +21,9 @@ from schemas.tracking import (
 )
 from tests.unit.order.world import World
 from workers.order.handlers import tracking, tracking_corrections, tracking_deliveries
+from workers.order.handlers.tracking import COMPLETION_RECHECK_SECONDS
 from workers.order.memory import MemoryTracking
-from workers.order.model import OrderStatus
+from workers.order.model import OrderStatus, Shipment
 from workers.order.model.tracking_rules import RESEND_AFTER
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
@@ -195,3 +197,22 @@ async def test_the_shop_gets_each_change_once_and_a_lost_push_is_sent_again_only
     ]
     assert w.log(key).count("tracking_synced") == 1
     assert await tracking.record_tracking(report, deps=deps(w, store)) == []  # synced: nothing again
+
+
+async def test_delivered_before_the_order_is_marked_shipped_looks_again_shortly() -> None:
+    w = World()
+    store = MemoryTracking(w.orders)
+    key = await w.routed("P2", ("A1", 1))
+    [sub] = w.sub_orders(key)
+    shipment = Shipment(carrier="SF", tracking_no="SF1", shipped_at=T0)
+    await w.orders.ship_sub_order(sub.id, "sup_a", shipment)  # stored; the order not yet marked shipped
+    report = push(sub.id, key, (9, "已签收"), state="3")
+    out = await tracking.record_tracking(report, deps=deps(w, store))
+    assert [type(m) for m in out] == [DeliverTracking, Later]
+    assert out[-1] == Later(report, COMPLETION_RECHECK_SECONDS)
+    assert w.order(key).status == OrderStatus.ROUTED
+
+    await w.ship(sub.id, "sup_a")  # the ship handler finishes: the order is shipped
+    again = await tracking.record_tracking(report, deps=deps(w, store))
+    assert [type(m) for m in again] == [OrderCompleted]
+    assert w.order(key).status == OrderStatus.COMPLETED

@@ -9,8 +9,9 @@ from datetime import datetime
 
 import structlog
 
-from juhe.outgoing import Outgoing
+from juhe.outgoing import Later, Outgoing
 from schemas.envelope import utcnow
+from schemas.routing import BACKOFF_SECONDS
 from schemas.tracking import (
     DeliverTracking,
     OrderCompleted,
@@ -34,6 +35,8 @@ from workers.order.model.tracking_rules import (
 )
 
 _log = structlog.get_logger("order.tracking")
+#: A delay the topology declares: the first step of the outbound backoff.
+COMPLETION_RECHECK_SECONDS = BACKOFF_SECONDS[0]
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ async def record_tracking(cmd: RecordTracking, *, deps: TrackingDeps) -> list[Ou
         return []
     out = await _announce(stored, deps)
     if stored.tracking.state == TrackingState.DELIVERED:
-        out += await _complete_if_all_delivered(stored.order_key, deps)
+        out += await _complete_if_all_delivered(cmd, deps)
     return out
 
 
@@ -114,12 +117,17 @@ def _push_of(change: LogEntry, order: Order, sub_order_id: str) -> list[Outgoing
     ]
 
 
-async def _complete_if_all_delivered(order_key: str, deps: TrackingDeps) -> list[Outgoing]:
+async def _complete_if_all_delivered(cmd: RecordTracking, deps: TrackingDeps) -> list[Outgoing]:
+    order_key = cmd.order_key
     subs = await deps.tracking.sub_orders_of(order_key)
     if not all_delivered(subs):
         return []
     entry = LogEntry.of("completed", utcnow(), sub_orders=len(subs))
     order = await deps.orders.transition(order_key, OrderStep.COMPLETE, [entry])
+    if order is not None and order.status == OrderStatus.ROUTED:
+        # Delivered in the instant between its last sub-order shipping and the order being
+        # marked shipped: look again shortly (a repeat completes nothing twice).
+        return [Later(cmd, COMPLETION_RECHECK_SECONDS)]
     if order is None or order.status != OrderStatus.COMPLETED:
         return []
     _log.info("order.completed", sub_orders=len(subs))
