@@ -33,6 +33,7 @@ from edge_api.routes import (
     supplier_accounts,
     taxonomy,
     tiers,
+    tracking,
     wallet,
     webhooks,
 )
@@ -61,6 +62,7 @@ ROUTES = (
     wallet,
     ops,
     settlement,
+    tracking,
 )
 
 

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         parse_worker_plan(text)  # a bad plan is refused before anything starts
         return text
 
+    #: The `salt` given to 快递100 when subscribing: its pushes are signed MD5(param + salt).
+    #: Unset, every push to the 快递100 callback is refused (401).
+    kuaidi100_salt: str | None = None
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
         if self.env == "production":

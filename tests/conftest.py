@@ -22,6 +22,8 @@ from workers.audit import audit
 FUNDS_HOLD_SECONDS = 4
 #: Settlement periods of a few seconds, so a test sees two; statements are issued by hand only.
 SETTLEMENT_PERIOD_SECONDS = 5
+#: The salt the 快递100 pushes of the tests are signed with.
+KUAIDI100_SALT = "test-kuaidi100-salt"
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +47,7 @@ def settings(mongodb_url: str) -> Settings:
         allow_private_targets=True,  # the callback receivers listen on 127.0.0.1
         settlement_period_days=SETTLEMENT_PERIOD_SECONDS / 86_400,
         settlement_hold_days=30,
+        kuaidi100_salt=KUAIDI100_SALT,
     )
 
 

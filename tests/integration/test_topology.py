@@ -53,7 +53,7 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
         "selection": 7,
         "inventory": 6,
         "wallet": 5,
-        "order": 15,
+        "order": 19,
         "settlement": 4,
     }
     for subscriber in subscribers:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pymongo.asynchronous.database import AsyncDatabase
 
 from juhe.store.pages import Page, keyset_page
@@ -28,7 +28,9 @@ from workers.order.model import (
     message_key,
 )
 from workers.order.model.reship_links import ReshipClaim, ReshipOf
+from workers.order.model.tracking import ShipmentCorrection, Tracking
 from workers.order.repository.names import ORDERS, PLATFORM_MESSAGES, RAW_PAYLOADS, SUB_ORDERS
+from workers.order.tracking_queries import CheckpointView, TrackingQueries
 
 Doc = dict[str, Any]
 #: Statuses whose orders have been split into sub-orders for good.
@@ -45,6 +47,9 @@ class SubOrderSummary(BaseModel):
     account_id: str | None
     status: SubOrderStatus
     shipment: Annotated[Shipment | None, Omitted] = None
+    #: Where the parcel is, and its scans newest first (logistics tracking).
+    tracking: Annotated[Tracking | None, Omitted] = None
+    checkpoints: list[CheckpointView] = Field(default_factory=list, exclude_if=lambda v: not v)
 
 
 class OrderView(BaseModel):
@@ -69,9 +74,15 @@ class OrderView(BaseModel):
     reships: list[ReshipClaim] = []
 
     @classmethod
-    def of(cls, order: Order, subs: list[SubOrder]) -> OrderView:
+    def of(
+        cls, order: Order, subs: list[SubOrder], checkpoints: dict[str, list[CheckpointView]] | None = None
+    ) -> OrderView:
         shown = order.model_dump(include=set(cls.model_fields) - {"sub_orders"})
-        summaries = [SubOrderSummary.model_validate(sub.model_dump()) for sub in subs]
+        scans = checkpoints or {}
+        summaries = [
+            SubOrderSummary.model_validate({**sub.model_dump(), "checkpoints": scans.get(sub.id, [])})
+            for sub in subs
+        ]
         return cls(**shown, order_key=order.key, sub_orders=summaries, payloads=order.payload_ids)
 
     def for_merchant(self) -> OrderView:
@@ -96,10 +107,13 @@ class SubOrderView(BaseModel):
     #: A reship's sub-order: the original order's key, and why it is sent again.
     reship_of: Annotated[str | None, Omitted] = None
     reship_reason: Annotated[str | None, Omitted] = None
+    tracking: Annotated[Tracking | None, Omitted] = None
+    checkpoints: list[CheckpointView] = Field(default_factory=list, exclude_if=lambda v: not v)
+    corrections: list[ShipmentCorrection] = Field(default_factory=list, exclude_if=lambda v: not v)
 
     @classmethod
-    def of(cls, sub: SubOrder) -> SubOrderView:
-        return cls.model_validate(sub.model_dump())
+    def of(cls, sub: SubOrder, checkpoints: list[CheckpointView] | None = None) -> SubOrderView:
+        return cls.model_validate({**sub.model_dump(), "checkpoints": checkpoints or []})
 
 
 class PayloadView(BaseModel):
@@ -139,7 +153,8 @@ class OrderQueries:
         doc = await self._db[ORDERS].find_one({"_id": order_key})
         if doc is None:
             return None
-        return OrderView.of(Order.model_validate(doc), await self._sub_orders_of([order_key]))
+        subs = await self._sub_orders_of([order_key])
+        return OrderView.of(Order.model_validate(doc), subs, await self._checkpoints(subs))
 
     async def orders(self, where: OrderFilter, *, limit: int, cursor: str | None) -> Page[OrderView]:
         """Newest first."""
@@ -148,9 +163,12 @@ class OrderQueries:
         )
         orders = [Order.model_validate(doc) for doc in docs]
         subs: dict[str, list[SubOrder]] = defaultdict(list)
-        for sub in await self._sub_orders_of([order.key for order in orders]):
+        found = await self._sub_orders_of([order.key for order in orders])
+        for sub in found:
             subs[sub.order_key].append(sub)
-        return Page(items=[OrderView.of(order, subs[order.key]) for order in orders], next_cursor=next_cursor)
+        scans = await self._checkpoints(found)
+        views = [OrderView.of(order, subs[order.key], scans) for order in orders]
+        return Page(items=views, next_cursor=next_cursor)
 
     async def supplier_sub_orders(
         self, supplier_id: str, account_id: str | None, status: str | None, *, limit: int, cursor: str | None
@@ -163,12 +181,16 @@ class OrderQueries:
         docs, next_cursor = await keyset_page(
             self._db[SUB_ORDERS], query, field=PAGE_KEY, limit=limit, cursor=cursor, descending=False
         )
-        subs = [SubOrderView.of(SubOrder.model_validate(doc)) for doc in docs]
-        return Page(items=subs, next_cursor=next_cursor)
+        found = [SubOrder.model_validate(doc) for doc in docs]
+        scans = await self._checkpoints(found)
+        return Page(items=[SubOrderView.of(sub, scans.get(sub.id)) for sub in found], next_cursor=next_cursor)
 
     async def sub_order(self, sub_order_id: str) -> SubOrderView | None:
         doc = await self._db[SUB_ORDERS].find_one({"_id": sub_order_id})
-        return None if doc is None else SubOrderView.of(SubOrder.model_validate(doc))
+        if doc is None:
+            return None
+        sub = SubOrder.model_validate(doc)
+        return SubOrderView.of(sub, (await self._checkpoints([sub])).get(sub.id))
 
     async def line_charges(self, order_key: str) -> list[int] | None:
         """What the merchant paid for each line of the order (`Order.line_charges`), None if unknown."""
@@ -204,6 +226,10 @@ class OrderQueries:
             Order.model_validate(doc) async for doc in self._db[ORDERS].find({"status": {"$in": routed}})
         ]
         return [order.key for order in orders if not covers_lines_once(order, subs[order.key])]
+
+    async def _checkpoints(self, subs: list[SubOrder]) -> dict[str, list[CheckpointView]]:
+        tracked = {sub.id: sub.shipment.tracking_no for sub in subs if sub.shipment and sub.tracking}
+        return await TrackingQueries(self._db).checkpoints(tracked)
 
     async def _sub_orders_of(self, order_keys: list[str]) -> list[SubOrder]:
         if not order_keys:

@@ -20,6 +20,7 @@ from workers.order.repository import (
     purge_expired_payloads,
 )
 from workers.order.repository.reships import MongoReships
+from workers.order.tracking_subscribers import register_tracking
 
 WORKER = "order"
 
@@ -70,6 +71,7 @@ def register(runtime: Runtime) -> None:
         runtime, WORKER, c.DeliverShipment, lambda m: deliveries.deliver_shipment(m, deps=delivery_deps())
     )
     consume(runtime, WORKER, c.PushSubOrder, lambda m: deliveries.push_sub_order(m, deps=delivery_deps()))
+    register_tracking(runtime, delivery_deps)
     runtime.periodic.add(
         "order.purge_raw_payloads",
         runtime.settings.purge_every_seconds,

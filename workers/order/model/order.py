@@ -40,6 +40,8 @@ class OrderStep(StrEnum):
     ROUTE = "route"
     EXPIRE_FUNDS_HOLD = "expire_funds_hold"
     SHIP = "ship"
+    #: Every sub-order delivered (logistics tracking).
+    COMPLETE = "complete"
 
 
 S = OrderStatus
@@ -52,6 +54,7 @@ ORDER_STEPS: dict[OrderStep, tuple[frozenset[OrderStatus], OrderStatus]] = {
     OrderStep.ROUTE: (frozenset({S.RESERVED, S.AWAITING_FUNDS}), S.ROUTED),
     OrderStep.EXPIRE_FUNDS_HOLD: (frozenset({S.AWAITING_FUNDS}), S.REJECTED),
     OrderStep.SHIP: (frozenset({S.ROUTED}), S.SHIPPED),
+    OrderStep.COMPLETE: (frozenset({S.SHIPPED}), S.COMPLETED),
 }
 
 

@@ -18,6 +18,7 @@ from schemas.common import ShippingAddress, StockLine
 from schemas.supplier_accounts import RoutingRule
 from workers.order.model.fields import Omitted
 from workers.order.model.order import Order
+from workers.order.model.tracking import ShipmentCorrection, Tracking
 
 
 class SubOrderStatus(StrEnum):
@@ -71,6 +72,10 @@ class Push(BaseModel):
     error: Annotated[str | None, Omitted] = None
 
 
+def _is_empty(value: list[ShipmentCorrection]) -> bool:
+    return not value
+
+
 class SubOrder(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -90,6 +95,10 @@ class SubOrder(BaseModel):
     #: A reship's sub-order: the original order's key and why it is sent again.
     reship_of: Annotated[str | None, Omitted] = None
     reship_reason: Annotated[str | None, Omitted] = None
+    #: Where the parcel is (logistics tracking); absent until its first checkpoint arrives.
+    tracking: Annotated[Tracking | None, Omitted] = None
+    #: The supplier's corrections of its shipment's carrier or number, oldest first.
+    corrections: list[ShipmentCorrection] = Field(default_factory=list, exclude_if=_is_empty)
 
 
 def sub_order_id(order_key: str, supplier_id: str) -> str:

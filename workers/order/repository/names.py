@@ -5,3 +5,5 @@ SUB_ORDERS = "sub_orders"
 RAW_PAYLOADS = "raw_payloads"
 PLATFORM_MESSAGES = "platform_messages"
 REFUND_REQUESTS = "refund_requests"
+#: Tracking checkpoints, one document per scan (the sub-order keeps only its summary).
+TRACKING_CHECKPOINTS = "tracking_checkpoints"
