@@ -3,5 +3,6 @@
 from workers.order.memory.archive import MemoryArchive
 from workers.order.memory.orders import MemoryOrders
 from workers.order.memory.references import MemoryAccounts, MemoryCatalog
+from workers.order.memory.refunds import MemoryRefunds
 
-__all__ = ["MemoryAccounts", "MemoryArchive", "MemoryCatalog", "MemoryOrders"]
+__all__ = ["MemoryAccounts", "MemoryArchive", "MemoryCatalog", "MemoryOrders", "MemoryRefunds"]

@@ -71,6 +71,29 @@ class Push(BaseModel):
     error: Annotated[str | None, Omitted] = None
 
 
+class Cancellation(BaseModel):
+    """Lines of a sub-order cancelled by a refund before shipment (拦截): the supplier sees why."""
+
+    refund_key: str
+    reason: str
+    lines: list[StockLine]
+    at: datetime
+
+
+def lines_after(lines: list[StockLine], cancelled: list[StockLine]) -> list[StockLine]:
+    """What is left to ship once `cancelled` is taken off (a SKU with nothing left drops out)."""
+    off: Counter[str] = Counter()
+    for line in cancelled:
+        off[line.sku] += line.qty
+    left = []
+    for line in lines:
+        take = min(line.qty, off[line.sku])
+        off[line.sku] -= take
+        if line.qty > take:
+            left.append(StockLine(sku=line.sku, qty=line.qty - take))
+    return left
+
+
 class SubOrder(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -87,6 +110,10 @@ class SubOrder(BaseModel):
     accepted_at: Annotated[datetime | None, Omitted] = None
     shipment: Annotated[Shipment | None, Omitted] = None
     push: Annotated[Push | None, Omitted] = None
+    cancellations: list[Cancellation] = Field(default_factory=list)
+
+    def cancelled_by(self, refund_key: str) -> Cancellation | None:
+        return next((c for c in self.cancellations if c.refund_key == refund_key), None)
 
 
 def sub_order_id(order_key: str, supplier_id: str) -> str:
@@ -139,6 +166,7 @@ def covers_lines_once(order: Order, subs: Sequence[SubOrder]) -> bool:
         wanted[(line.supplier_id or "", line.sku)] += line.qty
     held: Counter[tuple[str, str]] = Counter()
     for sub in subs:
-        for stock in sub.lines:
+        cancelled = [line for c in sub.cancellations for line in c.lines]
+        for stock in [*sub.lines, *cancelled]:
             held[(sub.supplier_id, stock.sku)] += stock.qty
     return held == wanted

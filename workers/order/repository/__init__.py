@@ -6,13 +6,15 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from workers.order.repository import archive, orders
+from workers.order.repository import archive, orders, refunds
 from workers.order.repository.archive import MongoArchive, purge_expired_payloads
 from workers.order.repository.orders import MongoOrderRepository
+from workers.order.repository.refunds import MongoRefunds
 
-__all__ = ["MongoArchive", "MongoOrderRepository", "ensure_indexes", "purge_expired_payloads"]
+__all__ = ["MongoArchive", "MongoOrderRepository", "MongoRefunds", "ensure_indexes", "purge_expired_payloads"]
 
 
 async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
     await orders.ensure_indexes(db)
     await archive.ensure_indexes(db)
+    await refunds.ensure_indexes(db)
