@@ -24,6 +24,7 @@ from edge_api.routes import (
     platforms,
     product_list,
     promotions,
+    refunds,
     rotation,
     selections,
     stock_syncs,
@@ -54,6 +55,7 @@ ROUTES = (
     webhooks,
     orders,
     merchant_orders,
+    refunds,
     wallet,
 )
 

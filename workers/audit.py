@@ -8,6 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
+from workers.order.refunds_queries import RefundQueries
 from workers.wallet.queries import WalletQueries
 
 Db = AsyncDatabase[dict[str, Any]]
@@ -15,7 +16,7 @@ Db = AsyncDatabase[dict[str, Any]]
 
 async def audit(db: Db) -> list[str]:
     """Every violation found, as a readable line; an empty list means all invariants hold."""
-    return [*await _stock(db), *await _wallets(db), *await _orders(db)]
+    return [*await _stock(db), *await _wallets(db), *await _orders(db), *await _after_sale(db)]
 
 
 async def _stock(db: Db) -> list[str]:
@@ -31,3 +32,16 @@ async def _wallets(db: Db) -> list[str]:
 async def _orders(db: Db) -> list[str]:
     mismatches = await OrderQueries(db).routing_mismatches()
     return [f"order {key}: sub-orders do not cover its lines exactly once" for key in mismatches]
+
+
+async def _after_sale(db: Db) -> list[str]:
+    """Σ refund credits per order ≤ charged; restocked units = Σ received undamaged; no unit
+    both shipped and cancelled."""
+    refunds = RefundQueries(db)
+    problems = [*await refunds.credit_overruns(), *await refunds.shipped_cancellations()]
+    problems += await refunds.after_sale_routing_mismatches()
+    restocked, received = await InventoryQueries(db).restocked(), await refunds.received_undamaged()
+    for sku in sorted(set(restocked) | set(received)):
+        if restocked[sku] != received[sku]:
+            problems.append(f"stock {sku}: restocked {restocked[sku]} != received undamaged {received[sku]}")
+    return problems

@@ -58,7 +58,7 @@ async def test_receipt_with_a_damaged_unit_restocks_and_credits_the_rest_until_a
 
 async def test_a_receipt_without_damage_settles_the_return_at_once() -> None:
     a = AfterSale()
-    key, ret = await shipped_and_returning(a, ("A1", 1))
+    _, ret = await shipped_and_returning(a, ("A1", 1))
     out = await a.receive(ret, ("A1", 1, 0))
     assert of_type(out, CreditWallet)[0].amount == 1000
     assert a.store.returns[ret.id].state is ReturnState.REFUNDED
