@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pymongo.asynchronous.database import AsyncDatabase
 
 from juhe.store.pages import Page, keyset_page
 from schemas.common import ShippingAddress, StockLine
 from workers.order.model import (
     ArchivedPayload,
+    Cancellation,
     LogEntry,
     Omitted,
     Order,
@@ -83,6 +84,8 @@ class SubOrderView(BaseModel):
     routed_at: datetime
     shipment: Annotated[Shipment | None, Omitted] = None
     push: Annotated[Push | None, Omitted] = None
+    #: Lines cancelled by refunds before shipment, and why (拦截).
+    cancellations: list[Cancellation] = Field(default_factory=list)
 
     @classmethod
     def of(cls, sub: SubOrder) -> SubOrderView:
