@@ -25,6 +25,7 @@ from edge_api.routes import (
     product_list,
     promotions,
     refunds,
+    returns,
     rotation,
     selections,
     stock_syncs,
@@ -56,6 +57,7 @@ ROUTES = (
     orders,
     merchant_orders,
     refunds,
+    returns,
     wallet,
 )
 

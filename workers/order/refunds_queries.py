@@ -22,8 +22,9 @@ from workers.order.model import (
     SubOrderStatus,
     covers_lines_once,
 )
-from workers.order.model.refunds import Credit, RefundLedger, RefundLine, RefundState
 from workers.order.model.refunds import Refund as RefundDoc
+from workers.order.model.refunds import RefundLine, RefundState
+from workers.order.model.refunds_ledger import Credit, RefundLedger
 from workers.order.model.returns import Return, ReturnLine, ReturnState, ReturnTracking
 from workers.order.repository.names import ORDERS, REFUND_LEDGERS, REFUNDS, RETURNS, SUB_ORDERS
 

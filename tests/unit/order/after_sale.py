@@ -20,7 +20,8 @@ from tests.unit.order.world import World
 from workers.order.handlers import refunds, returns
 from workers.order.handlers.refunds_credit import RefundDeps
 from workers.order.memory import MemoryRefunds
-from workers.order.model.refunds import Refund, RefundLedger
+from workers.order.model.refunds import Refund
+from workers.order.model.refunds_ledger import RefundLedger
 from workers.order.model.returns import Return
 
 T = TypeVar("T")

@@ -10,7 +10,8 @@ from schemas.common import StockLine
 from schemas.events import OrderClosed, OrderRefunded
 from tests.unit.order.after_sale import AfterSale, named, of_type
 from workers.order.model import OrderStatus, SubOrderStatus, sub_order_id
-from workers.order.model.refunds import LineMode, RefundState, units_charge
+from workers.order.model.refunds import LineMode, RefundState
+from workers.order.model.refunds_ledger import units_charge
 
 
 def test_a_lines_units_are_worth_its_charge_exactly_whatever_the_split() -> None:

@@ -17,7 +17,8 @@ from schemas.envelope import utcnow
 from workers.order.handlers.refunds_cancel import carry_out_cancellations
 from workers.order.handlers.refunds_credit import RefundDeps, change_ledger
 from workers.order.model import REFUNDABLE, Cancellation, LogEntry, Order, sub_order_id
-from workers.order.model.refunds import Claim, LineMode, Refund, RefundLine, RefundState
+from workers.order.model.refunds import LineMode, Refund, RefundLine, RefundState
+from workers.order.model.refunds_ledger import Claim
 from workers.order.model.returns import Return, return_id
 
 

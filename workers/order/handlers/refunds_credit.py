@@ -16,7 +16,8 @@ from schemas.events import OrderClosed, OrderRefunded, RefundedLine
 from workers.order.handlers.ports import AccountsReader, OrderStore
 from workers.order.handlers.refunds_ports import RefundStore
 from workers.order.model import LogEntry, Order, OrderChange, OrderStatus, OrderStep
-from workers.order.model.refunds import Credit, CreditKind, RefundLedger, Units
+from workers.order.model.refunds import Units
+from workers.order.model.refunds_ledger import Credit, CreditKind, RefundLedger
 
 #: Ledger changes lost to concurrent ones before giving up (the message is then redelivered).
 MAX_ATTEMPTS = 100

@@ -7,7 +7,8 @@ from collections.abc import Collection
 from typing import Any, Protocol
 
 from workers.order.model import Cancellation, LogEntry, Order, SubOrder
-from workers.order.model.refunds import Refund, RefundLedger, RefundState
+from workers.order.model.refunds import Refund, RefundState
+from workers.order.model.refunds_ledger import RefundLedger
 from workers.order.model.returns import Return, ReturnState
 
 

@@ -19,7 +19,8 @@ from workers.order.model import (
     SubOrderAction,
     lines_after,
 )
-from workers.order.model.refunds import Refund, RefundLedger, RefundState
+from workers.order.model.refunds import Refund, RefundState
+from workers.order.model.refunds_ledger import RefundLedger
 from workers.order.model.returns import Return, ReturnState
 
 M = Any
