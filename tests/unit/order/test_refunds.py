@@ -157,3 +157,16 @@ async def test_a_webhook_supplier_is_pushed_the_cancellation() -> None:
     out = await a.refund(key, "R1")
     [push] = of_type(out, PushSubOrderCancellation)
     assert (push.sub_order_id, push.refund_key) == (sub_order_id(key, "sup_a"), "merchant:R1")
+
+
+async def test_a_full_refund_when_everything_is_claimed_is_refused() -> None:
+    a = AfterSale()
+    key = await a.world.routed("P1", ("A1", 1), ("B1", 1))
+    await a.world.ship(sub_order_id(key, "sup_a"), "sup_a")
+    await a.world.ship(sub_order_id(key, "sup_b"), "sup_b")
+    await a.refund(key, "R1")
+    assert a.stored("R1").state is RefundState.RETURNING
+    assert await a.refund(key, "R2") == []
+    assert (
+        a.stored("R2").refusal == "nothing_left_to_refund: every unit is already refunded or being refunded"
+    )

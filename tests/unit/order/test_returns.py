@@ -123,3 +123,14 @@ async def test_approval_needs_a_receipt_with_damaged_units() -> None:
     assert await a.approve(ret.id) == []
     assert a.store.returns[ret.id].state is ReturnState.REQUESTED
     assert a.ledger(key).credits == []
+
+
+async def test_tracking_is_taken_only_while_requested() -> None:
+    a = AfterSale()
+    _, ret = await shipped_and_returning(a, ("A1", 1))
+    await a.ship_back(ret.id)
+    await a.ship_back(ret.id)
+    stored = a.store.returns[ret.id]
+    assert [e.type for e in stored.history] == ["requested", "in_transit"]
+    assert stored.tracking is not None
+    assert (stored.tracking.carrier, stored.tracking.tracking_no) == ("SF", "R1")
