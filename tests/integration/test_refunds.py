@@ -194,3 +194,65 @@ async def _all_decided(api: Api, key: str, n: int) -> list[dict[str, Any]] | Non
     page = await api.ok(await api.http.get(f"/v1/refunds?order_key={key}&limit=100", headers=api.admin), 200)
     items: list[dict[str, Any]] = page["items"]
     return items if len(items) == n and all(r["state"] != "requested" for r in items) else None
+
+
+async def test_an_erp_account_gets_the_cancellation_of_an_accepted_sub_order_retried_until_taken(
+    system: System, api: Api, receiver: CallbackReceiver
+) -> None:
+    s = await scene(api, stock=5, funds=10_000)
+    path = f"/erp/{unique('acc')}"
+    body = {
+        "name": unique("erp"),
+        "channel": "erp",
+        "delivery": {"mode": "webhook", "url": receiver.url(path)},
+    }
+    erp = await api.ok(
+        await api.http.post("/v1/supplier/accounts", json=body, headers=bearer(s.supplier.key)), 201
+    )
+    rules = {"rules": [{"default": True, "account_id": erp["id"]}]}
+    await api.ok(await api.http.put("/v1/supplier/routing", json=rules, headers=bearer(s.supplier.key)), 200)
+    key = (await api.place(s.shop, "RF-5", [(s.sku, 2)])).json()["order_key"]
+    order = await wait_status(system, key, "routed")
+    sub_id = order["sub_orders"][0]["id"]
+    await eventually(lambda: _calls(receiver, path, 1), what="sub-order pushed")
+    accepted = await api.http.post(f"/v1/supplier/orders/{sub_id}/accept", headers=bearer(erp["api_key"]))
+    assert accepted.status_code == 202
+    await eventually(lambda: _logged(system, key, "sub_order_accepted"), what="accepted")
+
+    receiver.fail_first[path] = 1  # the cancellation's first attempt is refused
+    answer = await api.http.post(
+        f"/v1/orders/{key}/refunds", json={"refund_id": unique("OP"), "reason": "缺货拦截"}, headers=api.admin
+    )
+    assert answer.status_code == 202
+    await wait_status(system, key, "cancelled")
+    pushed = await eventually(lambda: _logged(system, key, "cancellation_pushed"), within=30, what="pushed")
+    assert pushed["data"]["attempts"] == 2
+    first, second = receiver.for_path(path)[1:]
+    assert first.body == second.body
+    cancelled = json.loads(second.body)
+    assert (cancelled["type"], cancelled["id"], cancelled["reason"]) == (
+        "sub_order.cancelled",
+        sub_id,
+        "缺货拦截",
+    )
+    assert second.headers["x-juhe-shop"] == erp["id"]
+    assert verify(
+        erp["webhook_secret"],
+        second.headers["x-juhe-timestamp"],
+        second.body,
+        second.headers["x-juhe-signature"],
+        skew=300,
+    )
+    [mine] = (await api.ok(await api.http.get("/v1/supplier/orders", headers=bearer(erp["api_key"])), 200))[
+        "items"
+    ]
+    assert (mine["status"], mine["cancellations"][0]["reason"]) == ("cancelled", "缺货拦截")
+
+
+async def _calls(receiver: CallbackReceiver, path: str, n: int) -> bool:
+    return len(receiver.for_path(path)) >= n
+
+
+async def _logged(system: System, key: str, kind: str) -> dict[str, Any] | None:
+    order = await system.db["orders"].find_one({"_id": key})
+    return next((e for e in order["events"] if e["type"] == kind), None) if order else None
