@@ -82,6 +82,7 @@ async def test_a_receipt_above_what_was_returned_changes_nothing() -> None:
     key, ret = await shipped_and_returning(a, ("A1", 1))
     assert await a.receive(ret, ("A1", 2, 0)) == []
     assert await a.receive(ret, ("A1", 1, 2)) == []
+    assert await a.receive(ret, ("A1", 0, 0)) == []
     assert a.store.returns[ret.id].state is ReturnState.REQUESTED
     assert a.ledger(key).credits == []
 

@@ -143,6 +143,8 @@ def receipt_refusal(ret: Return, received: list[ReceivedLine]) -> str | None:
             return f"lines: {got.sku} damaged {got.damaged} is more than received {got.received}"
     if len({got.sku for got in received}) != len(received):
         return "lines: a SKU is given twice"
+    if not any(got.received for got in received):
+        return "lines: nothing received (until something comes back, the return stays open)"
     return None
 
 
