@@ -8,6 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
+from workers.order.refunds_queries import RefundQueries
 from workers.order.reship_queries import ReshipQueries
 from workers.settlement.queries import SettlementQueries
 from workers.wallet.queries import WalletQueries
@@ -17,7 +18,7 @@ Db = AsyncDatabase[dict[str, Any]]
 
 async def audit(db: Db) -> list[str]:
     """Every violation found, as a readable line; an empty list means all invariants hold."""
-    checks = (_stock, _wallets, _orders, _reships, _payables)
+    checks = (_stock, _wallets, _orders, _reships, _payables, _after_sale)
     return [problem for check in checks for problem in await check(db)]
 
 
@@ -44,3 +45,16 @@ async def _reships(db: Db) -> list[str]:
 async def _payables(db: Db) -> list[str]:
     """Payables = Σ shipped - Σ reversed + Σ adjusted; each statement's total = Σ its lines."""
     return [f"settlement {problem}" for problem in await SettlementQueries(db).payable_mismatches()]
+
+
+async def _after_sale(db: Db) -> list[str]:
+    """Σ refund credits per order ≤ charged; restocked units = Σ received undamaged; no unit
+    both shipped and cancelled."""
+    refunds = RefundQueries(db)
+    problems = [*await refunds.credit_overruns(), *await refunds.shipped_cancellations()]
+    problems += await refunds.after_sale_routing_mismatches()
+    restocked, received = await InventoryQueries(db).restocked(), await refunds.received_undamaged()
+    for sku in sorted(set(restocked) | set(received)):
+        if restocked[sku] != received[sku]:
+            problems.append(f"stock {sku}: restocked {restocked[sku]} != received undamaged {received[sku]}")
+    return problems

@@ -51,9 +51,9 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
         "accounts": 14,
         "catalog": 11,
         "selection": 7,
-        "inventory": 6,
+        "inventory": 8,
         "wallet": 5,
-        "order": 19,
+        "order": 26,
         "settlement": 4,
     }
     for subscriber in subscribers:

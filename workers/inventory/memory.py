@@ -52,12 +52,27 @@ class MemoryInventory:
         if record is not None and record.holds_for(order_key):
             self.stock[sku] = record.released(order_key)
 
-    async def commit_hold(self, sku: str, order_key: str) -> bool:
+    async def commit_hold(self, sku: str, order_key: str, qty: int, key: str) -> bool:
+        return self._take(sku, order_key, qty, key, shipped=True)
+
+    async def release_part(self, sku: str, order_key: str, qty: int, key: str) -> bool:
+        return self._take(sku, order_key, qty, key, shipped=False)
+
+    def _take(self, sku: str, order_key: str, qty: int, key: str, *, shipped: bool) -> bool:
         record = self.stock.get(sku)
-        if record is None or not record.holds_for(order_key):
+        if record is None:
             return False
-        self.stock[sku] = record.shipped(order_key)
-        return True
+        taken = record.taken_part(order_key, qty, key, shipped=shipped)
+        self.stock[sku] = taken
+        return taken is not record
+
+    async def restock(self, sku: str, key: str, qty: int) -> bool:
+        record = self.stock.get(sku)
+        if record is None:
+            return False
+        restocked = record.restocked_by(key, qty)
+        self.stock[sku] = restocked
+        return restocked is not record
 
     async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> bool:
         record = self.stock.get(sku)

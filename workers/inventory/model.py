@@ -49,6 +49,8 @@ class Hold(Document):
 
     order_key: str = Field(alias="o")
     qty: int = Field(alias="q")
+    #: The partial releases and commits applied to it (each once while the hold lasts).
+    keys: list[str] = Field(default_factory=list, alias="k", exclude_if=lambda keys: not keys)
 
 
 class StockRecord(Document):
@@ -65,6 +67,9 @@ class StockRecord(Document):
     available: int = 0
     holds: list[Hold] = []
     synced_at: datetime
+    #: Returns restocked (each once) and the units they put back on hand.
+    restocks: list[str] = []
+    restocked: int = 0
 
     @classmethod
     def first_sync(cls, sku: str, supplier_id: str, on_hand: int, at: datetime) -> StockRecord:
@@ -89,10 +94,27 @@ class StockRecord(Document):
         kept = [h for h in self.holds if h.order_key != order_key]
         return self._counted(self.on_hand, self.reserved - self.held_by(order_key), kept)
 
-    def shipped(self, order_key: str) -> StockRecord:
-        """The order's held units leave the warehouse: on-hand and reserved both drop."""
-        held, kept = self.held_by(order_key), [h for h in self.holds if h.order_key != order_key]
-        return self._counted(max(0, self.on_hand - held), self.reserved - held, kept)
+    def taken_part(self, order_key: str, qty: int, key: str, *, shipped: bool) -> StockRecord:
+        """Up to `qty` of the order's held units released (lines cancelled) or shipped (off on-hand
+        too), once per key while the hold lasts; a hold emptied is dropped, so a repeat after it
+        finds nothing to take."""
+        hold = next((h for h in self.holds if h.order_key == order_key), None)
+        if hold is None or key in hold.keys:
+            return self
+        take = min(hold.qty, qty)
+        kept = hold.model_copy(update={"qty": hold.qty - take, "keys": [*hold.keys, key]})
+        holds = [kept if h is hold else h for h in self.holds if h is not hold or kept.qty > 0]
+        on_hand = max(0, self.on_hand - take) if shipped else self.on_hand
+        return self._counted(on_hand, self.reserved - take, holds)
+
+    def restocked_by(self, key: str, qty: int) -> StockRecord:
+        """Returned units back on hand, once per return."""
+        if key in self.restocks:
+            return self
+        record = self.model_copy(
+            update={"restocks": [*self.restocks, key], "restocked": self.restocked + qty}
+        )
+        return record._counted(self.on_hand + qty, self.reserved, self.holds)
 
     def synced(self, supplier_id: str, on_hand: int, at: datetime) -> StockRecord:
         """The supplier's absolute count; the holds stay, a count below them is a shortfall."""

@@ -3,6 +3,7 @@ SKUs whose stock breaks an invariant (for the audit)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel
@@ -74,3 +75,11 @@ class InventoryQueries:
             if problems := record.violations():
                 mismatches.append(StockMismatch(sku=record.sku, problems=problems))
         return mismatches
+
+    async def restocked(self) -> Counter[str]:
+        """Units per SKU put back on hand by returns."""
+        units: Counter[str] = Counter()
+        async for doc in self._db[StockRecord.COLLECTION].find({"restocked": {"$gt": 0}}):
+            record = StockRecord.model_validate(doc)
+            units[record.sku] += record.restocked
+        return units

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from juhe.messaging.consumer import consume, respond
 from juhe.runtime import Runtime
+from schemas.after_sale import ReleaseStockUnits, RestockUnits
 from schemas.commands import CommitStock, ReleaseStock, ReserveStock, SyncStock
 from schemas.stock_sync import ApplyStockChunk, StartStockSync
 from workers.inventory import handlers
@@ -22,6 +23,8 @@ def register(runtime: Runtime) -> None:
     consume(runtime, WORKER, ReserveStock, lambda m: handlers.reserve_stock(m, repo=repo()))
     consume(runtime, WORKER, ReleaseStock, lambda m: handlers.release_stock(m, repo=repo()))
     consume(runtime, WORKER, CommitStock, lambda m: handlers.commit_stock(m, repo=repo()))
+    consume(runtime, WORKER, ReleaseStockUnits, lambda m: handlers.release_units(m, repo=repo()))
+    consume(runtime, WORKER, RestockUnits, lambda m: handlers.restock(m, repo=repo()))
     consume(runtime, WORKER, SyncStock, lambda m: handlers.sync_stock(m, repo=repo()))
     respond(runtime, WORKER, StartStockSync, lambda m: handlers.start_stock_sync(m, syncs=syncs()))
     consume(

@@ -15,6 +15,7 @@ from juhe.store.pages import Page, keyset_page
 from schemas.common import ShippingAddress, StockLine
 from workers.order.model import (
     ArchivedPayload,
+    Cancellation,
     LogEntry,
     Omitted,
     Order,
@@ -110,6 +111,8 @@ class SubOrderView(BaseModel):
     tracking: Annotated[Tracking | None, Omitted] = None
     checkpoints: list[CheckpointView] = Field(default_factory=list, exclude_if=lambda v: not v)
     corrections: list[ShipmentCorrection] = Field(default_factory=list, exclude_if=lambda v: not v)
+    #: Lines cancelled by refunds before shipment, and why (拦截).
+    cancellations: list[Cancellation] = Field(default_factory=list)
 
     @classmethod
     def of(cls, sub: SubOrder, checkpoints: list[CheckpointView] | None = None) -> SubOrderView:

@@ -6,16 +6,30 @@ from datetime import timedelta
 
 from juhe.messaging.consumer import consume
 from juhe.runtime import Runtime
+from schemas import after_sale as a
 from schemas import commands as c
 from schemas import events as e
 from schemas import reship as r
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries
 from workers.catalog.queries import CatalogQueries
-from workers.order.handlers import deliveries, funds, intake, reship_routing, reships, saga, shipping
+from workers.order.handlers import (
+    deliveries,
+    funds,
+    intake,
+    refunds,
+    refunds_cancel,
+    reship_routing,
+    reships,
+    returns,
+    saga,
+    shipping,
+)
+from workers.order.handlers.refunds_credit import RefundDeps
 from workers.order.repository import (
     MongoArchive,
     MongoOrderRepository,
+    MongoRefunds,
     ensure_indexes,
     purge_expired_payloads,
 )
@@ -45,6 +59,25 @@ def register(runtime: Runtime) -> None:
         retention = timedelta(days=runtime.settings.raw_payload_retention_days)
         return intake.IntakeDeps(deps(), MongoArchive(runtime.store.db), retention)
 
+    def refund_deps() -> RefundDeps:
+        db = runtime.store.db
+        return RefundDeps(MongoOrderRepository(db), MongoRefunds(db), AccountsQueries(db))
+
+    def cancellation_push_deps() -> refunds_cancel.CancellationPushDeps:
+        return refunds_cancel.CancellationPushDeps(delivery_deps(), MongoRefunds(runtime.store.db))
+
+    consume(runtime, WORKER, a.RequestRefund, lambda m: refunds.request_refund(m, deps=refund_deps()))
+    consume(
+        runtime,
+        WORKER,
+        a.PushSubOrderCancellation,
+        lambda m: refunds_cancel.push_cancellation(m, deps=cancellation_push_deps()),
+    )
+    consume(runtime, WORKER, a.ReturnShippedBack, lambda m: returns.ship_back(m, deps=refund_deps()))
+    consume(runtime, WORKER, a.ReceiveReturn, lambda m: returns.receive(m, deps=refund_deps()))
+    consume(runtime, WORKER, a.ApproveDamaged, lambda m: returns.approve_damaged(m, deps=refund_deps()))
+    consume(runtime, WORKER, a.RejectReturn, lambda m: returns.reject(m, deps=refund_deps()))
+    consume(runtime, WORKER, a.GrantRefundOnly, lambda m: returns.refund_only(m, deps=refund_deps()))
     consume(runtime, WORKER, c.PlaceOrder, lambda m: intake.place_order(m, deps=intake_deps()))
     consume(
         runtime,

@@ -3,6 +3,7 @@ requests kept pending and logged once on their order."""
 
 from __future__ import annotations
 
+from schemas.after_sale import RequestRefund
 from schemas.commands import RecordRefundRequest
 from schemas.common import RawPayload, StockLine
 from schemas.envelope import utcnow
@@ -61,12 +62,15 @@ async def test_a_platform_message_id_is_remembered_with_the_key_it_carried() -> 
     assert message.key == order_key("P1")
 
 
-async def test_a_refund_request_is_kept_pending_and_logged_on_its_order_once() -> None:
+async def test_a_refund_request_is_kept_logged_on_its_order_once_and_refunded() -> None:
     w = World()
     await w.place("P1", ("A1", 1))
     cmd = refund("P1", "R1")
-    assert await record_refund_request(cmd, deps=w.intake) == []
-    assert await record_refund_request(cmd, deps=w.intake) == []
+    [first] = await record_refund_request(cmd, deps=w.intake)
+    [again] = await record_refund_request(cmd, deps=w.intake)
+    assert isinstance(first, RequestRefund)
+    assert first.message_id == again.message_id
+    assert (first.refund_key, first.source, first.lines) == ("generic:shop1:R1", "platform", cmd.lines)
     request = w.archive.refund_requests["generic:shop1:R1"]
     assert cmd.raw_payload is not None
     assert (request.status, request.order_key, request.reason) == ("pending", order_key("P1"), "不想要了")

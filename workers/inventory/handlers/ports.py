@@ -35,8 +35,17 @@ class InventoryRepository(Protocol):
 
     async def release_hold(self, sku: str, order_key: str) -> None: ...
 
-    async def commit_hold(self, sku: str, order_key: str) -> bool:
-        """The order's held units leave on-hand and reserved; False if it held none."""
+    async def commit_hold(self, sku: str, order_key: str, qty: int, key: str) -> bool:
+        """Up to `qty` of the order's held units leave on-hand and reserved, once per key; False
+        if it held none (or `key` was applied)."""
+        ...
+
+    async def release_part(self, sku: str, order_key: str, qty: int, key: str) -> bool:
+        """Up to `qty` of the order's held units are available again, once per key."""
+        ...
+
+    async def restock(self, sku: str, key: str, qty: int) -> bool:
+        """Returned units back on hand, once per key; False if applied before (or no such SKU)."""
         ...
 
     async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> bool:

@@ -55,9 +55,10 @@ async def release_stock(cmd: ReleaseStock, *, repo: InventoryRepository) -> list
 
 
 async def commit_stock(cmd: CommitStock, *, repo: InventoryRepository) -> list[Message]:
-    """A shipped sub-order's held units leave the warehouse; a repeat finds no hold."""
+    """A shipped sub-order's units leave the warehouse (what it ships, not what lines cancelled
+    before shipment still hold); a repeat finds the hold gone or its key noted."""
     for line in merge_lines(cmd.lines):
-        committed = await repo.commit_hold(line.sku, cmd.order_key)
+        committed = await repo.commit_hold(line.sku, cmd.order_key, line.qty, f"commit:{cmd.sub_order_id}")
         if not committed:
             _log.info("stock.commit_skipped", sku=line.sku, why="no hold (already committed)")
     return [_changed(cmd.order_key, cmd.lines, f"commit:{cmd.sub_order_id}")]

@@ -30,6 +30,18 @@ def _without_hold(order_key: str) -> Expr:
     return {"$filter": {"input": "$holds", "cond": {"$ne": ["$$this.o", {"$literal": order_key}]}}}
 
 
+def _hold_reduced(order_key: str, qty: int, key: str) -> Expr:
+    """The order's hold less `qty` (not below 0) with `key` noted on it; dropped when emptied."""
+    reduced = {
+        "o": "$$this.o",
+        "q": {"$max": [0, {"$subtract": ["$$this.q", qty]}]},
+        "k": {"$concatArrays": [{"$ifNull": ["$$this.k", []]}, [{"$literal": key}]]},
+    }
+    mine = {"$eq": ["$$this.o", {"$literal": order_key}]}
+    mapped = {"$map": {"input": "$holds", "in": {"$cond": [mine, reduced, "$$this"]}}}
+    return {"$filter": {"input": mapped, "cond": {"$gt": ["$$this.q", 0]}}}
+
+
 _RECOMPUTE_AVAILABLE = {"$set": {"available": {"$max": [0, {"$subtract": ["$on_hand", "$reserved"]}]}}}
 
 
@@ -114,15 +126,40 @@ class MongoInventoryRepository:
             ],
         )
 
-    async def commit_hold(self, sku: str, order_key: str) -> bool:
+    async def commit_hold(self, sku: str, order_key: str, qty: int, key: str) -> bool:
+        return await self._take_part(sku, order_key, qty, key, shipped=True)
+
+    async def release_part(self, sku: str, order_key: str, qty: int, key: str) -> bool:
+        return await self._take_part(sku, order_key, qty, key, shipped=False)
+
+    async def _take_part(self, sku: str, order_key: str, qty: int, key: str, *, shipped: bool) -> bool:
+        """`StockRecord.taken_part` as one conditional update."""
+        take = {"$min": [_held_qty(order_key), qty]}
+        on_hand = {"$max": [0, {"$subtract": ["$on_hand", take]}]} if shipped else "$on_hand"
         result = await self._stock.update_one(
-            {"_id": sku, "holds.o": order_key},
+            {"_id": sku, "holds": {"$elemMatch": {"o": order_key, "k": {"$ne": key}}}},
             [
                 {
                     "$set": {
-                        "on_hand": {"$max": [0, {"$subtract": ["$on_hand", _held_qty(order_key)]}]},
-                        "reserved": {"$subtract": ["$reserved", _held_qty(order_key)]},
-                        "holds": _without_hold(order_key),
+                        "on_hand": on_hand,
+                        "reserved": {"$subtract": ["$reserved", take]},
+                        "holds": _hold_reduced(order_key, qty, key),
+                    }
+                },
+                _RECOMPUTE_AVAILABLE,
+            ],
+        )
+        return result.modified_count == 1
+
+    async def restock(self, sku: str, key: str, qty: int) -> bool:
+        result = await self._stock.update_one(
+            {"_id": sku, "restocks": {"$ne": key}},
+            [
+                {
+                    "$set": {
+                        "on_hand": {"$add": ["$on_hand", qty]},
+                        "restocked": {"$add": [{"$ifNull": ["$restocked", 0]}, qty]},
+                        "restocks": {"$concatArrays": [{"$ifNull": ["$restocks", []]}, [{"$literal": key}]]},
                     }
                 },
                 _RECOMPUTE_AVAILABLE,

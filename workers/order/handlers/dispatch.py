@@ -43,7 +43,9 @@ async def route(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoi
     ]
     change = OrderChange(awaiting_shipment=sub_ids, routed_at=now)
     routed = await deps.orders.transition(order.key, OrderStep.ROUTE, entries, change)
-    if routed is not None and routed.status in CLOSED_UNPAID:  # the hold expired meanwhile
+    if (
+        routed is not None and routed.status in CLOSED_UNPAID and routed.routed_at is None
+    ):  # expired meanwhile
         return await undo_debit(routed, evt, deps)
     if routed is None or routed.status != OrderStatus.ROUTED:
         return []

@@ -32,7 +32,9 @@ async def on_wallet_debited(evt: WalletDebited, *, deps: SagaDeps) -> list[Outgo
     order = await deps.orders.get(evt.order_key)
     if order is None:
         return []
-    if order.status in CLOSED_UNPAID:  # expired while the resumed debit was in flight
+    # Expired while the resumed debit was in flight (an order cancelled by a refund after it was
+    # routed was credited by the refund, line by line: not again here).
+    if order.status in CLOSED_UNPAID and order.routed_at is None:
         return await undo_debit(order, evt, deps)
     out: list[Outgoing] = []
     # Also when already routed: a crash after the routing write lost its publishes.

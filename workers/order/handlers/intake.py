@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from juhe.outgoing import Outgoing
+from schemas.after_sale import RequestRefund
 from schemas.commands import PlaceOrder, RecordRefundRequest
 from schemas.common import RawPayload
 from schemas.envelope import utcnow
@@ -51,7 +52,7 @@ async def place_order(cmd: PlaceOrder, *, deps: IntakeDeps) -> list[Outgoing]:
 
 
 async def record_refund_request(cmd: RecordRefundRequest, *, deps: IntakeDeps) -> list[Outgoing]:
-    """Keep the request `pending` for the refund saga (a later issue); log it on the order."""
+    """Keep the platform's request as it came, log it on the order, and refund it."""
     payload_id = await _archive(cmd.raw_payload, cmd.platform, cmd.platform_message_id, cmd.refund_key, deps)
     now = utcnow()
     payload_ids = [] if payload_id is None else [payload_id]
@@ -63,4 +64,14 @@ async def record_refund_request(cmd: RecordRefundRequest, *, deps: IntakeDeps) -
     if payload_id is not None:
         await deps.archive.link_refund_payload(cmd.refund_key, payload_id)
         await deps.archive.link_order_payload(cmd.order_key, payload_id)
-    return []
+    refund = RequestRefund(
+        correlation_id=cmd.order_key,
+        refund_key=cmd.refund_key,
+        refund_id=cmd.refund_id,
+        order_key=cmd.order_key,
+        merchant_id=cmd.merchant_id,
+        source="platform",
+        reason=cmd.reason,
+        lines=cmd.lines,
+    )
+    return [refund]

@@ -15,6 +15,7 @@ from workers.order.model.fields import Omitted
 from workers.order.model.order import (
     CLOSED_UNPAID,
     ORDER_STEPS,
+    REFUNDABLE,
     LogEntry,
     LogValue,
     Order,
@@ -26,6 +27,7 @@ from workers.order.model.order import (
 from workers.order.model.pricing import Offer, OrderLine, Pricing, discount_shares, price_lines
 from workers.order.model.sub_order import (
     SUB_ORDER_MOVES,
+    Cancellation,
     Push,
     PushStatus,
     Shipment,
@@ -34,6 +36,7 @@ from workers.order.model.sub_order import (
     SubOrderStatus,
     choose_account,
     covers_lines_once,
+    lines_after,
     may_request,
     split_by_supplier,
     sub_order_id,
@@ -42,8 +45,10 @@ from workers.order.model.sub_order import (
 __all__ = [
     "CLOSED_UNPAID",
     "ORDER_STEPS",
+    "REFUNDABLE",
     "SUB_ORDER_MOVES",
     "ArchivedPayload",
+    "Cancellation",
     "LogEntry",
     "LogValue",
     "Offer",
@@ -66,6 +71,7 @@ __all__ = [
     "choose_account",
     "covers_lines_once",
     "discount_shares",
+    "lines_after",
     "may_apply",
     "may_request",
     "message_key",

@@ -42,6 +42,9 @@ class OrderStep(StrEnum):
     SHIP = "ship"
     #: Every sub-order delivered (logistics tracking).
     COMPLETE = "complete"
+    REFUND_PART = "refund_part"
+    REFUND_ALL = "refund_all"
+    CANCEL_ALL = "cancel_all"
 
 
 S = OrderStatus
@@ -55,7 +58,16 @@ ORDER_STEPS: dict[OrderStep, tuple[frozenset[OrderStatus], OrderStatus]] = {
     OrderStep.EXPIRE_FUNDS_HOLD: (frozenset({S.AWAITING_FUNDS}), S.REJECTED),
     OrderStep.SHIP: (frozenset({S.ROUTED}), S.SHIPPED),
     OrderStep.COMPLETE: (frozenset({S.SHIPPED}), S.COMPLETED),
+    # After-sale: a credit of part of the order, of all of it, or all of it before shipment.
+    OrderStep.REFUND_PART: (frozenset({S.ROUTED, S.SHIPPED, S.COMPLETED}), S.PARTIALLY_REFUNDED),
+    OrderStep.REFUND_ALL: (
+        frozenset({S.ROUTED, S.SHIPPED, S.COMPLETED, S.PARTIALLY_REFUNDED}),
+        S.REFUNDED,
+    ),
+    OrderStep.CANCEL_ALL: (frozenset({S.ROUTED, S.PARTIALLY_REFUNDED}), S.CANCELLED),
 }
+#: Statuses in which an order's charge may be refunded.
+REFUNDABLE = frozenset({S.ROUTED, S.SHIPPED, S.COMPLETED, S.PARTIALLY_REFUNDED})
 
 
 def may_apply(step: OrderStep, status: OrderStatus) -> bool:

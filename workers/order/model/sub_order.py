@@ -76,6 +76,29 @@ def _is_empty(value: list[ShipmentCorrection]) -> bool:
     return not value
 
 
+class Cancellation(BaseModel):
+    """Lines of a sub-order cancelled by a refund before shipment (拦截): the supplier sees why."""
+
+    refund_key: str
+    reason: str
+    lines: list[StockLine]
+    at: datetime
+
+
+def lines_after(lines: list[StockLine], cancelled: list[StockLine]) -> list[StockLine]:
+    """What is left to ship once `cancelled` is taken off (a SKU with nothing left drops out)."""
+    off: Counter[str] = Counter()
+    for line in cancelled:
+        off[line.sku] += line.qty
+    left = []
+    for line in lines:
+        take = min(line.qty, off[line.sku])
+        off[line.sku] -= take
+        if line.qty > take:
+            left.append(StockLine(sku=line.sku, qty=line.qty - take))
+    return left
+
+
 class SubOrder(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -99,6 +122,10 @@ class SubOrder(BaseModel):
     tracking: Annotated[Tracking | None, Omitted] = None
     #: The supplier's corrections of its shipment's carrier or number, oldest first.
     corrections: list[ShipmentCorrection] = Field(default_factory=list, exclude_if=_is_empty)
+    cancellations: list[Cancellation] = Field(default_factory=list)
+
+    def cancelled_by(self, refund_key: str) -> Cancellation | None:
+        return next((c for c in self.cancellations if c.refund_key == refund_key), None)
 
 
 def sub_order_id(order_key: str, supplier_id: str) -> str:
@@ -153,6 +180,7 @@ def covers_lines_once(order: Order, subs: Sequence[SubOrder]) -> bool:
         wanted[(line.supplier_id or "", line.sku)] += line.qty
     held: Counter[tuple[str, str]] = Counter()
     for sub in subs:
-        for stock in sub.lines:
+        cancelled = [line for c in sub.cancellations for line in c.lines]
+        for stock in [*sub.lines, *cancelled]:
             held[(sub.supplier_id, stock.sku)] += stock.qty
     return held == wanted

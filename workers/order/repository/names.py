@@ -7,3 +7,6 @@ PLATFORM_MESSAGES = "platform_messages"
 REFUND_REQUESTS = "refund_requests"
 #: Tracking checkpoints, one document per scan (the sub-order keeps only its summary).
 TRACKING_CHECKPOINTS = "tracking_checkpoints"
+REFUNDS = "refunds"
+RETURNS = "returns"
+REFUND_LEDGERS = "refund_ledgers"
