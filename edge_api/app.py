@@ -16,8 +16,10 @@ from edge_api.openapi import document_errors
 from edge_api.routes import (
     applications,
     catalog,
+    coupons,
     health,
     merchant_catalog,
+    merchant_coupons,
     merchant_orders,
     onboarding,
     orders,
@@ -55,6 +57,8 @@ ROUTES = (
     orders,
     merchant_orders,
     wallet,
+    coupons,
+    merchant_coupons,
 )
 
 

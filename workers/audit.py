@@ -6,6 +6,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from workers.coupon.queries import CouponQueries
 from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
 from workers.wallet.queries import WalletQueries
@@ -15,7 +16,7 @@ Db = AsyncDatabase[dict[str, Any]]
 
 async def audit(db: Db) -> list[str]:
     """Every violation found, as a readable line; an empty list means all invariants hold."""
-    return [*await _stock(db), *await _wallets(db), *await _orders(db)]
+    return [*await _stock(db), *await _wallets(db), *await _orders(db), *await _coupons(db)]
 
 
 async def _stock(db: Db) -> list[str]:
@@ -31,3 +32,16 @@ async def _wallets(db: Db) -> list[str]:
 async def _orders(db: Db) -> list[str]:
     mismatches = await OrderQueries(db).routing_mismatches()
     return [f"order {key}: sub-orders do not cover its lines exactly once" for key in mismatches]
+
+
+async def _coupons(db: Db) -> list[str]:
+    """The coupon invariants, and every used coupon's order carrying that coupon and discount."""
+    problems = await CouponQueries(db).violations()
+    orders = OrderQueries(db)
+    for order_key, (coupon_id, discount) in (await CouponQueries(db).used_by_order()).items():
+        order = await orders.order(order_key)
+        if order is None or (order.coupon_id, order.discount) != (coupon_id, discount):
+            problems.append(
+                f"coupon {coupon_id}: used by {order_key} for {discount}, which the order does not show"
+            )
+    return problems

@@ -62,6 +62,8 @@ class OrderView(BaseModel):
     received_at: datetime
     payloads: list[str]
     reason: Annotated[str | None, Omitted] = None
+    #: The coupon whose discount the order got.
+    coupon_id: Annotated[str | None, Omitted] = None
 
     @classmethod
     def of(cls, order: Order, subs: list[SubOrder]) -> OrderView:

@@ -8,10 +8,12 @@ from juhe.messaging.consumer import consume
 from juhe.runtime import Runtime
 from schemas import commands as c
 from schemas import events as e
+from schemas.coupon import CouponApplied
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries
 from workers.catalog.queries import CatalogQueries
-from workers.order.handlers import deliveries, funds, intake, saga, shipping
+from workers.coupon.queries import CouponQueries
+from workers.order.handlers import coupons, deliveries, funds, intake, saga, shipping
 from workers.order.repository import (
     MongoArchive,
     MongoOrderRepository,
@@ -30,6 +32,7 @@ def register(runtime: Runtime) -> None:
             AccountsQueries(db),
             CatalogQueries(db),
             runtime.settings.funds_hold_seconds,
+            CouponQueries(db),
         )
 
     def delivery_deps() -> deliveries.DeliveryDeps:
@@ -54,6 +57,7 @@ def register(runtime: Runtime) -> None:
     consume(runtime, WORKER, e.WalletDebited, lambda m: funds.on_wallet_debited(m, deps=deps()))
     consume(runtime, WORKER, e.FundsInsufficient, lambda m: funds.on_funds_insufficient(m, deps=deps()))
     consume(runtime, WORKER, e.WalletCredited, lambda m: funds.on_wallet_credited(m, deps=deps()))
+    consume(runtime, WORKER, CouponApplied, lambda m: coupons.on_coupon_applied(m, deps=deps()))
     consume(runtime, WORKER, c.ExpireFundsHold, lambda m: funds.expire_funds_hold(m, deps=deps()))
     consume(runtime, WORKER, c.AcceptSubOrder, lambda m: shipping.accept_sub_order(m, deps=deps()))
     consume(runtime, WORKER, c.ShipSubOrder, lambda m: shipping.ship_sub_order(m, deps=deps()))

@@ -1,0 +1,141 @@
+"""Issuing coupons: to one merchant (the operator's issue, or a merchant's claim 领取), and the
+fan-out to a tier or a list, a page of merchants per message so no request waits on thousands.
+
+Issuing takes nothing from the channel's budget (the budget is taken when an order locks a
+coupon, see `apply`): an issue is refused only when the channel could not pay this one coupon
+now. The template's quantity is taken first with a conditional count, then the coupon takes the
+merchant's first free slot (`<template>:<merchant>:<slot>`, slot ≤ the per-merchant limit), so
+neither the quantity nor the limit can be exceeded under any concurrency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from juhe.replies import Reply, ok, refuse
+from schemas.coupon import CouponIssueRefused, IssueCoupon, IssueCoupons
+from schemas.envelope import Message, utcnow
+from workers.coupon.handlers.ports import CouponRepository, MerchantDirectory
+from workers.coupon.model import (
+    LIMIT_REACHED,
+    NOT_FOUND,
+    NOT_PUBLISHED,
+    SOLD_OUT,
+    Coupon,
+    IssueRefusal,
+    Template,
+    coupon_id,
+    issue_refusal,
+)
+
+#: Merchants per fan-out message.
+FAN_OUT_PAGE = 200
+
+
+async def issue_coupon(cmd: IssueCoupon, *, repo: CouponRepository) -> Reply:
+    """The coupon issued for this reference (the same one on a repeat), or a refusal: 404 for
+    no such template, 409 for sold out, limit reached, budget exhausted or not published."""
+    coupon, reason = await issue(cmd, repo, utcnow())
+    if coupon is not None:
+        return ok(coupon.model_dump(mode="json"))
+    code = "not_found" if reason == NOT_FOUND else "conflict"
+    body, _ = refuse(code, f"{reason}: template {cmd.template_id}")
+    return body, await refused(cmd, reason, repo)
+
+
+async def issue(cmd: IssueCoupon, repo: CouponRepository, now: datetime) -> tuple[Coupon | None, str]:
+    template = await repo.template(cmd.template_id)
+    if template is None:
+        return None, NOT_FOUND
+    if (done := await repo.coupon_for(template.id, cmd.merchant_id, cmd.reference)) is not None:
+        return done, ""
+    if cmd.claim and not template.published:
+        return None, NOT_PUBLISHED
+    channel = await repo.channel(template.channel_id)
+    if channel is None:
+        return None, NOT_FOUND
+    if reason := issue_refusal(channel, template.terms):
+        return None, reason
+    if not await repo.take_quantity(template.id):
+        return None, SOLD_OUT
+    coupon, new = await take_slot(cmd, template, repo, now)
+    if not new:
+        await repo.give_quantity(template.id)  # nothing new was issued with it
+    return (coupon, "") if coupon is not None else (None, LIMIT_REACHED)
+
+
+async def take_slot(
+    cmd: IssueCoupon, template: Template, repo: CouponRepository, now: datetime
+) -> tuple[Coupon | None, bool]:
+    """The merchant's first free slot (and True: it is new); a concurrent issue of the same
+    reference may have won, and its coupon is the answer."""
+    start, end = template.validity(now)
+    for slot in range(1, template.per_merchant_limit + 1):
+        coupon = Coupon(
+            id=coupon_id(template.id, cmd.merchant_id, slot),
+            template_id=template.id,
+            channel_id=template.channel_id,
+            merchant_id=cmd.merchant_id,
+            reference=cmd.reference,
+            issue_id=cmd.issue_id,
+            terms=template.terms,
+            valid_from=start,
+            valid_to=end,
+            issued_at=now,
+        )
+        if await repo.insert_coupon(coupon):
+            return coupon, True
+        if (same := await repo.coupon_for(template.id, cmd.merchant_id, cmd.reference)) is not None:
+            return same, False
+    return None, False
+
+
+async def refused(cmd: IssueCoupon, reason: str, repo: CouponRepository) -> list[Message]:
+    """A fan-out keeps its refusals for the issue's report, and announces them."""
+    if cmd.issue_id is None:
+        return []
+    refusal = IssueRefusal(
+        id=f"{cmd.issue_id}:{cmd.merchant_id}",
+        issue_id=cmd.issue_id,
+        merchant_id=cmd.merchant_id,
+        reason=reason,
+    )
+    await repo.record_refusal(refusal)
+    event = CouponIssueRefused(
+        correlation_id=cmd.issue_id,
+        template_id=cmd.template_id,
+        merchant_id=cmd.merchant_id,
+        reference=cmd.reference,
+        reason=reason,
+    )
+    return [event]
+
+
+@dataclass(frozen=True)
+class FanOutDeps:
+    merchants: MerchantDirectory
+
+
+async def issue_many(cmd: IssueCoupons, *, deps: FanOutDeps) -> list[Message]:
+    """One page of merchants becomes one `IssueCoupon` each, and the next page one more
+    `IssueCoupons`; every id derives from the issue and the page, so a repeat sends the same."""
+    if cmd.tier is not None:
+        page = await deps.merchants.merchant_ids_of_tier(cmd.tier, cmd.after, FAN_OUT_PAGE)
+    else:
+        remaining = sorted(set(cmd.merchant_ids))
+        page = [m for m in remaining if cmd.after is None or m > cmd.after][:FAN_OUT_PAGE]
+    issues: list[Message] = [
+        IssueCoupon(
+            correlation_id=cmd.issue_id,
+            template_id=cmd.template_id,
+            merchant_id=merchant_id,
+            reference=f"issue:{cmd.issue_id}",
+            issue_id=cmd.issue_id,
+        )
+        for merchant_id in page
+    ]
+    if len(page) == FAN_OUT_PAGE:
+        rest = cmd.model_dump(exclude={"message_id", "occurred_at", "after"})
+        issues.append(IssueCoupons(**rest, after=page[-1]))
+    return issues

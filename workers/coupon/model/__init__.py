@@ -1,0 +1,53 @@
+"""Coupon's aggregates and rules."""
+
+from workers.coupon.model.documents import (
+    Channel,
+    Coupon,
+    CouponStatus,
+    Hold,
+    IssueRefusal,
+    Template,
+    coupon_id,
+)
+from workers.coupon.model.rules import (
+    BUDGET_EXHAUSTED,
+    LIMIT_REACHED,
+    NO_ELIGIBLE_COUPON,
+    NOT_ELIGIBLE,
+    NOT_FOUND,
+    NOT_PUBLISHED,
+    SOLD_OUT,
+    Candidate,
+    OrderFacts,
+    discount_for,
+    face_value,
+    issue_refusal,
+    line_eligible,
+    ranked,
+    template_problem,
+)
+
+__all__ = [
+    "BUDGET_EXHAUSTED",
+    "LIMIT_REACHED",
+    "NOT_ELIGIBLE",
+    "NOT_FOUND",
+    "NOT_PUBLISHED",
+    "NO_ELIGIBLE_COUPON",
+    "SOLD_OUT",
+    "Candidate",
+    "Channel",
+    "Coupon",
+    "CouponStatus",
+    "Hold",
+    "IssueRefusal",
+    "OrderFacts",
+    "Template",
+    "coupon_id",
+    "discount_for",
+    "face_value",
+    "issue_refusal",
+    "line_eligible",
+    "ranked",
+    "template_problem",
+]
