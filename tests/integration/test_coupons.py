@@ -41,7 +41,9 @@ async def channel_view(api: Api, channel_id: str) -> dict[str, Any]:
 
 
 async def my_coupons(api: Api, merchant: Party, status: str) -> list[dict[str, Any]]:
-    response = await api.http.get("/v1/merchant/coupons", params={"status": status}, headers=bearer(merchant.key))
+    response = await api.http.get(
+        "/v1/merchant/coupons", params={"status": status}, headers=bearer(merchant.key)
+    )
     items: list[dict[str, Any]] = (await api.ok(response, 200))["items"]
     return items
 
@@ -66,7 +68,9 @@ async def test_the_best_of_three_coupons_is_used_largest_discount_then_earliest_
     s = await scene(api, stock=10, funds=10_000, price=PRICE)
     ch = await channel(api, 100_000)
     small = await template(api, ch, {"kind": "amount", "amount_off": 300})
-    percent = await template(api, ch, {"kind": "percent", "percent_off": 50, "max_discount": 500}, valid_days=10)
+    percent = await template(
+        api, ch, {"kind": "percent", "percent_off": 50, "max_discount": 500}, valid_days=10
+    )
     soon = await template(api, ch, {"kind": "amount", "amount_off": 500}, valid_days=5)
     coupons = {t: (await issue(api, t, s.merchant))["id"] for t in (small, percent, soon)}
 
@@ -86,7 +90,9 @@ async def test_the_best_of_three_coupons_is_used_largest_discount_then_earliest_
 async def test_fifty_concurrent_orders_use_one_single_use_coupon_once(system: System, api: Api) -> None:
     s = await scene(api, stock=50, funds=100 * PRICE, price=PRICE)
     ch = await channel(api, 10_000)
-    single = (await issue(api, await template(api, ch, {"kind": "amount", "amount_off": 400}), s.merchant))["id"]
+    single = (await issue(api, await template(api, ch, {"kind": "amount", "amount_off": 400}), s.merchant))[
+        "id"
+    ]
 
     bodies = [(unique("RUSH"), [(s.sku, 1)]) for _ in range(50)]
     answers = await asyncio.gather(*(api.place(s.shop, oid, lines) for oid, lines in bodies))
