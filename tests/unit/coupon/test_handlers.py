@@ -105,7 +105,7 @@ async def test_a_lock_the_budget_cannot_cover_gives_nothing_and_says_why() -> No
 
 
 def routed(key: str) -> OrderRouted:
-    return OrderRouted(correlation_id=key, order_key=key, merchant_id="m")
+    return OrderRouted(correlation_id=key, order_key=key, merchant_id="m", coupon_id="t:m:1")
 
 
 def closed(key: str) -> OrderClosed:

@@ -25,7 +25,9 @@ def hold_of(coupon: Coupon) -> Hold:
 
 
 async def on_order_routed(evt: OrderRouted, *, repo: CouponRepository) -> list[Message]:
-    await redeem(evt.order_key, repo)
+    """An order without a coupon costs no store command here."""
+    if evt.coupon_id is not None:
+        await redeem(evt.order_key, repo)
     return []
 
 
@@ -53,29 +55,32 @@ async def give_back(order_key: str, repo: CouponRepository) -> None:
     """The order's coupon back to available and its budget back to `remaining`."""
     for _ in range(MAX_ATTEMPTS):
         coupon = await repo.coupon_of_order(order_key)
-        if coupon is None:
+        if coupon is None or await given_back(coupon, order_key, repo):
             break
-        hold = hold_of(coupon)
-        if coupon.status == CouponStatus.LOCKED and await repo.unlock(coupon.id, order_key):
-            await repo.release_hold(coupon.channel_id, hold)
-            break
-        if coupon.status == CouponStatus.USED:
-            # Spend the hold first if the redeem has not yet: the return un-spends it.
-            await repo.spend_hold(coupon.channel_id, hold)
-            await repo.start_return(coupon.channel_id, hold)
-            if await repo.unuse(coupon.id, order_key):
-                await repo.end_return(coupon.channel_id, hold)
-                break
     else:
         raise RuntimeError(f"coupon of {order_key}: too much contention, will be redelivered")
     await finish_leftovers(order_key, repo)
 
 
+async def given_back(coupon: Coupon, order_key: str, repo: CouponRepository) -> bool:
+    """False when the coupon moved under this attempt (read it again)."""
+    hold = hold_of(coupon)
+    if coupon.status == CouponStatus.LOCKED and await repo.unlock(coupon.id, order_key):
+        await repo.release_hold(coupon.channel_id, hold)
+        return True
+    if coupon.status == CouponStatus.USED:
+        # Spend the hold first if the redeem has not yet: the return un-spends it.
+        await repo.spend_hold(coupon.channel_id, hold)
+        await repo.start_return(coupon.channel_id, hold)
+        if await repo.unuse(coupon.id, order_key):
+            await repo.end_return(coupon.channel_id, hold)
+            return True
+    return False
+
+
 async def finish_leftovers(order_key: str, repo: CouponRepository) -> None:
     """What an earlier attempt left in a channel once the coupon is no longer the order's: a
     hold whose coupon was never locked (a crash between the two), or an unfinished return."""
-    if await repo.coupon_of_order(order_key) is not None:
-        return
     for channel in await repo.channel_holding(order_key):
         for hold in channel.holds:
             if hold.order_key == order_key:
