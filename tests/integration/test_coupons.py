@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.support.api import Api, Party, bearer, unique
+from tests.support.api import Api, Party, address, bearer, unique
 from tests.support.flows import Scene, scene, wait_status
 from tests.support.system import System, eventually
+from workers.accounts.queries import AccountsQueries
 
 PRICE = 1200
 
@@ -163,3 +164,95 @@ async def shop_of(api: Api, s: Scene, merchant: Party) -> Scene:
 
 async def _balance_is(api: Api, merchant: Party, balance: int) -> bool:
     return bool((await api.wallet(merchant))["balance"] == balance)
+
+
+async def test_a_manual_order_uses_the_coupon_it_names_over_a_better_one(system: System, api: Api) -> None:
+    s = await scene(api, stock=10, funds=10_000, price=PRICE)
+    ch = await channel(api, 10_000)
+    better = await issue(api, await template(api, ch, {"kind": "amount", "amount_off": 500}), s.merchant)
+    named = await issue(api, await template(api, ch, {"kind": "amount", "amount_off": 200}), s.merchant)
+    body = {
+        "client_order_id": unique("M"),
+        "lines": [{"sku": s.sku, "qty": 1, "unit_price": 1990}],
+        "shipping_address": address(),
+        "coupon_id": named["id"],
+    }
+    placed = await api.http.post("/v1/merchant/orders", json=body, headers=bearer(s.merchant.key))
+    key = (await api.ok(placed, 202))["order_key"]
+    await wait_status(system, key, "routed")
+    order = await api.order(key)
+    assert (order["discount"], order["charged"], order["coupon_id"]) == (200, PRICE - 200, named["id"])
+    assert [c["id"] for c in await my_coupons(api, s.merchant, "available")] == [better["id"]]
+
+    taken = {**body, "client_order_id": unique("M")}
+    refused = await api.http.post("/v1/merchant/orders", json=taken, headers=bearer(s.merchant.key))
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"] == "coupon_id: not an available coupon of yours"
+
+
+async def test_a_fan_out_to_a_list_issues_each_merchant_once_within_the_quantity(api: Api) -> None:
+    merchants = [await api.merchant() for _ in range(3)]
+    ch = await channel(api, 10_000)
+    tpl = await template(api, ch, {"kind": "amount", "amount_off": 100}, quantity=2)
+    body = {"merchant_ids": [m.id for m in merchants]}
+    done = await fan_out(api, tpl, body, expected=3)
+    assert (done["issued"], done["refused"], list(done["refusals"].values())) == (2, 1, ["sold_out"])
+    holders = [m for m in merchants if await my_coupons(api, m, "available")]
+    assert len(holders) == 2
+    view = await channel_view(api, ch)
+    assert (view["issued"], view["spent"], view["remaining"]) == (2, 0, 10_000)
+
+
+async def test_a_fan_out_to_a_tier_reaches_every_merchant_of_it_once(system: System, api: Api) -> None:
+    mine = [await api.merchant("gold") for _ in range(3)]
+    everyone = await AccountsQueries(system.db).merchant_ids_of_tier("gold", None, 100_000)
+    ch = await channel(api, 10_000)
+    tpl = await template(api, ch, {"kind": "amount", "amount_off": 100}, quantity=100_000)
+    done = await fan_out(api, tpl, {"tier": "gold"}, expected=len(everyone))
+    assert (done["issued"], done["refused"]) == (len(everyone), 0)
+    assert [len(await my_coupons(api, m, "available")) for m in mine] == [1, 1, 1]
+
+
+async def fan_out(api: Api, template_id: str, body: dict[str, Any], expected: int) -> dict[str, Any]:
+    """Fan out twice with one issue id (the repeat issues nothing more); the finished report."""
+    url = f"/v1/coupon-templates/{template_id}/fan-outs"
+    accepted = await api.ok(await api.http.post(url, json=body, headers=api.admin), 202)
+    again = {**body, "issue_id": accepted["issue_id"]}
+    assert await api.ok(await api.http.post(url, json=again, headers=api.admin), 202) == accepted
+
+    async def report() -> dict[str, Any] | None:
+        response = await api.http.get(f"/v1/coupon-issues/{accepted['issue_id']}", headers=api.admin)
+        view: dict[str, Any] = await api.ok(response, 200)
+        return view if view["issued"] + view["refused"] == expected else None
+
+    return await eventually(report, what="fan-out done")
+
+
+async def test_a_merchant_claims_a_published_template_up_to_its_limit(api: Api) -> None:
+    merchant = await api.merchant()
+    ch = await channel(api, 10_000)
+    hidden = await template(api, ch, {"kind": "amount", "amount_off": 100})
+    shown = await template(
+        api, ch, {"kind": "amount", "amount_off": 100}, published=True, per_merchant_limit=2
+    )
+    as_merchant = bearer(merchant.key)
+
+    async def claim(template_id: str, claim_id: str, status: int) -> dict[str, Any]:
+        url = f"/v1/merchant/coupon-templates/{template_id}/claims"
+        result: dict[str, Any] = await api.ok(
+            await api.http.post(url, json={"claim_id": claim_id}, headers=as_merchant), status
+        )
+        return result
+
+    listed = await api.ok(await api.http.get("/v1/merchant/coupon-templates", headers=as_merchant), 200)
+    assert shown in [t["id"] for t in listed["items"]]
+    assert hidden not in [t["id"] for t in listed["items"]]
+    first = await claim(shown, "c1", 201)
+    assert (await claim(shown, "c1", 201))["id"] == first["id"]
+    second = await claim(shown, "c2", 201)
+    assert (first["id"], second["id"]) == (f"{shown}:{merchant.id}:1", f"{shown}:{merchant.id}:2")
+    limit = await claim(shown, "c3", 409)
+    assert limit["error"]["message"].startswith("limit_reached")
+    hidden_claim = await claim(hidden, "c4", 409)
+    assert hidden_claim["error"]["message"].startswith("not_published")
+    assert len(await my_coupons(api, merchant, "available")) == 2

@@ -115,6 +115,14 @@ class MemoryCoupons:
         self.coupons[coupon.id] = coupon
         return True
 
+    async def drop_issuing(self, coupon_id: str) -> None:
+        coupon = self.coupons.get(coupon_id)
+        if coupon is not None and coupon.status == S.ISSUING:
+            del self.coupons[coupon_id]
+
+    async def finish_issuing(self, coupon_id: str) -> None:
+        self._move(coupon_id, None, S.ISSUING, {"status": S.AVAILABLE})
+
     async def usable_coupons(self, merchant_id: str, now: datetime) -> list[Coupon]:
         return [
             c

@@ -101,6 +101,8 @@ class CouponFilter:
             query.update(status=S.AVAILABLE, valid_to={"$lte": now})
         elif self.status is not None:
             query["status"] = self.status
+        else:
+            query["status"] = {"$ne": S.ISSUING}
         return query
 
 
@@ -115,7 +117,7 @@ class CouponQueries:
         return await self._coupons.find_one(query, {"_id": 1}) is not None
 
     async def coupon(self, coupon_id: str) -> CouponView | None:
-        doc = await self._coupons.find_one({"_id": coupon_id})
+        doc = await self._coupons.find_one({"_id": coupon_id, "status": {"$ne": S.ISSUING}})
         return None if doc is None else CouponView.of(Coupon.model_validate(doc), utcnow())
 
     async def coupons(self, where: CouponFilter, *, limit: int, cursor: str | None) -> Page[CouponView]:
@@ -145,7 +147,7 @@ class CouponQueries:
         return ChannelView(
             **channel.model_dump(include={"id", "name", "budget", "spent", "remaining", "created_at"}),
             locked_amount=channel.held,
-            issued=await count(mine),
+            issued=await count({**mine, "status": {"$ne": S.ISSUING}}),
             redeemed=await count({**mine, "status": S.USED}),
             locked=await count({**mine, "status": S.LOCKED}),
             expired=await count({**mine, "status": S.AVAILABLE, "valid_to": {"$lte": now}}),
@@ -171,7 +173,7 @@ class CouponQueries:
         first = await refusals.find({"issue_id": issue_id}).sort("_id", 1).limit(100).to_list()
         return IssueView(
             issue_id=issue_id,
-            issued=await self._coupons.count_documents({"issue_id": issue_id}),
+            issued=await self._coupons.count_documents({"issue_id": issue_id, "status": {"$ne": S.ISSUING}}),
             refused=await refusals.count_documents({"issue_id": issue_id}),
             refusals={
                 IssueRefusal.model_validate(d).merchant_id: IssueRefusal.model_validate(d).reason
@@ -186,8 +188,9 @@ class CouponQueries:
         used: Counter[str] = Counter()
         per_template: Counter[str] = Counter()
         orders: Counter[str] = Counter()
+        query = {"status": {"$ne": S.ISSUING}}
         async for doc in self._coupons.find(
-            {}, {"channel_id": 1, "template_id": 1, "status": 1, "discount": 1, "order_key": 1}
+            query, {"channel_id": 1, "template_id": 1, "status": 1, "discount": 1, "order_key": 1}
         ):
             per_template[doc["template_id"]] += 1
             if doc["status"] == S.USED:

@@ -135,6 +135,14 @@ class MongoCouponRepository:
             return False
         return True
 
+    async def drop_issuing(self, coupon_id: str) -> None:
+        await self._coupons.delete_one({"_id": coupon_id, "status": S.ISSUING})
+
+    async def finish_issuing(self, coupon_id: str) -> None:
+        await self._coupons.update_one(
+            {"_id": coupon_id, "status": S.ISSUING}, {"$set": {"status": S.AVAILABLE}}
+        )
+
     async def usable_coupons(self, merchant_id: str, now: datetime) -> list[Coupon]:
         query = {"merchant_id": merchant_id, "status": S.AVAILABLE, "valid_to": {"$gt": now}}
         return [Coupon.model_validate(doc) async for doc in self._coupons.find(query)]

@@ -3,9 +3,11 @@ fan-out to a tier or a list, a page of merchants per message so no request waits
 
 Issuing takes nothing from the channel's budget (the budget is taken when an order locks a
 coupon, see `apply`): an issue is refused only when the channel could not pay this one coupon
-now. The template's quantity is taken first with a conditional count, then the coupon takes the
-merchant's first free slot (`<template>:<merchant>:<slot>`, slot ≤ the per-merchant limit), so
-neither the quantity nor the limit can be exceeded under any concurrency.
+now. The coupon first claims the merchant's first free slot (`<template>:<merchant>:<slot>`,
+slot ≤ the per-merchant limit) as `issuing`, unique by reference too; then the template's
+quantity is taken with a conditional count, and the coupon becomes available (or is dropped:
+sold out). Neither the quantity nor the limit can be exceeded under any concurrency; a crash
+between taking the quantity and finishing can only leave the template under-issued by one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from workers.coupon.model import (
     NOT_PUBLISHED,
     SOLD_OUT,
     Coupon,
+    CouponStatus,
     IssueRefusal,
     Template,
     coupon_id,
@@ -48,7 +51,8 @@ async def issue(cmd: IssueCoupon, repo: CouponRepository, now: datetime) -> tupl
     template = await repo.template(cmd.template_id)
     if template is None:
         return None, NOT_FOUND
-    if (done := await repo.coupon_for(template.id, cmd.merchant_id, cmd.reference)) is not None:
+    done = await repo.coupon_for(template.id, cmd.merchant_id, cmd.reference)
+    if done is not None and done.status != CouponStatus.ISSUING:
         return done, ""
     if cmd.claim and not template.published:
         return None, NOT_PUBLISHED
@@ -57,19 +61,24 @@ async def issue(cmd: IssueCoupon, repo: CouponRepository, now: datetime) -> tupl
         return None, NOT_FOUND
     if reason := issue_refusal(channel, template.terms):
         return None, reason
+    claimed = done or await take_slot(cmd, template, repo, now)
+    if claimed is None:
+        return None, LIMIT_REACHED
+    if claimed.status != CouponStatus.ISSUING:
+        return claimed, ""  # a concurrent issue of this reference finished it
     if not await repo.take_quantity(template.id):
+        await repo.drop_issuing(claimed.id)
         return None, SOLD_OUT
-    coupon, new = await take_slot(cmd, template, repo, now)
-    if not new:
-        await repo.give_quantity(template.id)  # nothing new was issued with it
-    return (coupon, "") if coupon is not None else (None, LIMIT_REACHED)
+    await repo.finish_issuing(claimed.id)
+    return claimed.model_copy(update={"status": CouponStatus.AVAILABLE}), ""
 
 
 async def take_slot(
     cmd: IssueCoupon, template: Template, repo: CouponRepository, now: datetime
-) -> tuple[Coupon | None, bool]:
-    """The merchant's first free slot (and True: it is new); a concurrent issue of the same
-    reference may have won, and its coupon is the answer."""
+) -> Coupon | None:
+    """The merchant's first free slot, claimed as `issuing` (the reference is then taken, so a
+    repeat never takes quantity of its own); a concurrent issue of the same reference may have
+    claimed first, and its coupon is the answer."""
     start, end = template.validity(now)
     for slot in range(1, template.per_merchant_limit + 1):
         coupon = Coupon(
@@ -83,12 +92,13 @@ async def take_slot(
             valid_from=start,
             valid_to=end,
             issued_at=now,
+            status=CouponStatus.ISSUING,
         )
         if await repo.insert_coupon(coupon):
-            return coupon, True
+            return coupon
         if (same := await repo.coupon_for(template.id, cmd.merchant_id, cmd.reference)) is not None:
-            return same, False
-    return None, False
+            return same
+    return None
 
 
 async def refused(cmd: IssueCoupon, reason: str, repo: CouponRepository) -> list[Message]:

@@ -61,6 +61,14 @@ class CouponStore(Protocol):
         """False when its slot (id), or its template, merchant and reference, are taken."""
         ...
 
+    async def drop_issuing(self, coupon_id: str) -> None:
+        """Delete it while still `issuing` (its template sold out)."""
+        ...
+
+    async def finish_issuing(self, coupon_id: str) -> None:
+        """`issuing` -> available."""
+        ...
+
     async def usable_coupons(self, merchant_id: str, now: datetime) -> list[Coupon]: ...
     async def coupon_of_order(self, order_key: str) -> Coupon | None:
         """The coupon locked or used by this order."""

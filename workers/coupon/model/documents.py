@@ -89,6 +89,8 @@ class Template(Document):
 
 
 class CouponStatus(StrEnum):
+    #: Its slot and reference are claimed, the template's quantity not yet taken: never shown.
+    ISSUING = "issuing"
     AVAILABLE = "available"
     LOCKED = "locked"
     USED = "used"
