@@ -160,4 +160,3 @@ async def test_a_hold_left_by_a_crash_before_the_lock_is_resumed_by_the_repeat()
     await repo.hold("ch", Hold(coupon_id=coupon.id, order_key="o1", amount=600))
     assert await lock(repo, "o1") == ("t:m:1", 600, None)
     assert (repo.channels["ch"].remaining, len(repo.channels["ch"].holds)) == (400, 1)
-
