@@ -17,7 +17,7 @@ from datetime import datetime
 
 from juhe.replies import Reply, ok, refuse
 from schemas.coupon import CouponIssueRefused, IssueCoupon, IssueCoupons
-from schemas.envelope import Message, utcnow
+from schemas.envelope import Message
 from workers.coupon.handlers.ports import CouponRepository, MerchantDirectory
 from workers.coupon.model import (
     LIMIT_REACHED,
@@ -30,6 +30,7 @@ from workers.coupon.model import (
     Template,
     coupon_id,
     issue_refusal,
+    stored_now,
 )
 
 #: Merchants per fan-out message.
@@ -39,7 +40,7 @@ FAN_OUT_PAGE = 200
 async def issue_coupon(cmd: IssueCoupon, *, repo: CouponRepository) -> Reply:
     """The coupon issued for this reference (the same one on a repeat), or a refusal: 404 for
     no such template, 409 for sold out, limit reached, budget exhausted or not published."""
-    coupon, reason = await issue(cmd, repo, utcnow())
+    coupon, reason = await issue(cmd, repo, stored_now())
     if coupon is not None:
         return ok(coupon.model_dump(mode="json"))
     code = "not_found" if reason == NOT_FOUND else "conflict"

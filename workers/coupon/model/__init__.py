@@ -8,6 +8,7 @@ from workers.coupon.model.documents import (
     IssueRefusal,
     Template,
     coupon_id,
+    stored_now,
 )
 from workers.coupon.model.rules import (
     BUDGET_EXHAUSTED,
@@ -49,5 +50,6 @@ __all__ = [
     "issue_refusal",
     "line_eligible",
     "ranked",
+    "stored_now",
     "template_problem",
 ]

@@ -16,6 +16,13 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.coupon import TemplateTerms
+from schemas.envelope import utcnow
+
+
+def stored_now() -> datetime:
+    """Now, to the millisecond the store keeps: an answer shows the time a later read shows."""
+    now = utcnow()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class Document(BaseModel):
