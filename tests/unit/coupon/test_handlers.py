@@ -9,7 +9,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from schemas.coupon import ApplyCoupon, CouponLine, CreateChannel, CreateTemplate, IssueCoupon, ReleaseCoupon
+from schemas.coupon import (
+    ApplyCoupon,
+    CouponLine,
+    CreateChannel,
+    CreateTemplate,
+    IssueCoupon,
+    IssueCoupons,
+    ReleaseCoupon,
+)
 from schemas.events import OrderClosed, OrderRouted
 from workers.coupon.handlers import apply, issue, settle, setup
 from workers.coupon.memory import MemoryCoupons
@@ -160,3 +168,31 @@ async def test_a_hold_left_by_a_crash_before_the_lock_is_resumed_by_the_repeat()
     await repo.hold("ch", Hold(coupon_id=coupon.id, order_key="o1", amount=600))
     assert await lock(repo, "o1") == ("t:m:1", 600, None)
     assert (repo.channels["ch"].remaining, len(repo.channels["ch"].holds)) == (400, 1)
+
+
+class Directory:
+    def __init__(self, merchants: list[str]) -> None:
+        self.merchants = merchants
+
+    async def merchant_ids_of_tier(self, tier: str, after: str | None, limit: int) -> list[str]:
+        return [m for m in self.merchants if after is None or m > after][:limit]
+
+
+@pytest.mark.parametrize("by_tier", [True, False])
+async def test_a_fan_out_sends_one_issue_per_merchant_a_page_at_a_time(by_tier: bool) -> None:
+    merchants = [f"m{i:03d}" for i in range(issue.FAN_OUT_PAGE + 5)]
+    target = {"tier": "gold"} if by_tier else {"merchant_ids": list(reversed(merchants))}
+    first = IssueCoupons(correlation_id="i", issue_id="i", template_id="t", **target)  # type: ignore[arg-type]
+    deps = issue.FanOutDeps(Directory(merchants))
+    sent = await issue.issue_many(first, deps=deps)
+    *page, following = sent
+    assert [m.merchant_id for m in page if isinstance(m, IssueCoupon)] == merchants[: issue.FAN_OUT_PAGE]
+    assert isinstance(following, IssueCoupons)
+    assert following.after == merchants[issue.FAN_OUT_PAGE - 1]
+    assert following.merchant_ids == ([] if by_tier else merchants[issue.FAN_OUT_PAGE :])
+    last = await issue.issue_many(following, deps=deps)
+    assert [m.merchant_id for m in last if isinstance(m, IssueCoupon)] == merchants[issue.FAN_OUT_PAGE :]
+    assert not any(isinstance(m, IssueCoupons) for m in last)
+    assert {m.reference for m in [*page, *last] if isinstance(m, IssueCoupon)} == {"issue:i"}
+    repeat = await issue.issue_many(first, deps=deps)  # the same messages (ids) again
+    assert [m.message_id for m in repeat] == [m.message_id for m in sent]

@@ -131,11 +131,12 @@ class FanOutDeps:
 async def issue_many(cmd: IssueCoupons, *, deps: FanOutDeps) -> list[Message]:
     """One page of merchants becomes one `IssueCoupon` each, and the next page one more
     `IssueCoupons`; every id derives from the issue and the page, so a repeat sends the same."""
+    later: list[str] = []
     if cmd.tier is not None:
         page = await deps.merchants.merchant_ids_of_tier(cmd.tier, cmd.after, FAN_OUT_PAGE)
     else:
-        remaining = sorted(set(cmd.merchant_ids))
-        page = [m for m in remaining if cmd.after is None or m > cmd.after][:FAN_OUT_PAGE]
+        listed = sorted(m for m in set(cmd.merchant_ids) if cmd.after is None or m > cmd.after)
+        page, later = listed[:FAN_OUT_PAGE], listed[FAN_OUT_PAGE:]
     issues: list[Message] = [
         IssueCoupon(
             correlation_id=cmd.issue_id,
@@ -146,7 +147,8 @@ async def issue_many(cmd: IssueCoupons, *, deps: FanOutDeps) -> list[Message]:
         )
         for merchant_id in page
     ]
-    if len(page) == FAN_OUT_PAGE:
-        rest = cmd.model_dump(exclude={"message_id", "occurred_at", "after"})
-        issues.append(IssueCoupons(**rest, after=page[-1]))
+    more = bool(later) if cmd.tier is None else len(page) == FAN_OUT_PAGE
+    if more:  # the next page carries only the ids still to issue
+        rest = cmd.model_dump(include={"correlation_id", "issue_id", "template_id", "tier"})
+        issues.append(IssueCoupons(**rest, merchant_ids=later, after=page[-1]))
     return issues
