@@ -115,13 +115,23 @@ class MemoryCoupons:
         self.coupons[coupon.id] = coupon
         return True
 
-    async def drop_issuing(self, coupon_id: str) -> None:
-        coupon = self.coupons.get(coupon_id)
-        if coupon is not None and coupon.status == S.ISSUING:
+    async def drop_issuing(self, coupon_id: str, owner: str) -> None:
+        if self._issuing_by(coupon_id, owner):
             del self.coupons[coupon_id]
 
-    async def finish_issuing(self, coupon_id: str) -> None:
-        self._move(coupon_id, None, S.ISSUING, {"status": S.AVAILABLE})
+    async def finish_issuing(self, coupon_id: str, owner: str) -> bool:
+        if not self._issuing_by(coupon_id, owner):
+            return False
+        return self._move(coupon_id, None, S.ISSUING, {"status": S.AVAILABLE, "owner": None})
+
+    async def take_over(self, coupon_id: str, owner: str, new_owner: str) -> bool:
+        if not self._issuing_by(coupon_id, owner):
+            return False
+        return self._move(coupon_id, None, S.ISSUING, {"owner": new_owner})
+
+    def _issuing_by(self, coupon_id: str, owner: str) -> bool:
+        coupon = self.coupons.get(coupon_id)
+        return coupon is not None and coupon.status == S.ISSUING and coupon.owner == owner
 
     async def usable_coupons(self, merchant_id: str, now: datetime) -> list[Coupon]:
         return [

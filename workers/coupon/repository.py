@@ -135,13 +135,20 @@ class MongoCouponRepository:
             return False
         return True
 
-    async def drop_issuing(self, coupon_id: str) -> None:
-        await self._coupons.delete_one({"_id": coupon_id, "status": S.ISSUING})
+    async def drop_issuing(self, coupon_id: str, owner: str) -> None:
+        await self._coupons.delete_one({"_id": coupon_id, "status": S.ISSUING, "owner": owner})
 
-    async def finish_issuing(self, coupon_id: str) -> None:
-        await self._coupons.update_one(
-            {"_id": coupon_id, "status": S.ISSUING}, {"$set": {"status": S.AVAILABLE}}
-        )
+    async def finish_issuing(self, coupon_id: str, owner: str) -> bool:
+        where = {"_id": coupon_id, "status": S.ISSUING, "owner": owner}
+        return await self._move_where(where, {"status": S.AVAILABLE, "owner": None})
+
+    async def take_over(self, coupon_id: str, owner: str, new_owner: str) -> bool:
+        where = {"_id": coupon_id, "status": S.ISSUING, "owner": owner}
+        return await self._move_where(where, {"owner": new_owner})
+
+    async def _move_where(self, where: Doc, changed: Doc) -> bool:
+        result = await self._coupons.update_one(where, {"$set": changed})
+        return result.modified_count == 1
 
     async def usable_coupons(self, merchant_id: str, now: datetime) -> list[Coupon]:
         query = {"merchant_id": merchant_id, "status": S.AVAILABLE, "valid_to": {"$gt": now}}

@@ -21,7 +21,7 @@ from schemas.coupon import (
 from schemas.events import OrderClosed, OrderRouted
 from workers.coupon.handlers import apply, issue, settle, setup
 from workers.coupon.memory import MemoryCoupons
-from workers.coupon.model import CouponStatus, Hold
+from workers.coupon.model import Coupon, CouponStatus, Hold
 
 
 class NoCategories:
@@ -196,3 +196,31 @@ async def test_a_fan_out_sends_one_issue_per_merchant_a_page_at_a_time(by_tier: 
     assert {m.reference for m in [*page, *last] if isinstance(m, IssueCoupon)} == {"issue:i"}
     repeat = await issue.issue_many(first, deps=deps)  # the same messages (ids) again
     assert [m.message_id for m in repeat] == [m.message_id for m in sent]
+
+
+async def test_an_issue_left_half_done_by_a_dead_attempt_is_taken_over_by_its_repeat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first attempt claimed the slot and died; the repeat waits, takes it over, finishes."""
+    monkeypatch.setattr(issue, "WAIT_SECONDS", 0)
+    repo = await world(quantity=2)
+    template = repo.templates["t"]
+    start, end = template.validity(datetime(2026, 5, 1, tzinfo=UTC))
+    half_done = Coupon(
+        id="t:m:1",
+        template_id="t",
+        channel_id="ch",
+        merchant_id="m",
+        reference="a",
+        terms=template.terms,
+        valid_from=start,
+        valid_to=end,
+        issued_at=start,
+        status=CouponStatus.ISSUING,
+        owner="gone",
+    )
+    assert await repo.insert_coupon(half_done)
+    answer = await give(repo, "m", "a")
+    assert (answer["id"], answer["status"]) == ("t:m:1", "available")
+    stored = repo.coupons["t:m:1"]
+    assert (stored.status, stored.owner, repo.templates["t"].issued) == (CouponStatus.AVAILABLE, None, 1)

@@ -12,6 +12,8 @@ between taking the quantity and finishing can only leave the template under-issu
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +37,9 @@ from workers.coupon.model import (
 
 #: Merchants per fan-out message.
 FAN_OUT_PAGE = 200
+#: How long a repeat of an issue waits for the attempt already issuing it (40 x 50 ms).
+WAIT_ROUNDS = 40
+WAIT_SECONDS = 0.05
 
 
 async def issue_coupon(cmd: IssueCoupon, *, repo: CouponRepository) -> Reply:
@@ -62,20 +67,44 @@ async def issue(cmd: IssueCoupon, repo: CouponRepository, now: datetime) -> tupl
         return None, NOT_FOUND
     if reason := issue_refusal(channel, template.terms):
         return None, reason
-    claimed = done or await take_slot(cmd, template, repo, now)
+    token = uuid.uuid4().hex
+    claimed = done or await take_slot(cmd, template, repo, now, token)
     if claimed is None:
         return None, LIMIT_REACHED
+    if claimed.status == CouponStatus.ISSUING and claimed.owner != token:
+        claimed = await settled(claimed, token, repo)  # another attempt of this reference
+        if claimed is None:
+            return None, SOLD_OUT  # that attempt found the template sold out
     if claimed.status != CouponStatus.ISSUING:
-        return claimed, ""  # a concurrent issue of this reference finished it
+        return claimed, ""
     if not await repo.take_quantity(template.id):
-        await repo.drop_issuing(claimed.id)
+        await repo.drop_issuing(claimed.id, token)
         return None, SOLD_OUT
-    await repo.finish_issuing(claimed.id)
-    return claimed.model_copy(update={"status": CouponStatus.AVAILABLE}), ""
+    if not await repo.finish_issuing(claimed.id, token):
+        await repo.give_quantity(template.id)  # taken over meanwhile: the new owner takes its own
+        return await settled(claimed, token, repo), ""
+    return claimed.model_copy(update={"status": CouponStatus.AVAILABLE, "owner": None}), ""
+
+
+async def settled(claimed: Coupon, token: str, repo: CouponRepository) -> Coupon | None:
+    """Wait for the attempt that claimed the coupon to finish (None: it dropped it, sold out);
+    an attempt silent for longer than the wait is taken to have died, and this one goes on
+    with its coupon (its quantity, if it took it, stays counted: under-issued, never over)."""
+    current: Coupon | None = claimed
+    for _ in range(WAIT_ROUNDS):
+        await asyncio.sleep(WAIT_SECONDS)
+        current = await repo.coupon(claimed.id)
+        if current is None or current.status != CouponStatus.ISSUING:
+            return current
+    assert current is not None
+    assert current.owner is not None
+    if await repo.take_over(current.id, current.owner, token):
+        return current.model_copy(update={"owner": token})
+    raise RuntimeError(f"coupon {claimed.id}: still being issued, will be redelivered")
 
 
 async def take_slot(
-    cmd: IssueCoupon, template: Template, repo: CouponRepository, now: datetime
+    cmd: IssueCoupon, template: Template, repo: CouponRepository, now: datetime, token: str
 ) -> Coupon | None:
     """The merchant's first free slot, claimed as `issuing` (the reference is then taken, so a
     repeat never takes quantity of its own); a concurrent issue of the same reference may have
@@ -94,6 +123,7 @@ async def take_slot(
             valid_to=end,
             issued_at=now,
             status=CouponStatus.ISSUING,
+            owner=token,
         )
         if await repo.insert_coupon(coupon):
             return coupon

@@ -61,12 +61,16 @@ class CouponStore(Protocol):
         """False when its slot (id), or its template, merchant and reference, are taken."""
         ...
 
-    async def drop_issuing(self, coupon_id: str) -> None:
-        """Delete it while still `issuing` (its template sold out)."""
+    async def drop_issuing(self, coupon_id: str, owner: str) -> None:
+        """Delete it while still `issuing` by this owner (its template sold out)."""
         ...
 
-    async def finish_issuing(self, coupon_id: str) -> None:
-        """`issuing` -> available."""
+    async def finish_issuing(self, coupon_id: str, owner: str) -> bool:
+        """`issuing` by this owner -> available; False when another attempt took it over."""
+        ...
+
+    async def take_over(self, coupon_id: str, owner: str, new_owner: str) -> bool:
+        """An `issuing` coupon of an attempt that seems gone passes to `new_owner`."""
         ...
 
     async def usable_coupons(self, merchant_id: str, now: datetime) -> list[Coupon]: ...

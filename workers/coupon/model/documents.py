@@ -122,6 +122,8 @@ class Coupon(Document):
     #: The order that locked (or used) it, and the discount it gave that order.
     order_key: str | None = None
     discount: int = 0
+    #: While `issuing`: the attempt that claimed it, the only one that may finish or drop it.
+    owner: str | None = None
 
     def shown_status(self, now: datetime) -> CouponStatus:
         if self.status == CouponStatus.AVAILABLE and self.valid_to <= now:

@@ -34,6 +34,8 @@ __all__ = [
 
 Doc = dict[str, Any]
 S = CouponStatus
+#: Refusals an issue's report lists by merchant.
+SHOWN_REFUSALS = 100
 
 
 class CouponQueries:
@@ -99,16 +101,18 @@ class CouponQueries:
         return Page(items=items, next_cursor=next_cursor)
 
     async def issue(self, issue_id: str) -> IssueView:
+        """The refusals listed are those counted (one read), unless there are more than shown."""
         refusals = self._db[IssueRefusal.COLLECTION]
-        first = await refusals.find({"issue_id": issue_id}).sort("_id", 1).limit(100).to_list()
+        docs = await refusals.find({"issue_id": issue_id}).sort("_id", 1).limit(SHOWN_REFUSALS).to_list()
+        shown = [IssueRefusal.model_validate(d) for d in docs]
+        refused = len(shown)
+        if refused == SHOWN_REFUSALS:
+            refused = await refusals.count_documents({"issue_id": issue_id})
         return IssueView(
             issue_id=issue_id,
             issued=await self._coupons.count_documents({"issue_id": issue_id, "status": {"$ne": S.ISSUING}}),
-            refused=await refusals.count_documents({"issue_id": issue_id}),
-            refusals={
-                IssueRefusal.model_validate(d).merchant_id: IssueRefusal.model_validate(d).reason
-                for d in first
-            },
+            refused=refused,
+            refusals={r.merchant_id: r.reason for r in shown},
         )
 
     async def violations(self) -> list[str]:
