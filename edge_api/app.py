@@ -16,8 +16,10 @@ from edge_api.openapi import document_errors
 from edge_api.routes import (
     applications,
     catalog,
+    coupons,
     health,
     merchant_catalog,
+    merchant_coupons,
     merchant_orders,
     onboarding,
     ops,
@@ -67,6 +69,8 @@ ROUTES = (
     ops,
     settlement,
     tracking,
+    coupons,
+    merchant_coupons,
 )
 
 

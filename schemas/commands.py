@@ -34,6 +34,8 @@ class PlaceOrder(Command):
     raw_payload: RawPayload | None = None
     #: The platform's own message id (douyin `msg_id`), remembered so a repeat is skipped.
     platform_message_id: str | None = None
+    #: The coupon a manual order names (else the merchant's best eligible one is used).
+    coupon_id: str | None = None
 
 
 class ReserveStock(Command):

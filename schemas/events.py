@@ -59,6 +59,8 @@ class OrderRouted(Event):
     merchant_id: str
     sub_order_ids: list[str] = Field(default_factory=list)
     charged: Fen = 0
+    #: The coupon the order used, redeemed on this event; None: no coupon to redeem.
+    coupon_id: str | None = None
 
 
 class OrderShipped(Event):

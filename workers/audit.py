@@ -6,6 +6,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from workers.coupon.queries import CouponQueries
 from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
 from workers.order.refunds_queries import RefundQueries
@@ -18,7 +19,7 @@ Db = AsyncDatabase[dict[str, Any]]
 
 async def audit(db: Db) -> list[str]:
     """Every violation found, as a readable line; an empty list means all invariants hold."""
-    checks = (_stock, _wallets, _orders, _reships, _payables, _after_sale)
+    checks = (_stock, _wallets, _orders, _reships, _payables, _after_sale, _coupons)
     return [problem for check in checks for problem in await check(db)]
 
 
@@ -57,4 +58,17 @@ async def _after_sale(db: Db) -> list[str]:
     for sku in sorted(set(restocked) | set(received)):
         if restocked[sku] != received[sku]:
             problems.append(f"stock {sku}: restocked {restocked[sku]} != received undamaged {received[sku]}")
+    return problems
+
+
+async def _coupons(db: Db) -> list[str]:
+    """The coupon invariants, and every used coupon's order carrying that coupon and discount."""
+    problems = await CouponQueries(db).violations()
+    orders = OrderQueries(db)
+    for order_key, (coupon_id, discount) in (await CouponQueries(db).used_by_order()).items():
+        order = await orders.order(order_key)
+        if order is None or (order.coupon_id, order.discount) != (coupon_id, discount):
+            problems.append(
+                f"coupon {coupon_id}: used by {order_key} for {discount}, which the order does not show"
+            )
     return problems

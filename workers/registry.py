@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from juhe.runtime import Runtime
 from workers.accounts import subscribers as accounts
 from workers.catalog import subscribers as catalog
+from workers.coupon import subscribers as coupon
 from workers.inventory import subscribers as inventory
 from workers.order import subscribers as order
 from workers.selection import subscribers as selection
@@ -29,4 +30,5 @@ WORKERS: dict[str, WorkerSpec] = {
     "wallet": WorkerSpec(wallet.register, wallet.prepare),
     "order": WorkerSpec(order.register, order.prepare),
     "settlement": WorkerSpec(settlement.register, settlement.prepare),
+    "coupon": WorkerSpec(coupon.register, coupon.prepare),
 }

@@ -53,8 +53,9 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
         "selection": 7,
         "inventory": 8,
         "wallet": 5,
-        "order": 26,
+        "order": 27,
         "settlement": 4,
+        "coupon": 9,
     }
     for subscriber in subscribers:
         queue = subscriber.queue  # type: ignore[attr-defined]

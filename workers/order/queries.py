@@ -73,6 +73,8 @@ class OrderView(BaseModel):
     reship: Annotated[ReshipOf | None, Omitted] = None
     #: On an order: the replacement orders opened for it (each also an order, at its `key`).
     reships: list[ReshipClaim] = []
+    #: The coupon whose discount the order got.
+    coupon_id: Annotated[str | None, Omitted] = None
 
     @classmethod
     def of(

@@ -10,10 +10,13 @@ from schemas import after_sale as a
 from schemas import commands as c
 from schemas import events as e
 from schemas import reship as r
+from schemas.coupon import CouponApplied
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries
 from workers.catalog.queries import CatalogQueries
+from workers.coupon.queries import CouponQueries
 from workers.order.handlers import (
+    coupons,
     deliveries,
     funds,
     intake,
@@ -47,6 +50,7 @@ def register(runtime: Runtime) -> None:
             AccountsQueries(db),
             CatalogQueries(db),
             runtime.settings.funds_hold_seconds,
+            CouponQueries(db),
         )
 
     def delivery_deps() -> deliveries.DeliveryDeps:
@@ -90,6 +94,7 @@ def register(runtime: Runtime) -> None:
     consume(runtime, WORKER, e.WalletDebited, lambda m: funds.on_wallet_debited(m, deps=deps()))
     consume(runtime, WORKER, e.FundsInsufficient, lambda m: funds.on_funds_insufficient(m, deps=deps()))
     consume(runtime, WORKER, e.WalletCredited, lambda m: funds.on_wallet_credited(m, deps=deps()))
+    consume(runtime, WORKER, CouponApplied, lambda m: coupons.on_coupon_applied(m, deps=deps()))
     consume(runtime, WORKER, c.ExpireFundsHold, lambda m: funds.expire_funds_hold(m, deps=deps()))
     consume(runtime, WORKER, c.AcceptSubOrder, lambda m: shipping.accept_sub_order(m, deps=deps()))
     consume(runtime, WORKER, c.ShipSubOrder, lambda m: shipping.ship_sub_order(m, deps=deps()))

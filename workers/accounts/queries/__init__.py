@@ -143,6 +143,12 @@ class AccountsQueries:
         cursor = self._db[MERCHANTS].find({"_id": {"$in": merchant_ids}}, {"_id": 1})
         return {doc["_id"] async for doc in cursor}
 
+    async def merchant_ids_of_tier(self, tier: str, after: str | None, limit: int) -> list[str]:
+        """A page of the tier's merchant ids in id order, after `after` (for coupon fan-outs)."""
+        query: Doc = {"tier": tier} if after is None else {"tier": tier, "_id": {"$gt": after}}
+        cursor = self._db[MERCHANTS].find(query, {"_id": 1}).sort("_id", 1).limit(limit)
+        return [str(doc["_id"]) async for doc in cursor]
+
     async def routing_rules(self, supplier_ids: list[str]) -> dict[str, list[RoutingRule]]:
         """Each supplier's rules; a supplier that never set any is absent."""
         cursor = self._db[SUPPLIER_ROUTING].find({"_id": {"$in": supplier_ids}})

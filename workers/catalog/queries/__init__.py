@@ -78,6 +78,17 @@ class CatalogQueries:
             async for sku in self._skus({"_id": {"$in": skus}})
         }
 
+    async def sku_categories(self, skus: list[str]) -> dict[str, frozenset[str]]:
+        """Each SKU's product categories, by id and by name (what coupons may be limited to)."""
+        owners = {sku.id: sku.product_id async for sku in self._skus({"_id": {"$in": skus}})}
+        query = {"_id": {"$in": sorted(set(owners.values()))}}
+        cursor = self._db[PRODUCTS].find(query, {"category": 1, "category_id": 1})
+        named = {
+            d["_id"]: frozenset(v for v in (d.get("category"), d.get("category_id")) if v)
+            async for d in cursor
+        }
+        return {sku: named.get(product, frozenset()) for sku, product in owners.items()}
+
     async def skus_missing_price(self, tier: str) -> tuple[int, list[str]]:
         """How many SKUs lack a price for `tier`, and the first codes of them in code order."""
         missing = {f"tier_prices.{tier}": {"$exists": False}}

@@ -60,6 +60,7 @@ async def route(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoi
         merchant_id=order.merchant_id,
         sub_order_ids=sub_ids,
         charged=order.charged,
+        coupon_id=order.coupon_id,
     )
     return [*pushes, done]
 

@@ -97,6 +97,13 @@ class OrderStore(Protocol):
         """`routed` -> `shipped` once no shipment is awaited; the order if this call moved it."""
         ...
 
+    async def apply_coupon(
+        self, order_key: str, coupon_id: str | None, discount: int, entry: LogEntry
+    ) -> Order | None:
+        """Store the coupon step's answer once, while the order is reserved and asking:
+        `coupon_id`, `discount`, `charged` less the discount; the order as stored either way."""
+        ...
+
 
 class Archive(Protocol):
     """Raw pushes, platform message ids and refund requests; each written once."""
@@ -109,6 +116,12 @@ class Archive(Protocol):
     async def log_refund_request(self, order_key: str, entry: LogEntry, refund_key: str) -> None:
         """Append to the order's log once per refund request; no order, no entry."""
         ...
+
+
+class CouponReader(Protocol):
+    """Coupon's `CouponQueries`: whether the merchant holds a coupon worth asking about."""
+
+    async def has_usable(self, merchant_id: str, at: datetime) -> bool: ...
 
 
 class CatalogReader(Protocol):

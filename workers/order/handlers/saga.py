@@ -6,17 +6,20 @@ follow-up from the *stored* order, so a redelivery after a crash republishes wha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from juhe.outgoing import Outgoing
 from schemas.commands import DebitWallet, PlaceOrder, ReleaseStock, ReserveStock
 from schemas.common import StockLine
+from schemas.coupon import ApplyCoupon, CouponLine
 from schemas.envelope import utcnow
 from schemas.events import OrderClosed, StockRejected, StockReserved
 from schemas.reship import RouteReship
-from workers.order.handlers.ports import AccountsReader, CatalogReader, OrderStore
+from workers.order.handlers.ports import AccountsReader, CatalogReader, CouponReader, OrderStore
 from workers.order.model import (
     CLOSED_UNPAID,
+    COUPON_ASKED,
     LogEntry,
     Order,
     OrderChange,
@@ -27,12 +30,20 @@ from workers.order.model import (
 from workers.order.model.reships import routes_unpaid
 
 
+class NoCoupons:
+    """For set-ups without the coupon area: nobody holds a coupon."""
+
+    async def has_usable(self, merchant_id: str, at: datetime) -> bool:
+        return False
+
+
 @dataclass(frozen=True)
 class SagaDeps:
     orders: OrderStore
     accounts: AccountsReader
     catalog: CatalogReader
     funds_hold_seconds: int
+    coupons: CouponReader = field(default_factory=NoCoupons)
 
 
 def stock_lines(order: Order) -> list[StockLine]:
@@ -51,8 +62,22 @@ def follow_ups(order: Order) -> list[Outgoing]:
     if order.status == OrderStatus.RESERVED and routes_unpaid(order):  # a reship charged nothing
         return [RouteReship(correlation_id=order.key, order_key=order.key)]
     if order.status == OrderStatus.RESERVED:
-        return [debit(order)]
+        return [apply_coupon(order) if order.coupon_step == COUPON_ASKED else debit(order)]
     return []
+
+
+def apply_coupon(order: Order) -> ApplyCoupon:
+    """Ask the coupon worker to lock a coupon for the order; its answer is `CouponApplied`."""
+    lines = [CouponLine(sku=line.sku, cost=line.cost, supplier_id=line.supplier_id) for line in order.lines]
+    key = order.key
+    return ApplyCoupon(
+        correlation_id=key,
+        order_key=key,
+        merchant_id=order.merchant_id,
+        tier=order.tier,
+        lines=lines,
+        coupon_id=order.coupon_id,
+    )
 
 
 def release(order: Order, reason: str) -> ReleaseStock:
@@ -77,7 +102,17 @@ async def create_order(cmd: PlaceOrder, deps: SagaDeps, payload_ids: list[str]) 
     tier = await deps.accounts.merchant_tier(cmd.merchant_id) or ""
     offers = await deps.catalog.offers(sorted({line.sku for line in cmd.lines}), at=cmd.received_at)
     pricing = price_lines(cmd.lines, offers, tier)
-    return await deps.orders.insert(Order.received(cmd, pricing, tier, payload_ids, utcnow()))
+    order = Order.received(cmd, pricing, tier, payload_ids, utcnow())
+    if order.status == OrderStatus.RECEIVED and await asks_coupon(cmd, deps):
+        # Decided once, with the order: a redelivery re-derives the same next step.
+        order = order.model_copy(update={"coupon_id": cmd.coupon_id, "coupon_step": COUPON_ASKED})
+    return await deps.orders.insert(order)
+
+
+async def asks_coupon(cmd: PlaceOrder, deps: SagaDeps) -> bool:
+    """A named coupon is always asked about; otherwise only if the merchant holds a usable one
+    (one indexed read), so an order of a merchant without coupons costs nothing more."""
+    return cmd.coupon_id is not None or await deps.coupons.has_usable(cmd.merchant_id, utcnow())
 
 
 async def on_stock_reserved(evt: StockReserved, *, deps: SagaDeps) -> list[Outgoing]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from workers.order.model import (
+    COUPON_APPLIED,
+    COUPON_ASKED,
     ORDER_STEPS,
     SUB_ORDER_MOVES,
     LogEntry,
@@ -77,6 +79,24 @@ class MemoryOrders:
         if order is None or order.status not in sources or order.awaiting_shipment:
             return None
         self._update(order, status=target, shipped_at=entry.at, events=[*order.events, entry])
+        return await self.get(order_key)
+
+    async def apply_coupon(
+        self, order_key: str, coupon_id: str | None, discount: int, entry: LogEntry
+    ) -> Order | None:
+        order = self.orders.get(order_key)
+        if order is None:
+            return None
+        asking = order.status == OrderStatus.RESERVED and order.coupon_step == COUPON_ASKED
+        if asking and order.charged >= discount:
+            self._update(
+                order,
+                coupon_step=COUPON_APPLIED,
+                coupon_id=coupon_id,
+                discount=discount,
+                charged=order.charged - discount,
+                events=[*order.events, entry],
+            )
         return await self.get(order_key)
 
     async def add_sub_orders(self, subs: list[SubOrder]) -> list[SubOrder]:

@@ -14,6 +14,8 @@ from workers.order.model.archive import (
 from workers.order.model.fields import Omitted
 from workers.order.model.order import (
     CLOSED_UNPAID,
+    COUPON_APPLIED,
+    COUPON_ASKED,
     ORDER_STEPS,
     REFUNDABLE,
     LogEntry,
@@ -44,6 +46,8 @@ from workers.order.model.sub_order import (
 
 __all__ = [
     "CLOSED_UNPAID",
+    "COUPON_APPLIED",
+    "COUPON_ASKED",
     "ORDER_STEPS",
     "REFUNDABLE",
     "SUB_ORDER_MOVES",

@@ -29,6 +29,10 @@ class OrderStatus(StrEnum):
     PARTIALLY_REFUNDED = "partially_refunded"
 
 
+#: The coupon step (`Order.coupon_step`): asked of the coupon worker, then its answer applied.
+COUPON_ASKED = "asked"
+COUPON_APPLIED = "applied"
+
 #: Statuses in which the order holds no stock and must not be charged.
 CLOSED_UNPAID = frozenset({OrderStatus.REJECTED, OrderStatus.CANCELLED})
 
@@ -131,6 +135,11 @@ class Order(BaseModel):
     reship: Annotated[ReshipOf | None, Omitted] = None
     #: The replacement orders opened for this one, with the shipped units each claims.
     reships: list[ReshipClaim] = Field(default_factory=list)
+    #: The coupon the order used (its discount is `discount`); the one a manual order named
+    #: until the coupon step answers.
+    coupon_id: Annotated[str | None, Omitted] = None
+    #: None: no coupon to look for (the debit follows the reservation); else COUPON_ASKED/APPLIED.
+    coupon_step: Annotated[str | None, Omitted] = None
 
     @classmethod
     def received(

@@ -14,6 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from workers.order.model import (
+    COUPON_APPLIED,
+    COUPON_ASKED,
     ORDER_STEPS,
     SUB_ORDER_MOVES,
     LogEntry,
@@ -90,6 +92,25 @@ class MongoOrderRepository:
             return_document=ReturnDocument.AFTER,
         )
         return None if moved is None else Order.model_validate(moved)
+
+    async def apply_coupon(
+        self, order_key: str, coupon_id: str | None, discount: int, entry: LogEntry
+    ) -> Order | None:
+        moved = await self._orders.find_one_and_update(
+            {
+                "_id": order_key,
+                "status": OrderStatus.RESERVED,
+                "coupon_step": COUPON_ASKED,
+                "charged": {"$gte": discount},
+            },
+            {
+                "$set": {"coupon_step": COUPON_APPLIED, "coupon_id": coupon_id, "discount": discount},
+                "$inc": {"charged": -discount},
+                "$push": {"events": entry.model_dump()},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        return Order.model_validate(moved) if moved is not None else await self.get(order_key)
 
     async def add_sub_orders(self, subs: list[SubOrder]) -> list[SubOrder]:
         try:
