@@ -8,6 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
+from workers.sales.queries import SalesQueries
 from workers.wallet.queries import WalletQueries
 
 Db = AsyncDatabase[dict[str, Any]]
@@ -15,7 +16,7 @@ Db = AsyncDatabase[dict[str, Any]]
 
 async def audit(db: Db) -> list[str]:
     """Every violation found, as a readable line; an empty list means all invariants hold."""
-    return [*await _stock(db), *await _wallets(db), *await _orders(db)]
+    return [*await _stock(db), *await _wallets(db), *await _orders(db), *await _sales(db)]
 
 
 async def _stock(db: Db) -> list[str]:
@@ -31,3 +32,7 @@ async def _wallets(db: Db) -> list[str]:
 async def _orders(db: Db) -> list[str]:
     mismatches = await OrderQueries(db).routing_mismatches()
     return [f"order {key}: sub-orders do not cover its lines exactly once" for key in mismatches]
+
+
+async def _sales(db: Db) -> list[str]:
+    return [f"sales roll-up {line}" for line in await SalesQueries(db).rollup_mismatches()]

@@ -10,6 +10,7 @@ from workers.accounts import subscribers as accounts
 from workers.catalog import subscribers as catalog
 from workers.inventory import subscribers as inventory
 from workers.order import subscribers as order
+from workers.sales import subscribers as sales
 from workers.selection import subscribers as selection
 from workers.wallet import subscribers as wallet
 
@@ -27,4 +28,5 @@ WORKERS: dict[str, WorkerSpec] = {
     "inventory": WorkerSpec(inventory.register, inventory.prepare),
     "wallet": WorkerSpec(wallet.register, wallet.prepare),
     "order": WorkerSpec(order.register, order.prepare),
+    "sales": WorkerSpec(sales.register, sales.prepare),
 }

@@ -27,6 +27,7 @@ from workers.order.model import (
     covers_lines_once,
     message_key,
 )
+from workers.order.model.pricing import discount_shares
 from workers.order.repository.names import ORDERS, PLATFORM_MESSAGES, RAW_PAYLOADS, SUB_ORDERS
 
 Doc = dict[str, Any]
@@ -68,6 +69,16 @@ class OrderView(BaseModel):
         shown = order.model_dump(include=set(cls.model_fields) - {"sub_orders"})
         summaries = [SubOrderSummary.model_validate(sub.model_dump()) for sub in subs]
         return cls(**shown, order_key=order.key, sub_orders=summaries, payloads=order.payload_ids)
+
+    @property
+    def line_discounts(self) -> list[int]:
+        """Each line's share of the discount, by the order's one rule (`discount_shares`)."""
+        return discount_shares([line.cost for line in self.lines], self.discount)
+
+    @property
+    def line_charges(self) -> list[int]:
+        """What the merchant paid for each line, as `Order.line_charges` gives it."""
+        return [line.cost - share for line, share in zip(self.lines, self.line_discounts, strict=True)]
 
 
 class SubOrderView(BaseModel):
