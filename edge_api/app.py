@@ -25,6 +25,8 @@ from edge_api.routes import (
     product_list,
     promotions,
     rotation,
+    sales,
+    sales_stream,
     selections,
     stock_syncs,
     supplier_accounts,
@@ -55,6 +57,8 @@ ROUTES = (
     orders,
     merchant_orders,
     wallet,
+    sales,
+    sales_stream,
 )
 
 

@@ -102,7 +102,9 @@ class CatalogQueries:
         products: dict[str, str] = {}
         for i in range(0, len(skus), LOOKUP_BATCH):
             query = {"_id": {"$in": skus[i : i + LOOKUP_BATCH]}}
-            products |= {d["_id"]: d["product_id"] async for d in self._db[SKUS].find(query, {"product_id": 1})}
+            products |= {
+                d["_id"]: d["product_id"] async for d in self._db[SKUS].find(query, {"product_id": 1})
+            }
         found = {
             product.id: product.category_id or product.category
             async for product in self._products(sorted(set(products.values())))

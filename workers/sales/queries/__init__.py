@@ -106,13 +106,29 @@ class SalesQueries:
         """Every (group, period) of the roll-ups with its figures, oldest period first."""
         return await self._points(where, group_by, granularity, period, by_period=True)
 
+    async def points_in(
+        self, where: Slice, group_by: GroupBy, granularity: Granularity, periods: set[datetime]
+    ) -> list[SalesPoint]:
+        """The (group, period) figures of these periods only (a live view's changed periods)."""
+        chosen = await self._points(
+            where, group_by, granularity, {"period": {"$in": sorted(periods)}}, by_period=True
+        )
+        return chosen or []
+
     async def _points(
-        self, where: Slice, group_by: GroupBy, granularity: Granularity, period: Period, *, by_period: bool
+        self,
+        where: Slice,
+        group_by: GroupBy,
+        granularity: Granularity,
+        period: Period | Doc,
+        *,
+        by_period: bool,
     ) -> list[SalesPoint] | None:
         chosen = reading(where, group_by)
         if chosen is None:
             return None
-        match = {"dim": chosen.dim, "granularity": granularity.value, **where.filter(), **period.query()}
+        when = period.query() if isinstance(period, Period) else period
+        match = {"dim": chosen.dim, "granularity": granularity.value, **where.filter(), **when}
         pipeline = [{"$match": match}, group_stage(chosen.shown, by_period)]
         groups = await (await self._db[BUCKETS].aggregate(pipeline)).to_list()
         points = [_point(doc, chosen, granularity) for doc in groups]
@@ -141,11 +157,10 @@ class SalesQueries:
         facts = [SaleFact.model_validate(doc) async for doc in self._db[FACTS].find()]
         expected = {bucket.id: bucket.figures for bucket in increments(facts)}
         stored = {doc["_id"]: Figures.model_validate(doc) async for doc in self._db[BUCKETS].find()}
-        return [
-            f"{bucket_id}: roll-up {stored.get(bucket_id)} != facts {expected.get(bucket_id)}"
-            for bucket_id in sorted(expected.keys() | stored.keys())
-            if stored.get(bucket_id, Figures()) != expected.get(bucket_id, Figures())
-        ]
+        pairs = {
+            b: (stored.get(b, Figures()), expected.get(b, Figures())) for b in expected.keys() | stored.keys()
+        }
+        return [f"{b}: {_differences(*pair)}" for b, pair in sorted(pairs.items()) if pair[0] != pair[1]]
 
     async def facts_of(self, order_key: str) -> AsyncIterator[SaleFact]:
         async for doc in self._db[FACTS].find({"order_key": order_key}):
@@ -157,3 +172,11 @@ def _point(doc: Doc, chosen: Reading, granularity: Granularity) -> SalesPoint:
     group = doc["_id"]
     period = group.get("period") or (group["k"] if chosen.shown == PERIOD else datetime.min)
     return SalesPoint.at(shown_key(group, chosen.shown, granularity), period.replace(tzinfo=UTC), figures)
+
+
+def _differences(stored: Figures, expected: Figures) -> str:
+    return ", ".join(
+        f"{name} {getattr(stored, name)} (facts: {getattr(expected, name)})"
+        for name in FIGURES
+        if getattr(stored, name) != getattr(expected, name)
+    )
