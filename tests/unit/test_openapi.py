@@ -19,6 +19,8 @@ SETTINGS = Settings(namespace="openapi_check", amqp_url=LOCAL_BROKER_URL)
 NOT_JSON = {
     ("get", "/metrics"): "text/plain",
     ("get", "/v1/merchants/{merchant_id}/wallet/entries.csv"): "text/csv",
+    ("get", "/v1/sales/summary.csv"): "text/csv",
+    ("get", "/v1/sales/stream"): "text/event-stream",
 }
 
 
