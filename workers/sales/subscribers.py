@@ -1,5 +1,5 @@
 """Sales' subscriptions: order events become facts; a roll-up loop adds them to the roll-ups,
-woken by each stored fact and sweeping once a second for facts a crashed copy left pending."""
+woken by each stored fact and sweeping every few seconds for facts a crashed copy left pending."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from workers.sales.model import SaleLine, SoldOrder
 from workers.sales.repository import MongoSalesRepository, ensure_indexes
 
 WORKER = "sales"
-#: A fact left pending by a crashed copy is rolled up within this many seconds.
-SWEEP_SECONDS = 1.0
+#: A fact left pending by a crashed copy (acked, not rolled up) is rolled up within this many seconds.
+SWEEP_SECONDS = 5.0
 UNCATEGORIZED = "uncategorized"
 
 M = TypeVar("M", bound=Message)
