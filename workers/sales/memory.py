@@ -4,6 +4,7 @@ store's (a fact stored once by id; a bucket takes a batch only if its own batch 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from workers.sales.model import PENDING, Bucket, RollupCursor, SaleFact
 
@@ -56,10 +57,12 @@ class MemorySales:
             elif known.batch < batch:
                 self.buckets[bucket.id] = known.plus(bucket.figures).model_copy(update={"batch": batch})
 
-    async def mark_applied(self, batch: int, fact_ids: Sequence[str]) -> None:
+    async def mark_applied(self, batch: int, fact_ids: Sequence[str], at: datetime) -> None:
         self._step("mark_applied")
         for fact_id in fact_ids:
-            self.stored_facts[fact_id] = self.stored_facts[fact_id].model_copy(update={"batch": batch})
+            fact = self.stored_facts[fact_id]
+            if fact.batch == PENDING:
+                self.stored_facts[fact_id] = fact.model_copy(update={"batch": batch, "applied_at": at})
 
     async def close(self, cursor: RollupCursor) -> bool:
         self._step("close")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, UpdateOne
@@ -75,8 +76,9 @@ class MongoSalesRepository:
             if not _only_duplicates(exc):
                 raise
 
-    async def mark_applied(self, batch: int, fact_ids: Sequence[str]) -> None:
-        await self._facts.update_many({"_id": {"$in": list(fact_ids)}}, {"$set": {"batch": batch}})
+    async def mark_applied(self, batch: int, fact_ids: Sequence[str], at: datetime) -> None:
+        applied = {"batch": batch, "applied_at": at}
+        await self._facts.update_many({"_id": {"$in": list(fact_ids)}, "batch": PENDING}, {"$set": applied})
 
     async def close(self, cursor: RollupCursor) -> bool:
         where = {"_id": CURSOR_ID, "batch": cursor.batch, "open": True}

@@ -4,6 +4,7 @@ orders they count, as sales sees them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from workers.sales.model import Bucket, RollupCursor, SaleFact, SoldOrder
@@ -39,8 +40,8 @@ class SalesRepository(Protocol):
         below `batch` (one write for all of them); a bucket at `batch` or later is left alone."""
         ...
 
-    async def mark_applied(self, batch: int, fact_ids: Sequence[str]) -> None:
-        """Record on the facts the batch that added them."""
+    async def mark_applied(self, batch: int, fact_ids: Sequence[str], at: datetime) -> None:
+        """Record on the facts the batch that added them, and when."""
         ...
 
     async def close(self, cursor: RollupCursor) -> bool:

@@ -4,6 +4,7 @@ a batch open finishes it, so a crash anywhere only delays the roll-ups."""
 
 from __future__ import annotations
 
+from schemas.envelope import utcnow
 from workers.sales.handlers.ports import SalesRepository
 from workers.sales.model import increments
 
@@ -28,7 +29,7 @@ async def roll_up_once(repo: SalesRepository, limit: int = BATCH_LIMIT) -> int |
             return 0
         cursor = planned
     await repo.apply(cursor.batch, increments(facts))
-    await repo.mark_applied(cursor.batch, cursor.fact_ids)
+    await repo.mark_applied(cursor.batch, cursor.fact_ids, utcnow())
     await repo.close(cursor)
     return len(facts)
 

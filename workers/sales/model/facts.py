@@ -73,6 +73,9 @@ class SaleFact(BaseModel):
     settlement: int | None = None
     reship: bool = False
     batch: int = PENDING
+    #: When the event was published, and when its batch was rolled up: the roll-up delay.
+    event_at: datetime | None = None
+    applied_at: datetime | None = None
 
     def figures_in(self, dim: str) -> Figures:
         """What the fact adds to a bucket of `dim`: order counts only where it is the first line."""
