@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 from enum import StrEnum
 from typing import Annotated
 
@@ -42,9 +43,10 @@ def sales_slice(caller: AnyCaller, merchant_id: MerchantId = None, supplier_id: 
 
 
 def period(start: Since = None, end: Until = None) -> Period:
+    """The bounds in UTC: roll-up hours and days are UTC's."""
     if start is not None and end is not None and start >= end:
-        raise ApiError(422, "invalid", "from: must be before to")
-    return Period(start, end)
+        raise ApiError(422, "invalid_field", "from: must be before to")
+    return Period(*(None if at is None else at.astimezone(UTC) for at in (start, end)))
 
 
 Visible = Annotated[Slice, Depends(sales_slice)]

@@ -91,7 +91,8 @@ async def stream(
     periods a roll-up batch moved, with their new figures). Ids are roll-up batches."""
     if reading(where, group_by) is None:
         raise no_grouping(group_by)
-    since = start or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    since = today if start is None else start.astimezone(UTC)
     events = sales_events(SalesQueries(edge.db), (where, group_by, granularity), since, last_event_id)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events, media_type="text/event-stream", headers=headers)

@@ -4,6 +4,8 @@ recomputation from the orders; a live client sees changes and, reconnected, hold
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
@@ -158,6 +160,24 @@ async def test_after_a_mixed_run_every_roll_up_equals_its_facts_and_the_orders(
     assert shown(as_supplier["items"])[s.merchant.id]["units"] == 2 + 1 + 3 + 1
     row = as_merchant["items"][0]
     assert row["margin"] == row["revenue"] - row["refunded_revenue"] - row["cost"] + row["refunded"]
+    await the_other_views_agree(api, mine, as_merchant["items"])
+
+
+async def the_other_views_agree(api: Api, mine: dict[str, str], items: list[dict[str, Any]]) -> None:
+    """CSV rows, the series summed per key and the top by units all read the same roll-ups."""
+    params = {"from": today(), **mine}
+    text = (await api.http.get("/v1/sales/summary.csv", params=params, headers=api.admin)).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [{k: str(v) for k, v in item.items()} for item in items] == rows
+    series_params = {**params, "metric": "units", "granularity": "day"}
+    series = await api.ok(
+        await api.http.get("/v1/sales/timeseries", params=series_params, headers=api.admin), 200
+    )
+    assert {p["key"]: p["value"] for p in series["items"]} == {item["key"]: item["units"] for item in items}
+    top_params = {**params, "by": "sku", "metric": "units", "n": "1"}
+    top = await api.ok(await api.http.get("/v1/sales/top", params=top_params, headers=api.admin), 200)
+    most = max(items, key=lambda item: item["units"])
+    assert (top["by"], top["metric"], top["items"]) == ("sku", "units", [most])
 
 
 async def test_a_merchant_sees_only_its_own_slice(api: Api) -> None:
@@ -169,6 +189,9 @@ async def test_a_merchant_sees_only_its_own_slice(api: Api) -> None:
     assert (by_category.status_code, by_category.json()["error"]["code"]) == (403, "forbidden")
     empty = await api.ok(await api.http.get("/v1/sales/summary", headers=headers), 200)
     assert empty == {"items": []}
+    backwards = {"from": "2026-12-03T00:00:00Z", "to": "2026-12-02T00:00:00Z"}
+    refused = await api.http.get("/v1/sales/summary", params=backwards, headers=headers)
+    assert (refused.status_code, refused.json()["error"]["message"]) == (422, "from: must be before to")
 
 
 async def test_a_live_client_sees_a_change_and_after_reconnecting_holds_the_summary(
