@@ -24,6 +24,8 @@ WORKER = "sales"
 #: A fact left pending by a crashed copy (acked, not rolled up) is rolled up within this many seconds.
 SWEEP_SECONDS = 5.0
 UNCATEGORIZED = "uncategorized"
+#: The order log's entry for its routing: only a routed order sold anything.
+ROUTED_ENTRY = "routed"
 
 M = TypeVar("M", bound=Message)
 FactHandler = Callable[..., Awaitable[list[Outgoing]]]
@@ -64,7 +66,7 @@ def _sold(view: OrderView, categories: dict[str, str]) -> SoldOrder:
         merchant_id=view.merchant_id,
         sold_at=view.received_at,
         lines=lines,
-        routed=bool(view.sub_orders),
+        routed=any(entry.type == ROUTED_ENTRY for entry in view.events),
     )
 
 

@@ -47,7 +47,7 @@ class SoldOrder(BaseModel):
     lines: list[SaleLine]
     #: A replacement (补单): its units and cost count, its revenue and order count do not.
     reship: bool = False
-    #: Split into sub-orders (paid): only then was anything sold.
+    #: It was routed (paid and split by supplier; its log says so): only then was anything sold.
     routed: bool = True
 
 
