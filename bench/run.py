@@ -94,6 +94,9 @@ async def sales(system: Harness, result: dict[str, Any]) -> dict[str, Any]:
         "store_commands_per_order": round(sum(added.values()), 3),
         "by_collection": added,
         "rollup_delay_seconds": report.percentiles(await SalesQueries(system.db).rollup_delays()),
+        "stored_to_rollup_seconds": report.percentiles(
+            await SalesQueries(system.db).rollup_delays("stored_at")
+        ),
     }
 
 

@@ -38,10 +38,11 @@ def render(result: dict[str, Any], path: str) -> str:
 def _sales(sales: dict[str, Any] | None) -> list[str]:
     if not sales:
         return []
-    delay = sales["rollup_delay_seconds"]
+    delay, batch = sales["rollup_delay_seconds"], sales.get("stored_to_rollup_seconds") or {}
     return [
         f"  sales roll-ups   : {sales['store_commands_per_order']} store cmds/order;"
-        f" event->roll-up p50 {_num(delay['p50'])} s  p95 {_num(delay['p95'])} s  max {_num(delay['max'])} s",
+        f" event->roll-up p50 {_num(delay['p50'])} s  p95 {_num(delay['p95'])} s  max {_num(delay['max'])} s;"
+        f" fact stored->roll-up p50 {_num(batch.get('p50'))} s  p95 {_num(batch.get('p95'))} s",
         f"                     {_top(sales['by_collection'])}",
     ]
 

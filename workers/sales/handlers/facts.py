@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from juhe.outgoing import DeadLetterError, Outgoing
-from schemas.envelope import Event
+from schemas.envelope import Event, utcnow
 from schemas.events import OrderClosed, OrderRefunded, OrderRouted, SubOrderShipped
 from workers.sales.handlers.ports import SalesRepository, SoldOrders
 from workers.sales.model import SaleFact, SoldOrder, closed_facts, refunded_facts, shipped_facts, sold_facts
@@ -21,8 +21,9 @@ async def _order(orders: SoldOrders, order_key: str) -> SoldOrder:
 
 
 async def _store(repo: SalesRepository, event: Event, facts: Sequence[SaleFact]) -> list[Outgoing]:
-    """The facts, stamped with their event's time (the roll-up delay is measured from it)."""
-    await repo.add_facts([fact.model_copy(update={"event_at": event.occurred_at}) for fact in facts])
+    """The facts, stamped with their event's time and their own (the delays are measured so)."""
+    times = {"event_at": event.occurred_at, "stored_at": utcnow()}
+    await repo.add_facts([fact.model_copy(update=times) for fact in facts])
     return []
 
 

@@ -73,8 +73,9 @@ class SaleFact(BaseModel):
     settlement: int | None = None
     reship: bool = False
     batch: int = PENDING
-    #: When the event was published, and when its batch was rolled up: the roll-up delay.
+    #: When the event was published, the fact stored, and its batch rolled up: the delays.
     event_at: datetime | None = None
+    stored_at: datetime | None = None
     applied_at: datetime | None = None
 
     def figures_in(self, dim: str) -> Figures:

@@ -162,11 +162,12 @@ class SalesQueries:
         }
         return [f"{b}: {_differences(*pair)}" for b, pair in sorted(pairs.items()) if pair[0] != pair[1]]
 
-    async def rollup_delays(self) -> list[float]:
-        """Seconds from each fact's event to the roll-up that added it (the benchmark's figure)."""
-        query = {"applied_at": {"$ne": None}, "event_at": {"$ne": None}}
-        cursor = self._db[FACTS].find(query, {"applied_at": 1, "event_at": 1})
-        return [(doc["applied_at"] - doc["event_at"]).total_seconds() async for doc in cursor]
+    async def rollup_delays(self, since: str = "event_at") -> list[float]:
+        """Seconds from each fact's event (or its storing, `since="stored_at"`) to the roll-up
+        that added it: the benchmark's figures."""
+        query = {"applied_at": {"$ne": None}, since: {"$ne": None}}
+        cursor = self._db[FACTS].find(query, {"applied_at": 1, since: 1})
+        return [(doc["applied_at"] - doc[since]).total_seconds() async for doc in cursor]
 
     async def facts_of(self, order_key: str) -> AsyncIterator[SaleFact]:
         async for doc in self._db[FACTS].find({"order_key": order_key}):
