@@ -23,10 +23,19 @@ class ChildStartError(RuntimeError):
 
 
 class ReadyChild:
-    def __init__(self, command: list[str], log_path: Path, *, stop_grace: float = STOP_GRACE_SECONDS) -> None:
+    def __init__(
+        self,
+        command: list[str],
+        log_path: Path | None,
+        *,
+        stop_grace: float = STOP_GRACE_SECONDS,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        """`log_path` None: the child writes to this process's stderr (its lines belong to ours)."""
         self.command = command
         self.log_path = log_path
         self._stop_grace = stop_grace
+        self._env = env
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_offset = 0
 
@@ -62,6 +71,8 @@ class ReadyChild:
 
     def log_tail(self) -> str:
         """The end of what the child wrote to the log during this run."""
+        if self.log_path is None:
+            return "(written to this process's stderr)"
         try:
             with self.log_path.open("rb") as log:
                 log.seek(max(self._log_offset, log.seek(0, 2) - LOG_TAIL_BYTES))
@@ -70,17 +81,23 @@ class ReadyChild:
             return f"(log unreadable: {exc})"
 
     def _spawn(self) -> subprocess.Popen[bytes]:
+        if self.log_path is None:
+            return self._popen(None)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self._log_offset = log.tell()
-            # A new session keeps a terminal's Ctrl-C away, so shutdown order stays ours.
-            return subprocess.Popen(
-                self.command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                start_new_session=True,
-            )
+            return self._popen(log)
+
+    def _popen(self, stderr: IO[bytes] | None) -> subprocess.Popen[bytes]:
+        # A new session keeps a terminal's Ctrl-C away, so shutdown order stays ours.
+        return subprocess.Popen(
+            self.command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            start_new_session=True,
+            env=self._env,
+        )
 
     def _await_ready(self, proc: subprocess.Popen[bytes], deadline: float, timeout: float) -> list[str]:
         assert proc.stdout is not None

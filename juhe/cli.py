@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
-from typing import Annotated
+import os
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager
+from typing import TYPE_CHECKING, Annotated
 
 import httpx
 import typer
@@ -15,6 +17,14 @@ from juhe.console import fail
 from juhe.embedded import forget, start_broker, start_store
 from juhe.preflight import Refused, lock_data_dir, require_broker, require_free_port, require_store
 from juhe.settings import Settings
+from juhe.worker_plan import resolve_groups
+from juhe.worker_processes import WorkerProcess, WorkerProcesses
+
+if TYPE_CHECKING:
+    from workers.host import WorkerHost
+
+#: How long a worker process may take to stop cleanly before it just exits.
+WORKER_STOP_SECONDS = 10.0
 
 cli = typer.Typer(
     help="Juhe aggregated supply chain. Every command reads its settings from JUHE_* variables.",
@@ -40,32 +50,58 @@ def _services(settings: Settings, stack: ExitStack) -> Iterator[tuple[Settings, 
 @cli.command()
 def up() -> None:
     """Run everything: store, broker (embedded unless configured), workers, API."""
+    from workers.registry import WORKERS
+
     settings = console.setup()
+    try:
+        groups = resolve_groups(settings.worker_groups, list(WORKERS))
+    except ValueError as exc:
+        fail.now(f"invalid setting JUHE_WORKER_PROCESSES: {exc}", code=2)
     with ExitStack() as stack, fail.on_refusal():
         stack.enter_context(lock_data_dir(settings.data_dir))
         forget(settings)
         require_free_port(settings.api_host, settings.api_port)
         with _services(settings, stack) as (running, management):
-            asyncio.run(_run_up(running, management))
+            asyncio.run(_run_up(running, management, groups))
 
 
-async def _run_up(settings: Settings, management: str | None) -> None:
+async def _run_up(settings: Settings, management: str | None, groups: list[list[str]]) -> None:
     from juhe.serve import api_server
+
+    async with _workers(settings, groups) as processes:
+        server = api_server(settings)
+        typer.echo("\n".join(console.banner(settings, management, processes)))
+        await server.serve()  # returns on Ctrl-C / SIGTERM
+
+
+@asynccontextmanager
+async def _workers(settings: Settings, groups: list[list[str]]) -> AsyncIterator[list[WorkerProcess]]:
+    """The workers in their own processes, or in this one when the plan has no groups."""
     from workers.host import WorkerHost
     from workers.registry import WORKERS
 
-    host = WorkerHost(console.runtime(settings), list(WORKERS))
-    await host.start()
+    if not groups:
+        host = WorkerHost(console.runtime(settings), list(WORKERS))
+        await host.start()
+        try:
+            yield []
+        finally:
+            await host.stop()
+        return
+    children = WorkerProcesses(settings, groups)
+    with fail.on_refusal():
+        processes = await asyncio.to_thread(children.start)
     try:
-        server = api_server(settings)
-        typer.echo("\n".join(console.banner(settings, management)))
-        await server.serve()  # returns on Ctrl-C / SIGTERM
+        yield processes
     finally:
-        await host.stop()
+        await asyncio.to_thread(children.stop)
 
 
 @cli.command()
-def worker(names: Annotated[list[str], typer.Argument(help="worker names, e.g. order inventory")]) -> None:
+def worker(
+    names: Annotated[list[str], typer.Argument(help="worker names, e.g. order inventory")],
+    supervised: Annotated[bool, typer.Option("--supervised", hidden=True)] = False,
+) -> None:
     """Run some workers in this process (run several copies to scale out)."""
     from workers.host import WorkerHost
     from workers.registry import WORKERS
@@ -78,12 +114,32 @@ def worker(names: Annotated[list[str], typer.Argument(help="worker names, e.g. o
     async def run() -> None:
         host = WorkerHost(console.runtime(settings), names)
         await host.start()
+        if supervised:  # `juhe up` waits for this line: the subscriptions are consuming
+            sys.stdout.write(f"READY {os.getpid()}\n")
+            sys.stdout.flush()
         try:
-            await console.until_signalled()
+            await console.until_signalled(or_stdin_closed=supervised)
         finally:
-            await host.stop()
+            await _stop_within(host, WORKER_STOP_SECONDS)
 
     asyncio.run(run())
+
+
+async def _stop_within(host: WorkerHost, seconds: float) -> None:
+    """Stop cleanly, then exit even if the broker client's reconnect task will not end: with
+    the broker gone it retries for ever and swallows cancellation, and asyncio.run would wait
+    for it. Whatever was in hand unacked is redelivered anyway."""
+    stopping = asyncio.ensure_future(host.stop())
+    stopped, _ = await asyncio.wait({stopping}, timeout=seconds)
+    others = asyncio.all_tasks() - {asyncio.current_task(), stopping}
+    for task in others:
+        task.cancel()
+    _, stuck = await asyncio.wait(others, timeout=seconds) if others else (set(), set())
+    if stopped and not stuck:
+        return
+    typer.echo(f"juhe: workers did not stop within {seconds:g} s; exiting", err=True)
+    sys.stderr.flush()
+    os._exit(0 if stopped else 1)
 
 
 @cli.command()

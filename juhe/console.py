@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -19,6 +21,7 @@ from juhe.preflight import Refused, redacted, settings_problem
 from juhe.runtime import Runtime
 from juhe.settings import DEV_ADMIN_TOKEN, Settings
 from juhe.store.embedded import EmbeddedStoreError
+from juhe.worker_processes import WorkerProcess
 
 
 class fail:
@@ -73,25 +76,41 @@ def settings_help() -> str:
     return "\b\nSettings (environment variables, or a .env file):\n" + "\n".join(rows)
 
 
-def banner(settings: Settings, management: str | None = None) -> list[str]:
+def banner(
+    settings: Settings, management: str | None = None, processes: Sequence[WorkerProcess] = ()
+) -> list[str]:
     """What `juhe up` prints; the operator token only while it is the public development default."""
+    workers = [f"pid {p.pid} ({', '.join(p.workers)})" for p in processes] or ["in the API's process"]
     lines = [
         f"Juhe is up: API http://{settings.api_host}:{settings.api_port}  (docs at /docs)",
         f"  broker: {redacted(settings.amqp_url or '')}"
         + (f"  (management {management})" if management else ""),
         f"  store:  {redacted(settings.mongodb_url or '')}",
         f"  data:   {settings.data_dir}  namespace: {settings.namespace}",
+        f"  workers: {'; '.join(workers)}",
     ]
     if settings.admin_token == DEV_ADMIN_TOKEN:
         lines.append(f"  operator token (development default): {settings.admin_token}")
     return [*lines, "Press Ctrl-C to stop."]
 
 
-async def until_signalled() -> None:
+async def until_signalled(*, or_stdin_closed: bool = False) -> None:
+    """Until SIGINT or SIGTERM; a supervised child also stops when its parent's pipe closes
+    (the parent is gone, even killed with -9)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    if or_stdin_closed:
+
+        def watch() -> None:
+            # The raw descriptor: a daemon thread parked in the buffered reader would hold its
+            # lock and abort the interpreter's shutdown.
+            while os.read(sys.stdin.fileno(), 4096):
+                pass
+            loop.call_soon_threadsafe(stop.set)
+
+        threading.Thread(target=watch, daemon=True).start()
     await stop.wait()
 
 

@@ -44,7 +44,8 @@ def start_broker(settings: Settings, stack: ExitStack) -> tuple[Settings, str | 
     stack.callback(broker.stop)
     _announce(stack, broker_url_file(settings.data_dir), urls.amqp)
     _log.info("broker.started", url=urls.amqp, management=urls.management)
-    return settings.model_copy(update={"amqp_url": urls.amqp}), urls.management
+    running = settings.model_copy(update={"amqp_url": urls.amqp, "rabbitmq_management_url": urls.management})
+    return running, urls.management
 
 
 def forget(settings: Settings) -> None:

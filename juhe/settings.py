@@ -6,8 +6,10 @@ import secrets
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from juhe.worker_plan import parse_worker_plan
 
 DEV_ADMIN_TOKEN = "juhe-dev-admin-token"
 
@@ -23,6 +25,9 @@ class Settings(BaseSettings):
     #: Unset: `juhe up` runs a private RabbitMQ node under the data dir.
     amqp_url: str | None = None
     mongodb_url: str | None = None
+    #: The broker's management API (`http://host:15672/`), for unacked counts and rates in
+    #: `GET /v1/ops/queues`; unset, those figures are null. `juhe up` sets it for its own node.
+    rabbitmq_management_url: str | None = None
     namespace: str = "juhe"
     data_dir: Path = Path(".juhe")
     admin_token: str = DEV_ADMIN_TOKEN
@@ -30,6 +35,9 @@ class Settings(BaseSettings):
     api_port: int = 8000
     funds_hold_seconds: int = Field(default=1800, ge=1)
     tiers: list[str] = Field(default_factory=lambda: ["standard", "silver", "gold"])
+    #: `juhe up`: 0 runs the workers in the API's process; N worker processes each hosting
+    #: every worker; or `;`-separated groups of worker names, one process each (juhe.worker_plan).
+    worker_processes: str = "1"
     prefetch: int = Field(default=32, ge=1, le=1000)
     delivery_limit: int = Field(default=10, ge=1)
     #: Request bodies above this many bytes are refused with 413 before they are read whole.
@@ -52,6 +60,12 @@ class Settings(BaseSettings):
     #: How often each worker runs its clean-up jobs (recycle bin, raw payloads, expired keys).
     purge_every_seconds: float = Field(default=3600, gt=0)
 
+    @field_validator("worker_processes")
+    @classmethod
+    def _plan_parses(cls, text: str) -> str:
+        parse_worker_plan(text)  # a bad plan is refused before anything starts
+        return text
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
         if self.env == "production":
@@ -64,6 +78,10 @@ class Settings(BaseSettings):
         if not self.tiers:
             raise ValueError("JUHE_TIERS must name at least one tier")
         return self
+
+    @property
+    def worker_groups(self) -> list[list[str]]:
+        return parse_worker_plan(self.worker_processes)
 
     @property
     def database_name(self) -> str:

@@ -8,6 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
+from workers.order.reship_queries import ReshipQueries
 from workers.sales.queries import SalesQueries
 from workers.wallet.queries import WalletQueries
 
@@ -16,7 +17,13 @@ Db = AsyncDatabase[dict[str, Any]]
 
 async def audit(db: Db) -> list[str]:
     """Every violation found, as a readable line; an empty list means all invariants hold."""
-    return [*await _stock(db), *await _wallets(db), *await _orders(db), *await _sales(db)]
+    return [
+        *await _stock(db),
+        *await _wallets(db),
+        *await _orders(db),
+        *await _reships(db),
+        *await _sales(db),
+    ]
 
 
 async def _stock(db: Db) -> list[str]:
@@ -32,6 +39,11 @@ async def _wallets(db: Db) -> list[str]:
 async def _orders(db: Db) -> list[str]:
     mismatches = await OrderQueries(db).routing_mismatches()
     return [f"order {key}: sub-orders do not cover its lines exactly once" for key in mismatches]
+
+
+async def _reships(db: Db) -> list[str]:
+    """Reships linked both ways; per SKU, an order's open reships never pass what it shipped."""
+    return await ReshipQueries(db).mismatches()
 
 
 async def _sales(db: Db) -> list[str]:

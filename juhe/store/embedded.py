@@ -33,7 +33,8 @@ class EmbeddedStore:
         store_dir = (data_dir / "store").resolve()
         command = [sys.executable, "-m", "juhe.store.secantus_server"]
         command += ["--storage-path", str(store_dir), "--watch-stdin"]
-        self._child = ReadyChild(command, data_dir / "store.log")
+        self._log_path = data_dir / "store.log"
+        self._child = ReadyChild(command, self._log_path)
         self._url: str | None = None
 
     @property
@@ -44,7 +45,7 @@ class EmbeddedStore:
     @property
     def log_path(self) -> Path:
         """The file that collects the child's stderr across runs."""
-        return self._child.log_path
+        return self._log_path
 
     def start(self) -> str:
         """Start the child, wait until it answers a ping, and return its URL."""

@@ -25,6 +25,8 @@ pytestmark = pytest.mark.e2e
 ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef"
 #: A refusal is immediate; the bound leaves room for the interpreter's start on a busy machine.
 REFUSAL_SECONDS = 20
+#: Bounds for a hang, not timings: store, broker and worker processes start on a busy machine.
+READY_SECONDS = 120
 
 
 def free_port() -> int:
@@ -58,18 +60,30 @@ async def juhe_up(mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) ->
             sys.executable, "-m", "juhe", "up", env=env, stdout=sink, stderr=sink
         )
         running = Running(f"http://127.0.0.1:{port}", process, env)
-        async with httpx.AsyncClient(base_url=running.base, timeout=10) as http:
-            await eventually(lambda: _ready(http), within=60, what="juhe up ready")
-        yield running
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        try:
+            async with httpx.AsyncClient(base_url=running.base, timeout=10) as http:
+                await eventually(lambda: _ready(http), within=READY_SECONDS, what="juhe up ready")
+            yield running
+        finally:  # also when it never became ready: nothing of it may outlive the module
+            await _stop(process)
     settings = Settings(namespace=namespace, mongodb_url=mongodb_url, amqp_url=env["JUHE_AMQP_URL"])
     await delete_namespace(settings)
     store = Store(settings)
     await store.connect()
     await store.client.drop_database(settings.database_name)
     await store.close()
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    """Ctrl-C, as a person would (its worker processes stop with it); kill if it hangs."""
+    if process.returncode is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        await asyncio.wait_for(process.wait(), timeout=READY_SECONDS)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
 
 
 async def refusal(env: dict[str, str], **changes: str) -> tuple[int, str]:
@@ -136,7 +150,7 @@ async def test_order_flows_through_a_running_system(juhe_up: Running) -> None:
         assert (order["charged"], order["lines"][0]["unit_cost"]) == (1200, 1200)
 
     process.send_signal(signal.SIGINT)
-    assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+    assert await asyncio.wait_for(process.wait(), timeout=READY_SECONDS) == 0
 
 
 async def _ready(http: httpx.AsyncClient) -> bool:
@@ -154,3 +168,67 @@ async def _routed(api: Api, key: str) -> dict[str, object] | None:
     response = await api.http.get(f"/v1/orders/{key}", headers=api.admin)
     order: dict[str, object] | None = response.json() if response.status_code == 200 else None
     return order if order is not None and order["status"] == "routed" else None
+
+
+async def test_an_unknown_worker_in_the_plan_is_one_line(juhe_up: Running, tmp_path: Path) -> None:
+    code, said = await refusal(
+        juhe_up.env,
+        JUHE_DATA_DIR=str(tmp_path),
+        JUHE_API_PORT=str(free_port()),
+        JUHE_WORKER_PROCESSES="order;nope",
+    )
+    assert code == 2
+    assert said.startswith("juhe: invalid setting JUHE_WORKER_PROCESSES: unknown worker nope; known: ")
+
+
+async def test_worker_groups_route_an_order_and_die_with_a_killed_juhe(
+    juhe_up: Running, tmp_path: Path
+) -> None:
+    """Two worker processes, each hosting some workers: an order crosses both; kill -9 of
+    `juhe up` takes them down (their pipe from it closes)."""
+    port = free_port()
+    env = {
+        **juhe_up.env,
+        "JUHE_DATA_DIR": str(tmp_path),
+        "JUHE_API_PORT": str(port),
+        "JUHE_WORKER_PROCESSES": "order,inventory;wallet,accounts,catalog,selection",
+    }
+    log = tmp_path / "up.log"
+    with log.open("wb") as sink:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "juhe", "up", env=env, stdout=sink, stderr=sink
+        )
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+                await eventually(lambda: _ready(http), within=READY_SECONDS, what="juhe up ready")
+                pids = _worker_pids(log.read_text())
+                assert len(pids) == 2
+                api = Api(http, ADMIN_TOKEN)
+                supplier, merchant = await api.supplier(), await api.merchant()
+                shop = await api.shop(merchant)
+                await api.top_up(merchant, 5000)
+                sku = await api.listed_sku(supplier, stock=3)
+                await eventually(lambda: _on_hand(api, sku, 3), what="stock")
+                key = (await api.place(shop, "E2E-GROUPS", [(sku, 1)])).json()["order_key"]
+                await eventually(lambda: _routed(api, key), what="routed")
+        finally:
+            process.kill()
+            await process.wait()
+    await eventually(lambda: _all_gone(pids), within=30, what="worker processes gone")
+
+
+def _worker_pids(banner: str) -> list[int]:
+    [line] = [line for line in banner.splitlines() if line.strip().startswith("workers: pid")]
+    return [int(part.split()[0]) for part in line.split("pid ")[1:]]
+
+
+async def _all_gone(pids: list[int]) -> bool:
+    return not any(_alive(pid) for pid in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -45,8 +45,8 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
 ) -> None:
     subscribers = system.workers.runtime.broker.subscribers
     assert (
-        len(subscribers) == 59
-    )  # accounts 14, catalog 11, selection 7, inventory 6, wallet 5, order 12, sales 4
+        len(subscribers) == 62
+    )  # accounts 14, catalog 11, selection 7, inventory 6, wallet 5, order 15, sales 4
     for subscriber in subscribers:
         queue = subscriber.queue  # type: ignore[attr-defined]
         assert queue.arguments["x-queue-type"] == "quorum"

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from juhe.cli import cli
 from juhe.console import banner
 from juhe.settings import DEV_ADMIN_TOKEN, Settings
+from juhe.worker_processes import WorkerProcess
 from workers.registry import WORKERS
 
 
@@ -26,13 +27,15 @@ def test_a_configured_token_is_never_printed() -> None:
         mongodb_url="mongodb://127.0.0.1:27017/",
         namespace="juhe",
     )
-    lines = banner(settings, "http://127.0.0.1:15672/")
+    processes = [WorkerProcess(101, ["order", "inventory"]), WorkerProcess(102, ["wallet"])]
+    lines = banner(settings, "http://127.0.0.1:15672/", processes)
     assert not any(secret in line or "s3cret" in line for line in lines)
     assert lines == [
         "Juhe is up: API http://127.0.0.1:8000  (docs at /docs)",
         "  broker: amqp://guest:***@127.0.0.1:5672/  (management http://127.0.0.1:15672/)",
         "  store:  mongodb://127.0.0.1:27017/",
         "  data:   .juhe  namespace: juhe",
+        "  workers: pid 101 (order, inventory); pid 102 (wallet)",
         "Press Ctrl-C to stop.",
     ]
 

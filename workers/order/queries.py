@@ -28,6 +28,7 @@ from workers.order.model import (
     message_key,
 )
 from workers.order.model.pricing import discount_shares
+from workers.order.model.reship_links import ReshipClaim, ReshipOf
 from workers.order.repository.names import ORDERS, PLATFORM_MESSAGES, RAW_PAYLOADS, SUB_ORDERS
 
 Doc = dict[str, Any]
@@ -63,6 +64,10 @@ class OrderView(BaseModel):
     received_at: datetime
     payloads: list[str]
     reason: Annotated[str | None, Omitted] = None
+    #: On a replacement order: the order it replaces, and why.
+    reship: Annotated[ReshipOf | None, Omitted] = None
+    #: On an order: the replacement orders opened for it (each also an order, at its `key`).
+    reships: list[ReshipClaim] = []
 
     @classmethod
     def of(cls, order: Order, subs: list[SubOrder]) -> OrderView:
@@ -94,6 +99,9 @@ class SubOrderView(BaseModel):
     routed_at: datetime
     shipment: Annotated[Shipment | None, Omitted] = None
     push: Annotated[Push | None, Omitted] = None
+    #: A reship's sub-order: the original order's key, and why it is sent again.
+    reship_of: Annotated[str | None, Omitted] = None
+    reship_reason: Annotated[str | None, Omitted] = None
 
     @classmethod
     def of(cls, sub: SubOrder) -> SubOrderView:

@@ -8,16 +8,18 @@ from juhe.messaging.consumer import consume
 from juhe.runtime import Runtime
 from schemas import commands as c
 from schemas import events as e
+from schemas import reship as r
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries
 from workers.catalog.queries import CatalogQueries
-from workers.order.handlers import deliveries, funds, intake, saga, shipping
+from workers.order.handlers import deliveries, funds, intake, reship_routing, reships, saga, shipping
 from workers.order.repository import (
     MongoArchive,
     MongoOrderRepository,
     ensure_indexes,
     purge_expired_payloads,
 )
+from workers.order.repository.reships import MongoReships
 
 WORKER = "order"
 
@@ -57,6 +59,13 @@ def register(runtime: Runtime) -> None:
     consume(runtime, WORKER, c.ExpireFundsHold, lambda m: funds.expire_funds_hold(m, deps=deps()))
     consume(runtime, WORKER, c.AcceptSubOrder, lambda m: shipping.accept_sub_order(m, deps=deps()))
     consume(runtime, WORKER, c.ShipSubOrder, lambda m: shipping.ship_sub_order(m, deps=deps()))
+
+    def reship_deps() -> reships.ReshipDeps:
+        return reships.ReshipDeps(deps(), MongoReships(runtime.store.db))
+
+    consume(runtime, WORKER, r.OpenReship, lambda m: reships.open_reship(m, deps=reship_deps()))
+    consume(runtime, WORKER, r.RouteReship, lambda m: reship_routing.route_reship(m, deps=deps()))
+    consume(runtime, WORKER, e.OrderClosed, lambda m: reships.on_order_closed(m, deps=reship_deps()))
     consume(
         runtime, WORKER, c.DeliverShipment, lambda m: deliveries.deliver_shipment(m, deps=delivery_deps())
     )

@@ -66,6 +66,7 @@ def _sold(view: OrderView, categories: dict[str, str]) -> SoldOrder:
         merchant_id=view.merchant_id,
         sold_at=view.received_at,
         lines=lines,
+        reship=view.reship is not None,
         routed=any(entry.type == ROUTED_ENTRY for entry in view.events),
     )
 

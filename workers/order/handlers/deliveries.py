@@ -33,12 +33,14 @@ async def deliver_shipment(cmd: DeliverShipment, *, deps: DeliveryDeps) -> list[
     if order is None or sub is None or sub.shipment is None:
         raise DeadLetterError(f"nothing shipped for {cmd.sub_order_id}")
     shop = await deps.targets.shop(order.platform, order.shop_id)
-    body = {
+    body: dict[str, Any] = {
         "order_id": order.platform_order_id,
         "carrier": sub.shipment.carrier,
         "tracking_no": sub.shipment.tracking_no,
         "lines": [line.model_dump() for line in sub.lines],
     }
+    if order.reship is not None:  # a second parcel for the same platform order
+        body["reship"] = {"reship_id": order.reship.reship_id, "reason": order.reship.reason}
     request = None if shop is None else shop_request("shipment", body, shop.for_adapters())
     if request is None:
         _log.info("shipment.sync_skipped", why="shop has no callback_url")
@@ -76,6 +78,7 @@ def _pushed(sub: SubOrder) -> dict[str, Any]:
         "lines": [line.model_dump() for line in sub.lines],
         "shipping_address": sub.shipping_address.model_dump(),
         "routed_at": sub.routed_at.isoformat(),
+        **({} if sub.reship_of is None else {"reship_of": sub.reship_of, "reship_reason": sub.reship_reason}),
     }
 
 

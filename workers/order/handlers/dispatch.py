@@ -78,6 +78,8 @@ async def undo_debit(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[O
 
 async def choose_accounts(order: Order, accounts: AccountsReader) -> dict[str, str | None]:
     """Per supplier of the order, the account its routing rules send this merchant to."""
+    if order.reship is not None:  # fixed when the reship opened: the original's, or the operator's pick
+        return dict(order.reship.accounts)
     suppliers = order.supplier_ids
     rules = await accounts.routing_rules(suppliers)
     if not rules:

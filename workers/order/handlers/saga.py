@@ -13,6 +13,7 @@ from schemas.commands import DebitWallet, PlaceOrder, ReleaseStock, ReserveStock
 from schemas.common import StockLine
 from schemas.envelope import utcnow
 from schemas.events import OrderClosed, StockRejected, StockReserved
+from schemas.reship import RouteReship
 from workers.order.handlers.ports import AccountsReader, CatalogReader, OrderStore
 from workers.order.model import (
     CLOSED_UNPAID,
@@ -23,6 +24,7 @@ from workers.order.model import (
     OrderStep,
     price_lines,
 )
+from workers.order.model.reships import routes_unpaid
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ def follow_ups(order: Order) -> list[Outgoing]:
     """The command the order's current status is waiting on, if any."""
     if order.status == OrderStatus.RECEIVED:
         return [ReserveStock(correlation_id=order.key, order_key=order.key, lines=stock_lines(order))]
+    if order.status == OrderStatus.RESERVED and routes_unpaid(order):  # a reship charged nothing
+        return [RouteReship(correlation_id=order.key, order_key=order.key)]
     if order.status == OrderStatus.RESERVED:
         return [debit(order)]
     return []

@@ -12,6 +12,7 @@ from schemas.commands import PlaceOrder
 from schemas.common import ShippingAddress
 from workers.order.model.fields import Omitted
 from workers.order.model.pricing import OrderLine, Pricing, discount_shares
+from workers.order.model.reship_links import ReshipClaim, ReshipOf
 
 
 class OrderStatus(StrEnum):
@@ -111,6 +112,10 @@ class Order(BaseModel):
     shipped_at: Annotated[datetime | None, Omitted] = None
     #: Saga state, not a copy of the sub-orders: those whose shipment the order still awaits.
     awaiting_shipment: list[str] = Field(default_factory=list)
+    #: A replacement order (补单): the order it replaces (see `model.reships`).
+    reship: Annotated[ReshipOf | None, Omitted] = None
+    #: The replacement orders opened for this one, with the shipped units each claims.
+    reships: list[ReshipClaim] = Field(default_factory=list)
 
     @classmethod
     def received(

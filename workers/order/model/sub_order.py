@@ -87,6 +87,9 @@ class SubOrder(BaseModel):
     accepted_at: Annotated[datetime | None, Omitted] = None
     shipment: Annotated[Shipment | None, Omitted] = None
     push: Annotated[Push | None, Omitted] = None
+    #: A reship's sub-order: the original order's key and why it is sent again.
+    reship_of: Annotated[str | None, Omitted] = None
+    reship_reason: Annotated[str | None, Omitted] = None
 
 
 def sub_order_id(order_key: str, supplier_id: str) -> str:
@@ -114,6 +117,8 @@ def split_by_supplier(order: Order, accounts: dict[str, str | None], at: datetim
             shipping_address=order.shipping_address,
             routed_at=at,
             list_key=f"{at.isoformat()}|{sub_id}",
+            reship_of=None if order.reship is None else order.reship.order_key,
+            reship_reason=None if order.reship is None else order.reship.reason,
         )
         subs.append(sub)
     return subs
