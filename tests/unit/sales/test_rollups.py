@@ -83,10 +83,10 @@ async def test_a_sale_counts_each_line_once_and_its_order_once_per_bucket() -> N
     assert bucket(repo, "hour|20261203T09|sku|sup1|TEA-1") == Figures(
         orders=1, units=3, revenue=5970, cost=3500, discount=100
     )
-    assert bucket(repo, "day|20261203T00|merchant|m1") == Figures(
+    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1") == Figures(
         orders=1, units=4, revenue=6960, cost=4100, discount=100
     )
-    assert bucket(repo, "hour|20261203T09|supplier|sup2").orders == 1
+    assert bucket(repo, "hour|20261203T09|merchant_supplier|m1|sup2").orders == 1
     assert bucket(repo, "hour|20261203T09|merchant_sku|m1|sup1|TEA-1").orders == 1
     assert exact(repo)
 
@@ -99,7 +99,7 @@ async def test_a_duplicated_and_redelivered_event_stores_its_facts_once() -> Non
     await facts.order_routed(routed(), repo=repo, orders=orders)
     assert await rollup.roll_up(repo) == 0
     assert len(repo.stored_facts) == 3
-    assert bucket(repo, "day|20261203T00|platform|generic") == Figures(
+    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1") == Figures(
         orders=1, units=4, revenue=6960, cost=4100, discount=100
     )
     assert exact(repo)
@@ -114,7 +114,7 @@ async def test_a_crash_between_the_facts_and_the_roll_ups_is_finished_by_the_nex
         await rollup.roll_up(repo)
     await facts.order_routed(routed(), repo=repo, orders=orders)  # the redelivery
     assert await rollup.roll_up(repo) == 3
-    assert bucket(repo, "hour|20261203T09|platform|generic").units == 4
+    assert bucket(repo, "hour|20261203T09|shop|m1|generic|s1").units == 4
     assert exact(repo)
 
 
@@ -127,7 +127,7 @@ async def test_a_batch_cut_half_way_through_its_buckets_adds_each_bucket_once() 
         await rollup.roll_up(repo)
     assert sum(1 for b in repo.buckets.values() if b.batch == 1) == 7
     assert await rollup.roll_up(repo) == 6
-    assert bucket(repo, "day|20261203T00|platform|generic").orders == 2
+    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1").orders == 2
     assert exact(repo)
 
 
@@ -144,7 +144,7 @@ async def test_a_stale_copy_replaying_a_finished_batch_adds_nothing() -> None:
     await facts.order_routed(routed("generic:s1:P-2"), repo=repo, orders=Orders(order("generic:s1:P-2")))
     await rollup.roll_up(repo)  # and runs batch 2
     await repo.apply(planned.batch, stale)  # the first copy wakes up and replays batch 1
-    assert bucket(repo, "day|20261203T00|platform|generic").orders == 2
+    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1").orders == 2
     assert exact(repo)
 
 
@@ -178,7 +178,7 @@ async def test_refunds_shipments_and_a_cancellation_net_against_the_sale() -> No
     )
     await facts.order_closed(closed, repo=repo, orders=orders)
     await rollup.roll_up(repo)
-    day = bucket(repo, "day|20261203T00|merchant|m1")
+    day = bucket(repo, "day|20261203T00|shop|m1|generic|s1")
     assert day == Figures(
         orders=1,
         units=4,
@@ -209,7 +209,7 @@ async def test_a_reship_counts_its_units_and_cost_but_no_revenue_or_order() -> N
     repo, orders = MemorySales(), Orders(order(reship=True))
     await facts.order_routed(routed(), repo=repo, orders=orders)
     await rollup.roll_up(repo)
-    assert bucket(repo, "day|20261203T00|merchant|m1") == Figures(units=4, cost=4100, discount=100)
+    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1") == Figures(units=4, cost=4100, discount=100)
     assert exact(repo)
 
 

@@ -20,18 +20,16 @@ class Granularity(StrEnum):
 #: What a fact may be keyed by.
 ATTRIBUTES: tuple[str, ...] = ("merchant", "supplier", "platform", "shop", "sku", "category")
 
-#: dimension -> the fact attributes that identify its bucket. The pairs give a merchant or a
-#: supplier its own slice (a merchant's SKUs, a supplier's merchants, ...) without reading facts.
+#: dimension -> the fact attributes that identify its bucket. Merchant, platform and supplier
+#: totals are sums of these (an order has one shop, hence one merchant and one platform), so
+#: they cost no write of their own; the pairs give a merchant or a supplier its own slice (a
+#: merchant's SKUs, a supplier's merchants and platforms) without reading facts.
 DIM_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "sku": ("sku", "supplier"),
-    "merchant": ("merchant",),
-    "supplier": ("supplier",),
-    "platform": ("platform",),
     "shop": ("platform", "shop", "merchant"),
     "category": ("category",),
     "merchant_sku": ("merchant", "sku", "supplier"),
     "merchant_supplier": ("merchant", "supplier"),
-    "merchant_platform": ("merchant", "platform"),
     "supplier_platform": ("supplier", "platform"),
 }
 DIMS: tuple[str, ...] = tuple(DIM_ATTRIBUTES)

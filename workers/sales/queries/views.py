@@ -61,29 +61,36 @@ class Reading:
 
 
 _TOTALS = {GroupBy.DAY, GroupBy.HOUR}
-_OPERATOR = {g: Reading(g.value, g.value) for g in GroupBy if g not in _TOTALS}
+_OPERATOR = {
+    GroupBy.SKU: Reading("sku", "sku"),
+    GroupBy.MERCHANT: Reading("shop", "merchant"),
+    GroupBy.SUPPLIER: Reading("merchant_supplier", "supplier"),
+    GroupBy.PLATFORM: Reading("shop", "platform"),
+    GroupBy.SHOP: Reading("shop", "shop"),
+    GroupBy.CATEGORY: Reading("category", "category"),
+}
 _MERCHANT = {
     GroupBy.SKU: Reading("merchant_sku", "sku"),
-    GroupBy.MERCHANT: Reading("merchant", "merchant"),
+    GroupBy.MERCHANT: Reading("shop", "merchant"),
     GroupBy.SUPPLIER: Reading("merchant_supplier", "supplier"),
-    GroupBy.PLATFORM: Reading("merchant_platform", "platform"),
+    GroupBy.PLATFORM: Reading("shop", "platform"),
     GroupBy.SHOP: Reading("shop", "shop"),
 }
 _SUPPLIER = {
     GroupBy.SKU: Reading("sku", "sku"),
     GroupBy.MERCHANT: Reading("merchant_supplier", "merchant"),
-    GroupBy.SUPPLIER: Reading("supplier", "supplier"),
+    GroupBy.SUPPLIER: Reading("merchant_supplier", "supplier"),
     GroupBy.PLATFORM: Reading("supplier_platform", "platform"),
 }
 
 
 def reading(where: Slice, group_by: GroupBy) -> Reading | None:
     """The roll-up answering `group_by` for this slice; None when the slice has none (a
-    merchant's categories, a supplier's shops). Totals by period read a dimension in which
-    every order has exactly one bucket, so orders are not counted twice."""
+    merchant's categories, a supplier's shops). A group sums the buckets sharing its attribute;
+    orders stay exact because the dimension read gives each order one bucket per group (one
+    shop per order, one merchant per order)."""
     if group_by in _TOTALS:
-        totals = "merchant" if where.merchant else "supplier" if where.supplier else "platform"
-        return Reading(totals, PERIOD)
+        return Reading("merchant_supplier" if where.supplier else "shop", PERIOD)
     table = _MERCHANT if where.merchant else _SUPPLIER if where.supplier else _OPERATOR
     return table.get(group_by)
 
