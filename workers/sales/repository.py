@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,8 @@ from workers.sales.model import (
 
 Doc = dict[str, Any]
 DUPLICATE_KEY = 11000
+#: Bucket updates per bulk write of a batch.
+APPLY_CHUNK = 40
 
 
 def _only_duplicates(exc: BulkWriteError) -> bool:
@@ -68,10 +71,15 @@ class MongoSalesRepository:
         return result.matched_count == 1 or result.upserted_id is not None
 
     async def apply(self, batch: int, buckets: Sequence[Bucket]) -> None:
-        if not buckets:
-            return
+        """Chunks of one bulk write each, sent together: each bucket's update stands alone, and
+        a busy store serves several at once rather than one long write behind everyone else."""
+        writes = [_increment(batch, b) for b in buckets]
+        chunks = [writes[i : i + APPLY_CHUNK] for i in range(0, len(writes), APPLY_CHUNK)]
+        await asyncio.gather(*(self._write(chunk) for chunk in chunks))
+
+    async def _write(self, chunk: list[UpdateOne]) -> None:
         try:
-            await self._buckets.bulk_write([_increment(batch, b) for b in buckets], ordered=False)
+            await self._buckets.bulk_write(chunk, ordered=False)
         except BulkWriteError as exc:  # an upsert met a bucket this batch already added to
             if not _only_duplicates(exc):
                 raise
