@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -92,14 +93,15 @@ def register(runtime: Runtime) -> None:
     consume(runtime, WORKER, SubOrderShipped, counted(facts.sub_order_shipped))
     consume(runtime, WORKER, OrderRefunded, counted(facts.order_refunded))
     consume(runtime, WORKER, OrderClosed, counted(facts.order_closed))
-    runtime.periodic.add("sales.roll_up", 0, lambda: roll_up_when_woken(wake, repo()))
+    me = uuid.uuid4().hex
+    runtime.periodic.add("sales.roll_up", 0, lambda: roll_up_when_woken(wake, repo(), me))
 
 
-async def roll_up_when_woken(wake: asyncio.Event, repo: SalesRepository) -> int:
+async def roll_up_when_woken(wake: asyncio.Event, repo: SalesRepository, me: str) -> int:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(wake.wait(), SWEEP_SECONDS)
     wake.clear()
-    return await rollup.roll_up(repo)
+    return await rollup.roll_up(repo, me)
 
 
 async def prepare(runtime: Runtime) -> None:

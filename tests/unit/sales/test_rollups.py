@@ -11,6 +11,7 @@ from schemas.events import OrderClosed, OrderRefunded, OrderRouted, RefundedLine
 from workers.sales.handlers import facts, rollup
 from workers.sales.memory import MemorySales
 from workers.sales.model import Figures, SaleLine, SoldOrder, increments
+from workers.sales.model.rollup import STALE_AFTER
 
 SOLD_AT = datetime(2026, 12, 3, 9, 41, tzinfo=UTC)
 
@@ -152,10 +153,26 @@ async def test_a_lost_race_to_plan_changes_nothing() -> None:
     repo, orders = MemorySales(), Orders(order())
     await facts.order_routed(routed(), repo=repo, orders=orders)
     current = await repo.cursor()
-    assert await repo.plan(current, current.planned(["sold|generic:s1:P-1|0"]))
-    assert not await repo.plan(current, current.planned(["sold|generic:s1:P-1|1"]))
+    assert await repo.plan(current, current.planned(["sold|generic:s1:P-1|0"], "a", SOLD_AT))
+    assert not await repo.plan(current, current.planned(["sold|generic:s1:P-1|1"], "b", SOLD_AT))
     assert (await repo.cursor()).fact_ids == ["sold|generic:s1:P-1|0"]
     await rollup.roll_up(repo)
+    assert exact(repo)
+
+
+async def test_another_copys_running_batch_is_left_to_it_until_it_looks_crashed() -> None:
+    repo, orders = MemorySales(), Orders(order())
+    await facts.order_routed(routed(), repo=repo, orders=orders)
+    repo.crash_before.add("mark_applied")
+    with pytest.raises(ConnectionError):
+        await rollup.roll_up(repo, me="copy-a")
+    assert await rollup.roll_up(repo, me="copy-b") == 0
+    assert (await repo.cursor()).open
+    running = await repo.cursor()
+    assert running.planned_at is not None
+    repo.rollup_cursor = running.model_copy(update={"planned_at": running.planned_at - STALE_AFTER})
+    assert await rollup.roll_up(repo, me="copy-b") == 3
+    assert not (await repo.cursor()).open
     assert exact(repo)
 
 

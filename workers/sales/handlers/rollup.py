@@ -14,17 +14,21 @@ BATCH_LIMIT = 500
 MAX_ROUNDS = 100
 
 
-async def roll_up_once(repo: SalesRepository, limit: int = BATCH_LIMIT) -> int | None:
+async def roll_up_once(repo: SalesRepository, me: str = "", limit: int = BATCH_LIMIT) -> int | None:
     """Finish the open batch, or plan and run the next; the facts it added, or None if there was
-    nothing pending (a lost race to plan counts as progress: the winner's batch is open)."""
+    nothing to do here (nothing pending, or another copy's batch is running). A lost race to
+    plan counts as progress: the winner's batch is open."""
+    now = utcnow()
     cursor = await repo.cursor()
+    if cursor.left_to_another(me, now):
+        return None
     if cursor.open:
         facts = await repo.facts(cursor.fact_ids)
     else:
         facts = await repo.pending_facts(limit)
         if not facts:
             return None
-        planned = cursor.planned([fact.id for fact in facts])
+        planned = cursor.planned([fact.id for fact in facts], me, now)
         if not await repo.plan(cursor, planned):
             return 0
         cursor = planned
@@ -34,11 +38,12 @@ async def roll_up_once(repo: SalesRepository, limit: int = BATCH_LIMIT) -> int |
     return len(facts)
 
 
-async def roll_up(repo: SalesRepository, limit: int = BATCH_LIMIT) -> int:
-    """Batches until no fact is pending; the facts added."""
+async def roll_up(repo: SalesRepository, me: str = "", limit: int = BATCH_LIMIT) -> int:
+    """Batches until no fact is pending (or another copy has one running); the facts added.
+    `me` names this copy: its own open batch (a crash of its last attempt) it finishes at once."""
     added = 0
     for _ in range(MAX_ROUNDS):
-        done = await roll_up_once(repo, limit)
+        done = await roll_up_once(repo, me, limit)
         if done is None:
             break
         added += done

@@ -9,6 +9,7 @@ adds to each bucket exactly once; the next batch is planned only once the curren
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +17,8 @@ from workers.sales.model.buckets import DIMS, Bucket, Granularity
 from workers.sales.model.facts import SaleFact
 
 CURSOR_ID = "sales"
+#: An open batch of another copy is left to it this long; after that it is presumed crashed.
+STALE_AFTER = timedelta(seconds=10)
 
 
 class RollupCursor(BaseModel):
@@ -27,9 +30,26 @@ class RollupCursor(BaseModel):
     batch: int = 0
     open: bool = False
     fact_ids: list[str] = Field(default_factory=list)
+    #: The copy that planned the open batch, and when.
+    owner: str = ""
+    planned_at: datetime | None = None
 
-    def planned(self, fact_ids: list[str]) -> RollupCursor:
-        return self.model_copy(update={"batch": self.batch + 1, "open": True, "fact_ids": fact_ids})
+    def planned(self, fact_ids: list[str], owner: str, at: datetime) -> RollupCursor:
+        update = {
+            "batch": self.batch + 1,
+            "open": True,
+            "fact_ids": fact_ids,
+            "owner": owner,
+            "planned_at": at,
+        }
+        return self.model_copy(update=update)
+
+    def left_to_another(self, me: str, now: datetime) -> bool:
+        """Open, planned by another copy that may still be running it: replaying it now would
+        only repeat its writes (harmless, not free)."""
+        if not self.open or self.owner == me or self.planned_at is None:
+            return False
+        return now - self.planned_at < STALE_AFTER
 
     def closed(self) -> RollupCursor:
         return self.model_copy(update={"open": False, "fact_ids": []})
