@@ -24,6 +24,7 @@ from bench.metrics import counter_delta, published_counts
 from bench.seed import World, build_world
 from tests.support.api import Api
 from workers.registry import WORKERS
+from workers.sales.queries import SalesQueries
 
 RESULTS = Path(__file__).resolve().parent / "results"
 _QUIET_SECONDS = 1.5
@@ -80,7 +81,23 @@ async def measure(opts: Options, system: Harness, api: Api, world: World) -> dic
     outcome = await await_outcomes(system.db, len(load.accepted_at), opts.timeout, routed_before)
     await quiesce(system)
     published = counter_delta(published_counts(), published_before)
-    return build_result(opts, system, load, outcome, await order_times(system.db), published)
+    result = build_result(opts, system, load, outcome, await order_times(system.db), published)
+    return result | {"sales": await sales(system, result)}
+
+
+async def sales(system: Harness, result: dict[str, Any]) -> dict[str, Any]:
+    """What the sales roll-ups add per order (store commands on their collections), and the
+    delay from an order event to the roll-up that counted it."""
+    by_collection = result["store_commands"]["by_collection"]
+    added = {target: n for target, n in by_collection.items() if " sales_" in target}
+    return {
+        "store_commands_per_order": round(sum(added.values()), 3),
+        "by_collection": added,
+        "rollup_delay_seconds": report.percentiles(await SalesQueries(system.db).rollup_delays()),
+        "stored_to_rollup_seconds": report.percentiles(
+            await SalesQueries(system.db).rollup_delays("stored_at")
+        ),
+    }
 
 
 async def quiesce(system: Harness) -> float:

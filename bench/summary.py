@@ -26,12 +26,25 @@ def render(result: dict[str, Any], path: str) -> str:
         f"workers {store['workers']['per_order']}; failed {store['failed']})",
         f"                     {_top(store['all']['by_name_per_order'])}",
         f"                     {_top(store['by_collection'])}",
+        *_sales(result.get("sales")),
         f"  broker msgs/order: {broker['per_order']}",
         f"                     {_top(broker['by_name_per_order'])}",
         f"  topology         : {result['topology']}",
         f"  results          : {path}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _sales(sales: dict[str, Any] | None) -> list[str]:
+    if not sales:
+        return []
+    delay, batch = sales["rollup_delay_seconds"], sales.get("stored_to_rollup_seconds") or {}
+    return [
+        f"  sales roll-ups   : {sales['store_commands_per_order']} store cmds/order;"
+        f" event->roll-up p50 {_num(delay['p50'])} s  p95 {_num(delay['p95'])} s  max {_num(delay['max'])} s;"
+        f" fact stored->roll-up p50 {_num(batch.get('p50'))} s  p95 {_num(batch.get('p95'))} s",
+        f"                     {_top(sales['by_collection'])}",
+    ]
 
 
 def _num(value: float | None) -> str:

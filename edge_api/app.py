@@ -31,6 +31,8 @@ from edge_api.routes import (
     reships,
     returns,
     rotation,
+    sales,
+    sales_stream,
     selections,
     settlement,
     stock_syncs,
@@ -71,6 +73,8 @@ ROUTES = (
     tracking,
     coupons,
     merchant_coupons,
+    sales,
+    sales_stream,
 )
 
 

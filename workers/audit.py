@@ -11,6 +11,7 @@ from workers.inventory.queries import InventoryQueries
 from workers.order.queries import OrderQueries
 from workers.order.refunds_queries import RefundQueries
 from workers.order.reship_queries import ReshipQueries
+from workers.sales.queries import SalesQueries
 from workers.settlement.queries import SettlementQueries
 from workers.wallet.queries import WalletQueries
 
@@ -19,7 +20,7 @@ Db = AsyncDatabase[dict[str, Any]]
 
 async def audit(db: Db) -> list[str]:
     """Every violation found, as a readable line; an empty list means all invariants hold."""
-    checks = (_stock, _wallets, _orders, _reships, _payables, _after_sale, _coupons)
+    checks = (_stock, _wallets, _orders, _reships, _payables, _after_sale, _coupons, _sales)
     return [problem for check in checks for problem in await check(db)]
 
 
@@ -72,3 +73,7 @@ async def _coupons(db: Db) -> list[str]:
                 f"coupon {coupon_id}: used by {order_key} for {discount}, which the order does not show"
             )
     return problems
+
+
+async def _sales(db: Db) -> list[str]:
+    return [f"sales roll-up {line}" for line in await SalesQueries(db).rollup_mismatches()]

@@ -11,6 +11,7 @@ from workers.catalog import subscribers as catalog
 from workers.coupon import subscribers as coupon
 from workers.inventory import subscribers as inventory
 from workers.order import subscribers as order
+from workers.sales import subscribers as sales
 from workers.selection import subscribers as selection
 from workers.settlement import subscribers as settlement
 from workers.wallet import subscribers as wallet
@@ -31,4 +32,5 @@ WORKERS: dict[str, WorkerSpec] = {
     "order": WorkerSpec(order.register, order.prepare),
     "settlement": WorkerSpec(settlement.register, settlement.prepare),
     "coupon": WorkerSpec(coupon.register, coupon.prepare),
+    "sales": WorkerSpec(sales.register, sales.prepare),
 }

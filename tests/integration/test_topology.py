@@ -56,6 +56,7 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
         "order": 27,
         "settlement": 4,
         "coupon": 9,
+        "sales": 4,
     }
     for subscriber in subscribers:
         queue = subscriber.queue  # type: ignore[attr-defined]

@@ -21,6 +21,8 @@ NOT_JSON = {
     ("get", "/v1/merchants/{merchant_id}/wallet/entries.csv"): "text/csv",
     ("get", "/v1/settlement/statements/{statement_id}.csv"): "text/csv",
     ("get", "/v1/supplier/statements/{statement_id}.csv"): "text/csv",
+    ("get", "/v1/sales/summary.csv"): "text/csv",
+    ("get", "/v1/sales/stream"): "text/event-stream",
 }
 
 

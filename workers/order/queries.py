@@ -28,6 +28,7 @@ from workers.order.model import (
     covers_lines_once,
     message_key,
 )
+from workers.order.model.pricing import discount_shares
 from workers.order.model.reship_links import ReshipClaim, ReshipOf
 from workers.order.model.tracking import ShipmentCorrection, Tracking
 from workers.order.repository.names import ORDERS, PLATFORM_MESSAGES, RAW_PAYLOADS, SUB_ORDERS
@@ -92,6 +93,16 @@ class OrderView(BaseModel):
         """Without what the suppliers are paid (the platform's margin is not the merchant's to see)."""
         lines = [line.model_copy(update={"unit_settlement": None}) for line in self.lines]
         return self.model_copy(update={"lines": lines})
+
+    @property
+    def line_discounts(self) -> list[int]:
+        """Each line's share of the discount, by the order's one rule (`discount_shares`)."""
+        return discount_shares([line.cost for line in self.lines], self.discount)
+
+    @property
+    def line_charges(self) -> list[int]:
+        """What the merchant paid for each line, as `Order.line_charges` gives it."""
+        return [line.cost - share for line, share in zip(self.lines, self.line_discounts, strict=True)]
 
 
 class SubOrderView(BaseModel):

@@ -108,6 +108,20 @@ class CatalogQueries:
             owned |= {d["_id"] async for d in self._db[SKUS].find(query, {"_id": 1})}
         return owned
 
+    async def categories(self, skus: list[str]) -> dict[str, str]:
+        """Each known SKU's product category (its taxonomy id, else its free-text category)."""
+        products: dict[str, str] = {}
+        for i in range(0, len(skus), LOOKUP_BATCH):
+            query = {"_id": {"$in": skus[i : i + LOOKUP_BATCH]}}
+            products |= {
+                d["_id"]: d["product_id"] async for d in self._db[SKUS].find(query, {"product_id": 1})
+            }
+        found = {
+            product.id: product.category_id or product.category
+            async for product in self._products(sorted(set(products.values())))
+        }
+        return {sku: category for sku, product_id in products.items() if (category := found.get(product_id))}
+
     async def sku_listing(self, sku: str) -> SkuListing | None:
         doc = await self._db[SKUS].find_one({"_id": sku})
         if doc is None:
@@ -196,6 +210,10 @@ class CatalogQueries:
     async def _skus(self, query: Doc) -> AsyncIterator[Sku]:
         async for doc in self._db[SKUS].find(query):
             yield Sku.model_validate(doc)
+
+    async def _products(self, product_ids: list[str]) -> AsyncIterator[Product]:
+        async for doc in self._db[PRODUCTS].find({"_id": {"$in": product_ids}}):
+            yield Product.model_validate(doc)
 
     async def _product(self, product_id: str) -> Product | None:
         doc = await self._db[PRODUCTS].find_one({"_id": product_id})

@@ -1,0 +1,189 @@
+"""Sales' read side: summaries, series, tops and changes from the roll-ups; the audit of every
+roll-up against its facts. The only code that reads the sales collections."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from workers.sales.model import (
+    BUCKETS,
+    CURSOR_ID,
+    CURSORS,
+    FACTS,
+    FIGURES,
+    Figures,
+    Granularity,
+    RollupCursor,
+    SaleFact,
+    increments,
+)
+from workers.sales.queries.views import (
+    PERIOD,
+    GroupBy,
+    Metric,
+    Reading,
+    SalesPoint,
+    SalesRow,
+    Series,
+    SeriesPoint,
+    Slice,
+    Summary,
+    group_stage,
+    reading,
+    shown_key,
+)
+
+Doc = dict[str, Any]
+
+__all__ = [
+    "GroupBy",
+    "Metric",
+    "Period",
+    "SalesPoint",
+    "SalesQueries",
+    "SalesRow",
+    "Series",
+    "SeriesPoint",
+    "Slice",
+    "Summary",
+    "reading",
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    """Buckets whose hour or day starts in [start, end); either end may be open."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def whole_days(self) -> bool:
+        return all(
+            t is None or t == t.replace(hour=0, minute=0, second=0, microsecond=0)
+            for t in (self.start, self.end)
+        )
+
+    def query(self) -> Doc:
+        bounds = {"$gte": self.start, "$lt": self.end}
+        chosen = {op: at for op, at in bounds.items() if at is not None}
+        return {"period": chosen} if chosen else {}
+
+
+class SalesQueries:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self._db = db
+
+    async def summary(self, where: Slice, group_by: GroupBy, period: Period) -> Summary | None:
+        """Figures per group over the period (read from daily roll-ups when the period is whole
+        days, else hourly); None when the slice has no such grouping. Largest revenue first."""
+        granularity = (
+            Granularity.DAY if period.whole_days() and group_by != GroupBy.HOUR else Granularity.HOUR
+        )
+        points = await self._points(where, group_by, granularity, period, by_period=False)
+        if points is None:
+            return None
+        rows = [SalesRow.of(p.key, p.figures()) for p in points]
+        return Summary(items=sorted(rows, key=lambda r: (-r.revenue, r.key)))
+
+    async def series(
+        self, where: Slice, group_by: GroupBy, granularity: Granularity, period: Period, metric: Metric
+    ) -> Series | None:
+        """One metric per group and period, oldest period first."""
+        points = await self._points(where, group_by, granularity, period, by_period=True)
+        if points is None:
+            return None
+        items = [SeriesPoint(key=p.key, period=p.period, value=getattr(p, metric.value)) for p in points]
+        return Series(metric=metric, granularity=granularity.value, items=items)
+
+    async def points(
+        self, where: Slice, group_by: GroupBy, granularity: Granularity, period: Period
+    ) -> list[SalesPoint] | None:
+        """Every (group, period) of the roll-ups with its figures, oldest period first."""
+        return await self._points(where, group_by, granularity, period, by_period=True)
+
+    async def points_in(
+        self, where: Slice, group_by: GroupBy, granularity: Granularity, periods: set[datetime]
+    ) -> list[SalesPoint]:
+        """The (group, period) figures of these periods only (a live view's changed periods)."""
+        chosen = await self._points(
+            where, group_by, granularity, {"period": {"$in": sorted(periods)}}, by_period=True
+        )
+        return chosen or []
+
+    async def _points(
+        self,
+        where: Slice,
+        group_by: GroupBy,
+        granularity: Granularity,
+        period: Period | Doc,
+        *,
+        by_period: bool,
+    ) -> list[SalesPoint] | None:
+        chosen = reading(where, group_by)
+        if chosen is None:
+            return None
+        when = period.query() if isinstance(period, Period) else period
+        match = {"dim": chosen.dim, "granularity": granularity.value, **where.filter(), **when}
+        pipeline = [{"$match": match}, group_stage(chosen.shown, by_period)]
+        groups = await (await self._db[BUCKETS].aggregate(pipeline)).to_list()
+        points = [_point(doc, chosen, granularity) for doc in groups]
+        return sorted(points, key=lambda p: (p.period, p.key))
+
+    async def batch(self) -> int:
+        """The last roll-up batch completed: every bucket is up to date with it."""
+        doc = await self._db[CURSORS].find_one({"_id": CURSOR_ID})
+        cursor = RollupCursor() if doc is None else RollupCursor.model_validate(doc)
+        return cursor.batch - 1 if cursor.open else cursor.batch
+
+    async def changed_periods(
+        self, where: Slice, group_by: GroupBy, granularity: Granularity, after: int, upto: int
+    ) -> set[datetime]:
+        """The periods of the buckets this view reads that batches (after, upto] added to."""
+        chosen = reading(where, group_by)
+        if chosen is None:
+            return set()
+        match = {"dim": chosen.dim, "granularity": granularity.value, "batch": {"$gt": after, "$lte": upto}}
+        cursor = self._db[BUCKETS].find({**match, **where.filter()}, {"period": 1})
+        return {doc["period"].replace(tzinfo=UTC) async for doc in cursor}
+
+    async def rollup_mismatches(self) -> list[str]:
+        """Every roll-up that differs from the sum of its facts (a fact not yet added counts as a
+        difference too: at a quiet moment none is pending)."""
+        facts = [SaleFact.model_validate(doc) async for doc in self._db[FACTS].find()]
+        expected = {bucket.id: bucket.figures for bucket in increments(facts)}
+        stored = {doc["_id"]: Figures.model_validate(doc) async for doc in self._db[BUCKETS].find()}
+        pairs = {
+            b: (stored.get(b, Figures()), expected.get(b, Figures())) for b in expected.keys() | stored.keys()
+        }
+        return [f"{b}: {_differences(*pair)}" for b, pair in sorted(pairs.items()) if pair[0] != pair[1]]
+
+    async def rollup_delays(self, since: str = "event_at") -> list[float]:
+        """Seconds from each fact's event (or its storing, `since="stored_at"`) to the roll-up
+        that added it: the benchmark's figures."""
+        query = {"applied_at": {"$ne": None}, since: {"$ne": None}}
+        cursor = self._db[FACTS].find(query, {"applied_at": 1, since: 1})
+        return [(doc["applied_at"] - doc[since]).total_seconds() async for doc in cursor]
+
+    async def facts_of(self, order_key: str) -> AsyncIterator[SaleFact]:
+        async for doc in self._db[FACTS].find({"order_key": order_key}):
+            yield SaleFact.model_validate(doc)
+
+
+def _point(doc: Doc, chosen: Reading, granularity: Granularity) -> SalesPoint:
+    figures = Figures.model_validate({f: doc[f] for f in FIGURES})
+    group = doc["_id"]
+    period = group.get("period") or (group["k"] if chosen.shown == PERIOD else datetime.min)
+    return SalesPoint.at(shown_key(group, chosen.shown, granularity), period.replace(tzinfo=UTC), figures)
+
+
+def _differences(stored: Figures, expected: Figures) -> str:
+    return ", ".join(
+        f"{name} {getattr(stored, name)} (facts: {getattr(expected, name)})"
+        for name in FIGURES
+        if getattr(stored, name) != getattr(expected, name)
+    )

@@ -1,0 +1,114 @@
+"""Sales facts, roll-ups and the roll-up cursor: the only code that writes them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from workers.sales.model import (
+    ATTRIBUTES,
+    BUCKETS,
+    CURSOR_ID,
+    CURSORS,
+    FACTS,
+    PENDING,
+    Bucket,
+    RollupCursor,
+    SaleFact,
+)
+
+Doc = dict[str, Any]
+DUPLICATE_KEY = 11000
+#: Bucket updates per bulk write of a batch.
+APPLY_CHUNK = 40
+
+
+def _only_duplicates(exc: BulkWriteError) -> bool:
+    return all(error.get("code") == DUPLICATE_KEY for error in exc.details.get("writeErrors", []))
+
+
+class MongoSalesRepository:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self._facts = db[FACTS]
+        self._buckets = db[BUCKETS]
+        self._cursors = db[CURSORS]
+
+    async def add_facts(self, facts: Sequence[SaleFact]) -> None:
+        if not facts:
+            return
+        try:
+            await self._facts.insert_many([f.model_dump(by_alias=True) for f in facts], ordered=False)
+        except BulkWriteError as exc:  # a repeat: the facts already stored are the same facts
+            if not _only_duplicates(exc):
+                raise
+
+    async def cursor(self) -> RollupCursor:
+        doc = await self._cursors.find_one({"_id": CURSOR_ID})
+        return RollupCursor() if doc is None else RollupCursor.model_validate(doc)
+
+    async def pending_facts(self, limit: int) -> list[SaleFact]:
+        docs = await self._facts.find({"batch": PENDING}).limit(limit).to_list()
+        return [SaleFact.model_validate(doc) for doc in docs]
+
+    async def facts(self, fact_ids: Sequence[str]) -> list[SaleFact]:
+        docs = await self._facts.find({"_id": {"$in": list(fact_ids)}}).to_list()
+        return [SaleFact.model_validate(doc) for doc in docs]
+
+    async def plan(self, current: RollupCursor, planned: RollupCursor) -> bool:
+        where = {"_id": CURSOR_ID, "batch": current.batch, "open": False}
+        try:
+            result = await self._cursors.update_one(
+                where, {"$set": planned.model_dump(exclude={"id"})}, upsert=current.batch == 0
+            )
+        except DuplicateKeyError:  # another worker planned the first batch
+            return False
+        return result.matched_count == 1 or result.upserted_id is not None
+
+    async def apply(self, batch: int, buckets: Sequence[Bucket]) -> None:
+        """Chunks of one bulk write each, sent together: each bucket's update stands alone, and
+        a busy store serves several at once rather than one long write behind everyone else."""
+        writes = [_increment(batch, b) for b in buckets]
+        chunks = [writes[i : i + APPLY_CHUNK] for i in range(0, len(writes), APPLY_CHUNK)]
+        await asyncio.gather(*(self._write(chunk) for chunk in chunks))
+
+    async def _write(self, chunk: list[UpdateOne]) -> None:
+        try:
+            await self._buckets.bulk_write(chunk, ordered=False)
+        except BulkWriteError as exc:  # an upsert met a bucket this batch already added to
+            if not _only_duplicates(exc):
+                raise
+
+    async def mark_applied(self, batch: int, fact_ids: Sequence[str], at: datetime) -> None:
+        applied = {"batch": batch, "applied_at": at}
+        await self._facts.update_many({"_id": {"$in": list(fact_ids)}, "batch": PENDING}, {"$set": applied})
+
+    async def close(self, cursor: RollupCursor) -> bool:
+        where = {"_id": CURSOR_ID, "batch": cursor.batch, "open": True}
+        result = await self._cursors.update_one(where, {"$set": cursor.closed().model_dump(exclude={"id"})})
+        return result.matched_count == 1
+
+
+def _increment(batch: int, bucket: Bucket) -> UpdateOne:
+    """Add the figures once per batch: the condition on `batch` and the increment are one
+    single-document update. A missing bucket is created by the upsert; one that exists with
+    this batch already fails the filter, and its upsert then hits the unique `_id`."""
+    identity = bucket.model_dump(include={"granularity", "period", "dim", *ATTRIBUTES})
+    return UpdateOne(
+        {"_id": bucket.id, "batch": {"$lt": batch}},
+        {"$inc": bucket.figures.as_increments(), "$set": {"batch": batch}, "$setOnInsert": identity},
+        upsert=True,
+    )
+
+
+async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:
+    await db[FACTS].create_index([("batch", ASCENDING)], name="pending_facts")
+    await db[BUCKETS].create_index(
+        [("dim", ASCENDING), ("granularity", ASCENDING), ("period", ASCENDING)], name="by_dim_and_period"
+    )
+    await db[BUCKETS].create_index([("batch", ASCENDING)], name="changed_since")
