@@ -31,7 +31,7 @@ async def broker_ceiling(url: str, seconds: float, window: int) -> dict[str, Any
         channel = await publisher.channel(publisher_confirms=True)
         await channel.declare_queue(name, durable=True, arguments={"x-queue-type": "quorum"})
         try:
-            return await _measure(channel, await consumer.channel(), name, seconds, window)
+            return {"queue_name": name} | await _measure(channel, await consumer.channel(), name, seconds, window)
         finally:
             await channel.queue_delete(name)
 
@@ -55,7 +55,7 @@ async def _measure(
     await consuming.set_qos(prefetch_count=window)
     queue = await consuming.get_queue(name, ensure=False)
     start = time.monotonic()
-    await queue.consume(on_message)
+    tag = await queue.consume(on_message)
     body = b"x" * BODY_BYTES
     deadline = start + seconds
 
@@ -75,6 +75,7 @@ async def _measure(
     with suppress(TimeoutError):
         await asyncio.wait_for(drained.wait(), _DRAIN_SECONDS)
     consumed_seconds = time.monotonic() - start
+    await queue.cancel(tag)  # before the queue goes, so the broker need not cancel it
     return {
         "queue": "quorum (scratch, deleted)",
         "window": window,
