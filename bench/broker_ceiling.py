@@ -31,7 +31,9 @@ async def broker_ceiling(url: str, seconds: float, window: int) -> dict[str, Any
         channel = await publisher.channel(publisher_confirms=True)
         await channel.declare_queue(name, durable=True, arguments={"x-queue-type": "quorum"})
         try:
-            return {"queue_name": name} | await _measure(channel, await consumer.channel(), name, seconds, window)
+            return {"queue_name": name} | await _measure(
+                channel, await consumer.channel(), name, seconds, window
+            )
         finally:
             await channel.queue_delete(name)
 
