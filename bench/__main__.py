@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.load import line_range
 from bench.run import Options, run
 from bench.summary import render
 from juhe.logging import configure_logging
@@ -29,6 +30,14 @@ def _fraction(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
     return value
+
+
+def _lines(text: str) -> str:
+    try:
+        line_range(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
 
 
 def parse(argv: Sequence[str] | None = None, mode: str = "all") -> Options:
@@ -52,7 +61,7 @@ def parse(argv: Sequence[str] | None = None, mode: str = "all") -> Options:
         help="seconds to wait for orders to settle (%(default)s)",
     )
     parser.add_argument(
-        "--lines", default=defaults.lines, help="lines per order, N or LOW-HIGH (%(default)s)"
+        "--lines", type=_lines, default=defaults.lines, help="lines per order, N or LOW-HIGH (%(default)s)"
     )
     parser.add_argument(
         "--ceiling-seconds", type=_fraction, default=defaults.ceiling_seconds, help="each ceiling, 0 skips"
