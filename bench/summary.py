@@ -11,8 +11,9 @@ _TOP_NAMES = 40  # every name: the goals count each command and message
 
 def render(result: dict[str, Any], path: str) -> str:
     cfg = result["config"]
+    burst = f"{cfg['orders']} orders" if "routing" in result else "no burst"
     lines = [
-        f"Juhe bench: {cfg['orders']} orders of {cfg['lines']} lines, {cfg['merchants']} merchants, "
+        f"Juhe bench: {burst} of {cfg['lines']} lines, {cfg['merchants']} merchants, "
         f"{cfg['skus']} SKUs, concurrency {cfg['concurrency']}, prefetch {cfg['prefetch']}, "
         f"{result['machine']['cpu_count']} CPUs"
     ]
@@ -40,6 +41,7 @@ def _burst(result: dict[str, Any]) -> list[str]:
         f"  routed/s by qtr  : {' | '.join(_num(q) for q in quarters)}  (last/first {_ratio(quarters)})",
         f"  webhook->routed  : p50 {_num(lat['p50'])} s  p95 {_num(lat['p95'])} s  p99 {_num(lat['p99'])} s"
         f"  max {_num(lat['max'])} s  (queueing under the burst)",
+        f"  per order        : of the {result['orders_stored']} orders stored",
         f"  store cmds/order : {store['all']['per_order']}  (edge {store['edge']['per_order']}, "
         f"workers {store['workers']['per_order']}; failed {store['failed']})",
         f"                     {_top(store['by_collection'])}",

@@ -54,7 +54,7 @@ async def test_default_run_measures_every_phase(store_url: str, tmp_path: Path) 
 
 
 def _assert_burst(result: dict[str, Any]) -> None:
-    assert result["acceptance"]["accepted"] == ORDERS
+    assert result["acceptance"]["accepted"] == result["orders_stored"] == ORDERS
     assert result["routing"]["routed"] == ORDERS
     assert result["outcomes"]["by_status"] == {"routed": ORDERS}
     assert not result["timed_out"]
