@@ -13,7 +13,7 @@ def render(result: dict[str, Any], path: str) -> str:
     cfg = result["config"]
     burst = f"{cfg['orders']} orders" if "routing" in result else "no burst"
     lines = [
-        f"Juhe bench: {burst} of {cfg['lines']} lines, {cfg['merchants']} merchants, "
+        f"Juhe bench: {burst}, {cfg['lines']} lines per order, {cfg['merchants']} merchants, "
         f"{cfg['skus']} SKUs, concurrency {cfg['concurrency']}, prefetch {cfg['prefetch']}, "
         f"{result['machine']['cpu_count']} CPUs"
     ]
