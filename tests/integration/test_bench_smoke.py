@@ -62,7 +62,9 @@ def _assert_burst(result: dict[str, Any]) -> None:
     by_collection = result["store_commands"]["by_collection"]
     assert by_collection["insert orders"] == by_collection["insert sub_orders"] == 1.0
     messages = result["broker_messages"]["by_name_per_order"]
-    assert messages["order.place"] == messages["order.routed"] == 1.0
+    assert messages["order.place"] == 1.0  # the edge publishes each accepted webhook once
+    # A redelivered handler announces again (repeats re-derive their follow-ups): at least once.
+    assert messages["order.routed"] >= 1.0
     cpu = result["cpu_ms_per_order"]
     assert set(cpu) == {"bench+edge+workers", "store", "broker"}
     assert cpu["bench+edge+workers"]["pids"] == [os.getpid()]
