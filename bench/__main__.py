@@ -1,5 +1,6 @@
-"""`python -m bench [--orders N] [--merchants M] [--skus K] [--concurrency C]`, or
-`python -m bench products [--products N] [--repeat R]` (the product-list benchmark)."""
+"""`python -m bench [--orders N] [--rate R] …` (burst, ceilings, steady), `python -m bench steady
+[--rate R] [--steady-seconds S]` (the open-loop phase alone), `python -m bench growth [--orders N]
+[--skus K]` (reads on a grown store), or `python -m bench products` (the product-list benchmark)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.load import line_range
 from bench.run import Options, run
 from bench.summary import render
 from juhe.logging import configure_logging
@@ -23,7 +25,22 @@ def _positive(text: str) -> int:
     return value
 
 
-def parse(argv: Sequence[str] | None = None) -> Options:
+def _fraction(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
+def _lines(text: str) -> str:
+    try:
+        line_range(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
+
+
+def parse(argv: Sequence[str] | None = None, mode: str = "all") -> Options:
     defaults = Options()
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
@@ -43,8 +60,20 @@ def parse(argv: Sequence[str] | None = None) -> Options:
         default=defaults.timeout,
         help="seconds to wait for orders to settle (%(default)s)",
     )
+    parser.add_argument(
+        "--lines", type=_lines, default=defaults.lines, help="lines per order, N or LOW-HIGH (%(default)s)"
+    )
+    parser.add_argument(
+        "--ceiling-seconds", type=_fraction, default=defaults.ceiling_seconds, help="each ceiling, 0 skips"
+    )
+    parser.add_argument("--ceiling-concurrency", type=_positive, default=defaults.ceiling_concurrency)
+    parser.add_argument("--rate", type=_fraction, default=None, help="steady orders/s (half the burst's)")
+    parser.add_argument(
+        "--steady-seconds", type=_fraction, default=defaults.steady_seconds, help="steady phase, 0 skips"
+    )
+    parser.add_argument("--results", default=defaults.results, help="folder for the JSON (bench/results)")
     args = parser.parse_args(argv)
-    return Options(**vars(args))
+    return Options(mode=mode, **vars(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,11 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         configure_logging("WARNING")
         return products.main(args[1:])
-    opts = parse(args)
+    if args[:1] == ["growth"]:
+        from bench import growth
+
+        configure_logging("WARNING")
+        return growth.main(args[1:])
+    opts = parse(args[1:], "steady") if args[:1] == ["steady"] else parse(args)
     configure_logging("WARNING")  # the workers' per-message INFO lines would drown the progress bars
     result, path = asyncio.run(_cancellable(opts))
     sys.stdout.write(render(result, _shown(path)))
-    return 1 if result["timed_out"] else 0
+    return 1 if result.get("timed_out") else 0
 
 
 async def _cancellable(opts: Options) -> tuple[dict[str, Any], Path]:

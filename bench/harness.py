@@ -44,6 +44,8 @@ class Harness:
     db: AsyncDatabase[Doc]  # the bench's own client: not counted
     edge_commands: CommandCounter
     worker_commands: CommandCounter
+    #: Processes hosting the workers (today this one); CPU is measured per pid.
+    worker_pids: tuple[int, ...] = ()
 
     def reset_counters(self) -> None:
         self.edge_commands.reset()
@@ -81,7 +83,8 @@ async def running_system(prefetch: int) -> AsyncIterator[Harness]:
         await _within(_STARTUP_SECONDS, "worker startup", host.start())
         base_url = await _serve_edge(settings, edge_commands, stack)
         db = client[settings.database_name]
-        yield Harness(settings, base_url, store_kind, db, edge_commands, worker_commands)
+        pids = (os.getpid(),)  # the host runs in this process's event loop
+        yield Harness(settings, base_url, store_kind, db, edge_commands, worker_commands, pids)
 
 
 def _store(stack: AsyncExitStack) -> tuple[str, str]:

@@ -47,14 +47,26 @@ class Outcome:
     waited_seconds: float
 
 
-def plan_orders(world: World, n: int, seed: int) -> list[PlannedOrder]:
-    """N orders over random shops (so merchants) and 1-3 distinct random SKUs, reproducibly."""
+def line_range(lines: str) -> tuple[int, int]:
+    """`"2"` -> (2, 2); `"1-3"` -> (1, 3)."""
+    low, _, high = lines.partition("-")
+    bounds = int(low), int(high or low)
+    if not 1 <= bounds[0] <= bounds[1]:
+        raise ValueError(f"lines per order: expected N or LOW-HIGH, got {lines!r}")
+    return bounds
+
+
+def plan_orders(
+    world: World, n: int, seed: int, lines: str = "1-3", prefix: str = "BENCH"
+) -> list[PlannedOrder]:
+    """N orders over random shops (so merchants) and distinct random SKUs, reproducibly."""
     rng = random.Random(seed)
+    low, high = line_range(lines)
     orders = []
     for i in range(n):
-        skus = rng.sample(world.skus, rng.randint(1, min(3, len(world.skus))))
-        lines = [(sku, rng.randint(1, 3)) for sku in skus]
-        orders.append(PlannedOrder(rng.choice(world.shops), f"BENCH-{i:07d}", lines))
+        skus = rng.sample(world.skus, min(rng.randint(low, high), len(world.skus)))
+        planned = [(sku, rng.randint(1, 3)) for sku in skus]
+        orders.append(PlannedOrder(rng.choice(world.shops), f"{prefix}-{i:07d}", planned))
     return orders
 
 

@@ -1,38 +1,87 @@
-"""The compact human summary of a result document."""
+"""The compact human summary of a result document: each phase's figures, then the goals."""
 
 from __future__ import annotations
 
 from typing import Any
 
-_TOP_NAMES = 12
+from bench import goals
+
+_TOP_NAMES = 40  # every name: the goals count each command and message
 
 
 def render(result: dict[str, Any], path: str) -> str:
-    cfg, acc, rt = result["config"], result["acceptance"], result["routing"]
+    cfg = result["config"]
+    burst = f"{cfg['orders']} orders" if "routing" in result else "no burst"
+    lines = [
+        f"Juhe bench: {burst}, {cfg['lines']} lines per order, {cfg['merchants']} merchants, "
+        f"{cfg['skus']} SKUs, concurrency {cfg['concurrency']}, prefetch {cfg['prefetch']}, "
+        f"{result['machine']['cpu_count']} CPUs"
+    ]
+    if "routing" in result:
+        lines += _burst(result)
+    if result.get("ceilings"):
+        lines += _ceilings(result["ceilings"])
+    if result.get("steady"):
+        lines += _steady(result["steady"])
+    lines += ["Goals", *goals.render(result["goals"])]
+    lines += [f"  results          : {path}"]
+    return "\n".join(lines) + "\n"
+
+
+def _burst(result: dict[str, Any]) -> list[str]:
+    acc, rt = result["acceptance"], result["routing"]
     lat, quarters = rt["latency_seconds"], rt["quarters_per_second"]
     store, broker = result["store_commands"], result["broker_messages"]
-    lines = [
-        f"Juhe bench: {cfg['orders']} orders, {cfg['merchants']} merchants, {cfg['skus']} SKUs, "
-        f"concurrency {cfg['concurrency']}, prefetch {cfg['prefetch']}, "
-        f"{result['machine']['cpu_count']} CPUs",
+    return [
+        "Burst",
         f"  edge accepts     : {acc['accepted']} in {acc['seconds']:.1f} s = {acc['per_second']} /s"
         f"  (refused {sum(acc['refused'].values())})",
         f"  routed           : {rt['routed']} in {rt['seconds']:.1f} s = {rt['per_second']} /s"
         f"  (outcomes {result['outcomes']['by_status']}{', TIMED OUT' if result['timed_out'] else ''})",
         f"  routed/s by qtr  : {' | '.join(_num(q) for q in quarters)}  (last/first {_ratio(quarters)})",
         f"  webhook->routed  : p50 {_num(lat['p50'])} s  p95 {_num(lat['p95'])} s  p99 {_num(lat['p99'])} s"
-        f"  max {_num(lat['max'])} s",
+        f"  max {_num(lat['max'])} s  (queueing under the burst)",
+        f"  per order        : of the {result['orders_stored']} orders stored",
         f"  store cmds/order : {store['all']['per_order']}  (edge {store['edge']['per_order']}, "
         f"workers {store['workers']['per_order']}; failed {store['failed']})",
-        f"                     {_top(store['all']['by_name_per_order'])}",
         f"                     {_top(store['by_collection'])}",
         *_sales(result.get("sales")),
         f"  broker msgs/order: {broker['per_order']}",
         f"                     {_top(broker['by_name_per_order'])}",
+        f"  CPU ms/order     : {_cpu(result['cpu_ms_per_order'])}",
         f"  topology         : {result['topology']}",
-        f"  results          : {path}",
     ]
-    return "\n".join(lines) + "\n"
+
+
+def _ceilings(ceilings: dict[str, Any]) -> list[str]:
+    store, broker = ceilings["store"], ceilings["broker"]
+    return [
+        "Ceilings (nothing else running)",
+        f"  store            : {store.get('commands_per_second')} cmds/s on the burst's mix "
+        f"({store.get('commands_per_order')} per order, {store.get('concurrency')} tasks) "
+        f"= {store.get('orders_per_second')} orders/s",
+        f"  broker           : {broker['published_per_second']} confirmed publishes/s, "
+        f"{broker['consumed_per_second']} acked deliveries/s (quorum queue) "
+        f"= {broker['orders_per_second']} orders/s at {broker['messages_per_order']} msgs/order",
+        f"  binding          : {ceilings['binding']} {ceilings['binding_orders_per_second']} orders/s; "
+        f"routed {ceilings['routed_per_second']}/s = {ceilings['routed_share']} of it",
+    ]
+
+
+def _steady(steady: dict[str, Any]) -> list[str]:
+    lat, rec, lag = steady["latency_ms"], steady["received_to_routed_ms"], steady["send_lag_ms"]
+    return [
+        f"Steady (open loop, {steady['rate']} orders/s for {steady['seconds']:g} s)",
+        f"  offered/accepted/routed: {steady['offered']}/{steady['accepted']}/{steady['routed']}",
+        f"  send->routed     : p50 {_num(lat['p50'])} ms  p95 {_num(lat['p95'])} ms"
+        f"  p99 {_num(lat['p99'])} ms  max {_num(lat['max'])} ms",
+        f"  received->routed : p50 {_num(rec['p50'])} ms  p99 {_num(rec['p99'])} ms",
+        f"  send lag         : p99 {_num(lag['p99'])} ms  max {_num(lag['max'])} ms",
+    ]
+
+
+def _cpu(by_process: dict[str, dict[str, Any]]) -> str:
+    return ", ".join(f"{label} {_num(p['ms_per_order'])}" for label, p in by_process.items())
 
 
 def _sales(sales: dict[str, Any] | None) -> list[str]:

@@ -1,0 +1,45 @@
+"""The ceilings phase: each resource's raw rate for the pipeline's own work per order, the lower
+of the two (the binding ceiling), and the share of it the pipeline reached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.broker_ceiling import broker_ceiling
+from bench.harness import Harness
+from bench.store_ceiling import Mix, store_ceiling
+
+
+async def measure_ceilings(
+    system: Harness, burst: dict[str, Any], seconds: float, concurrency: int
+) -> dict[str, Any]:
+    """Run the store and broker ceilings (one after the other, with nothing else running)."""
+    mix = Mix.of(burst["store_commands"]["by_collection"])
+    store = await store_ceiling(system.settings, system.db, mix, seconds, concurrency)
+    broker = await broker_ceiling(system.settings.amqp_url or "", seconds, concurrency)
+    return combine(store, broker, burst["broker_messages"]["per_order"], burst["routing"]["per_second"])
+
+
+def combine(
+    store: dict[str, Any], broker: dict[str, Any], messages_per_order: float, routed_per_second: float | None
+) -> dict[str, Any]:
+    """Orders/s each resource allows; the binding one is the lower; the share routed/s reached.
+
+    A message costs the broker one confirmed publish and one acked delivery, so the broker's
+    rate is the lower of the two; orders/s is that over the messages each order publishes.
+    """
+    broker_rate = min(broker["published_per_second"], broker["consumed_per_second"])
+    broker_orders = round(broker_rate / messages_per_order, 2) if messages_per_order > 0 else None
+    implied = {"store": store.get("orders_per_second"), "broker": broker_orders}
+    measured = {name: rate for name, rate in implied.items() if rate}
+    binding = min(measured, key=lambda name: measured[name]) if measured else None
+    ceiling = measured[binding] if binding else None
+    share = round(routed_per_second / ceiling, 3) if ceiling and routed_per_second is not None else None
+    return {
+        "store": store,
+        "broker": {**broker, "messages_per_order": messages_per_order, "orders_per_second": broker_orders},
+        "binding": binding,
+        "binding_orders_per_second": ceiling,
+        "routed_per_second": routed_per_second,
+        "routed_share": share,
+    }

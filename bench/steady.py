@@ -1,0 +1,108 @@
+"""Latency at a steady rate, open loop: orders are offered on a clock, not on completions.
+
+Order i is sent at start + i / rate whether or not earlier ones were answered, so a slow
+system cannot slow the offered load down and hide its own queueing (coordinated omission).
+Latency is measured from each order's scheduled send time to its `routed_at`; `send_lag`
+shows whether the generator itself kept to the schedule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from pymongo.asynchronous.database import AsyncDatabase
+from tqdm import tqdm
+
+from bench.load import PENDING, PlannedOrder
+from bench.report import percentiles
+from tests.support.api import Api
+
+Doc = dict[str, Any]
+_POLL_SECONDS = 0.5
+
+
+def schedule(rate: float, seconds: float) -> list[float]:
+    """Send offsets in seconds from the start: one every 1/rate, over [0, seconds)."""
+    if rate <= 0 or seconds <= 0:
+        return []
+    count = int(rate * seconds + 1e-9)
+    return [i / rate for i in range(count)]
+
+
+@dataclass
+class Sent:
+    order_key: str | None  # None when the webhook was not accepted
+    scheduled: datetime
+    lag_ms: float  # how late the request left, against its schedule
+
+
+async def offer(api: Api, orders: list[PlannedOrder], offsets: list[float]) -> list[Sent]:
+    """Send each order at its offset, each in its own task; wait for every answer at the end."""
+    start, start_wall = time.monotonic(), datetime.now(UTC)
+    tasks = []
+    with tqdm(total=len(offsets), desc="offered", unit="order", dynamic_ncols=True) as bar:
+        for order, offset in zip(orders, offsets, strict=False):
+            delay = start + offset - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            scheduled = start_wall + timedelta(seconds=offset)
+            lag_ms = (time.monotonic() - start - offset) * 1000
+            tasks.append(asyncio.create_task(_send(api, order, scheduled, lag_ms)))
+            bar.update()
+        return list(await asyncio.gather(*tasks))
+
+
+async def _send(api: Api, order: PlannedOrder, scheduled: datetime, lag_ms: float) -> Sent:
+    try:
+        response = await api.place(order.shop, order.order_id, order.lines)
+    except httpx.HTTPError:
+        return Sent(None, scheduled, lag_ms)
+    key = response.json().get("order_key") if response.status_code == 202 else None
+    return Sent(key, scheduled, lag_ms)
+
+
+async def settle(db: AsyncDatabase[Doc], keys: list[str], within: float) -> list[Doc]:
+    """Poll the offered orders until none is pending (or `within` seconds pass)."""
+    deadline = time.monotonic() + within
+    projection = {"status": 1, "received_at": 1, "routed_at": 1}
+    while True:
+        docs = await db["orders"].find({"_id": {"$in": keys}}, projection).to_list()
+        settled = [d for d in docs if d["status"] not in PENDING]
+        if len(settled) == len(keys) or time.monotonic() > deadline:
+            return docs
+        await asyncio.sleep(_POLL_SECONDS)
+
+
+def latencies(sent: list[Sent], docs: list[Doc], rate: float, seconds: float) -> dict[str, Any]:
+    """Percentiles in ms of scheduled send -> routed, and of webhook received -> routed."""
+    scheduled = {s.order_key: s.scheduled for s in sent if s.order_key}
+    routed = [d for d in docs if d.get("routed_at") is not None and d["_id"] in scheduled]
+    from_send = [(d["routed_at"] - scheduled[d["_id"]]).total_seconds() * 1000 for d in routed]
+    from_receipt = [(d["routed_at"] - d["received_at"]).total_seconds() * 1000 for d in routed]
+    lags = [s.lag_ms for s in sent]
+    return {
+        "rate": round(rate, 2),
+        "seconds": seconds,
+        "offered": len(sent),
+        "accepted": len(scheduled),
+        "routed": len(routed),
+        "latency_ms": percentiles(from_send),
+        "received_to_routed_ms": percentiles(from_receipt),
+        "send_lag_ms": {"p99": percentiles(lags)["p99"], "max": max(lags, default=None)},
+    }
+
+
+async def run_steady(
+    api: Api, db: AsyncDatabase[Doc], orders: list[PlannedOrder], rate: float, seconds: float, within: float
+) -> dict[str, Any]:
+    """Offer `rate` orders/s for `seconds`, wait until they settle, report their latencies."""
+    offsets = schedule(rate, seconds)
+    sent = await offer(api, orders, offsets)
+    keys = [s.order_key for s in sent if s.order_key]
+    docs = await settle(db, keys, within) if keys else []
+    return latencies(sent, docs, rate, seconds)
