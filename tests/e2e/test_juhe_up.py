@@ -20,6 +20,7 @@ from juhe.settings import Settings
 from juhe.store.mongo import Store
 from tests.support.api import Api
 from tests.support.system import delete_namespace, eventually
+from workers.registry import WORKERS
 
 pytestmark = pytest.mark.e2e
 ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef"
@@ -191,7 +192,7 @@ async def test_worker_groups_route_an_order_and_die_with_a_killed_juhe(
         **juhe_up.env,
         "JUHE_DATA_DIR": str(tmp_path),
         "JUHE_API_PORT": str(port),
-        "JUHE_WORKER_PROCESSES": "order,inventory;wallet,accounts,catalog,selection",
+        "JUHE_WORKER_PROCESSES": f"order,inventory;{','.join(sorted(set(WORKERS) - {'order', 'inventory'}))}",
     }
     log = tmp_path / "up.log"
     with log.open("wb") as sink:
@@ -212,7 +213,8 @@ async def test_worker_groups_route_an_order_and_die_with_a_killed_juhe(
                 key = (await api.place(shop, "E2E-GROUPS", [(sku, 1)])).json()["order_key"]
                 await eventually(lambda: _routed(api, key), what="routed")
         finally:
-            process.kill()
+            if process.returncode is None:
+                process.kill()
             await process.wait()
     await eventually(lambda: _all_gone(pids), within=30, what="worker processes gone")
 
