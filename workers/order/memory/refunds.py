@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from pydantic import BaseModel
-
 from workers.order.memory.orders import MemoryOrders
 from workers.order.model import (
     SUB_ORDER_MOVES,
@@ -19,6 +17,7 @@ from workers.order.model import (
     SubOrderAction,
     lines_after,
 )
+from workers.order.model.fields import stored_fields
 from workers.order.model.refunds import Refund, RefundState
 from workers.order.model.refunds_ledger import RefundLedger
 from workers.order.model.returns import Return, ReturnState
@@ -27,20 +26,9 @@ M = Any
 
 
 def _moved(model: M, target: str, entry: LogEntry, fields: dict[str, Any] | None) -> M:
-    data = {**model.model_dump(by_alias=True), **_plain(fields), "state": target}
+    data = {**model.model_dump(by_alias=True), **stored_fields(fields), "state": target}
     data["history"] = [*data["history"], entry.model_dump()]
     return type(model).model_validate(data)
-
-
-def _plain(fields: dict[str, Any] | None) -> dict[str, Any]:
-    def dump(value: Any) -> Any:
-        if isinstance(value, BaseModel):
-            return value.model_dump()
-        if isinstance(value, list):
-            return [dump(item) for item in value]
-        return value
-
-    return {name: dump(value) for name, value in (fields or {}).items()}
 
 
 class MemoryRefunds:

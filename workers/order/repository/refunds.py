@@ -10,7 +10,6 @@ import contextlib
 from collections.abc import Collection
 from typing import Any
 
-from pydantic import BaseModel
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -24,6 +23,7 @@ from workers.order.model import (
     SubOrderAction,
     lines_after,
 )
+from workers.order.model.fields import stored_fields
 from workers.order.model.refunds import Refund, RefundState
 from workers.order.model.refunds_ledger import RefundLedger
 from workers.order.model.returns import Return, ReturnState
@@ -63,7 +63,7 @@ class MongoRefunds:
     ) -> Refund | None:
         moved = await self._refunds.find_one_and_update(
             {"_id": refund_key, "state": {"$in": sorted(sources)}},
-            {"$set": {"state": target, **plain(fields)}, "$push": {"history": entry.model_dump()}},
+            {"$set": {"state": target, **stored_fields(fields)}, "$push": {"history": entry.model_dump()}},
             return_document=ReturnDocument.AFTER,
         )
         return Refund.model_validate(moved) if moved is not None else await self.get_refund(refund_key)
@@ -142,7 +142,7 @@ class MongoRefunds:
     ) -> Return | None:
         moved = await self._returns.find_one_and_update(
             {"_id": return_id, "state": {"$in": sorted(sources)}},
-            {"$set": {"state": target, **plain(fields)}, "$push": {"history": entry.model_dump()}},
+            {"$set": {"state": target, **stored_fields(fields)}, "$push": {"history": entry.model_dump()}},
             return_document=ReturnDocument.AFTER,
         )
         return Return.model_validate(moved) if moved is not None else await self.get_return(return_id)
@@ -150,19 +150,6 @@ class MongoRefunds:
     async def _sub(self, sub_order_id: str) -> SubOrder | None:
         doc = await self._subs.find_one({"_id": sub_order_id})
         return None if doc is None else SubOrder.model_validate(doc)
-
-
-def plain(fields: dict[str, Any] | None) -> Doc:
-    """Fields as the store keeps them: models (and lists of them) as documents."""
-
-    def dump(value: Any) -> Any:
-        if isinstance(value, BaseModel):
-            return value.model_dump()
-        if isinstance(value, list):
-            return [dump(item) for item in value]
-        return value
-
-    return {name: dump(value) for name, value in (fields or {}).items()}
 
 
 async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:
