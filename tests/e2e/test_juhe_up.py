@@ -140,18 +140,22 @@ async def test_an_unreachable_broker_is_one_line(juhe_up: Running, tmp_path: Pat
 async def test_order_flows_through_a_running_system(juhe_up: Running) -> None:
     base, process = juhe_up.base, juhe_up.process
     async with httpx.AsyncClient(base_url=base, timeout=10) as http:
-        api = Api(http, ADMIN_TOKEN)
-        supplier, merchant = await api.supplier(), await api.merchant()
-        shop = await api.shop(merchant)
-        await api.top_up(merchant, 5000)
-        sku = await api.listed_sku(supplier, stock=3)
-        await eventually(lambda: _on_hand(api, sku, 3), what="stock")
-        key = (await api.place(shop, "E2E-1", [(sku, 1)])).json()["order_key"]
-        order = await eventually(lambda: _routed(api, key), what="routed")
+        order = await _route_one_order(Api(http, ADMIN_TOKEN), "E2E-1")
         assert (order["charged"], order["lines"][0]["unit_cost"]) == (1200, 1200)
 
     process.send_signal(signal.SIGINT)
     assert await asyncio.wait_for(process.wait(), timeout=READY_SECONDS) == 0
+
+
+async def _route_one_order(api: Api, order_id: str) -> dict[str, object]:
+    """A supplier, a funded merchant, a listed SKU, one order of it: the order once routed."""
+    supplier, merchant = await api.supplier(), await api.merchant()
+    shop = await api.shop(merchant)
+    await api.top_up(merchant, 5000)
+    sku = await api.listed_sku(supplier, stock=3)
+    await eventually(lambda: _on_hand(api, sku, 3), what="stock")
+    key = (await api.place(shop, order_id, [(sku, 1)])).json()["order_key"]
+    return await eventually(lambda: _routed(api, key), what="routed")
 
 
 async def _ready(http: httpx.AsyncClient) -> bool:
@@ -204,14 +208,7 @@ async def test_worker_groups_route_an_order_and_die_with_a_killed_juhe(
                 await eventually(lambda: _ready(http), within=READY_SECONDS, what="juhe up ready")
                 pids = _worker_pids(log.read_text())
                 assert len(pids) == 2
-                api = Api(http, ADMIN_TOKEN)
-                supplier, merchant = await api.supplier(), await api.merchant()
-                shop = await api.shop(merchant)
-                await api.top_up(merchant, 5000)
-                sku = await api.listed_sku(supplier, stock=3)
-                await eventually(lambda: _on_hand(api, sku, 3), what="stock")
-                key = (await api.place(shop, "E2E-GROUPS", [(sku, 1)])).json()["order_key"]
-                await eventually(lambda: _routed(api, key), what="routed")
+                await _route_one_order(Api(http, ADMIN_TOKEN), "E2E-GROUPS")
         finally:
             if process.returncode is None:
                 process.kill()

@@ -28,7 +28,7 @@ from workers.order.model import (
     covers_lines_once,
     message_key,
 )
-from workers.order.model.pricing import discount_shares
+from workers.order.model.pricing import discount_shares, net_charges
 from workers.order.model.reship_links import ReshipClaim, ReshipOf
 from workers.order.model.tracking import ShipmentCorrection, Tracking
 from workers.order.repository.names import ORDERS, PLATFORM_MESSAGES, RAW_PAYLOADS, SUB_ORDERS
@@ -102,7 +102,7 @@ class OrderView(BaseModel):
     @property
     def line_charges(self) -> list[int]:
         """What the merchant paid for each line, as `Order.line_charges` gives it."""
-        return [line.cost - share for line, share in zip(self.lines, self.line_discounts, strict=True)]
+        return net_charges([line.cost for line in self.lines], self.discount)
 
 
 class SubOrderView(BaseModel):
@@ -207,11 +207,6 @@ class OrderQueries:
             return None
         sub = SubOrder.model_validate(doc)
         return SubOrderView.of(sub, (await self._checkpoints([sub])).get(sub.id))
-
-    async def line_charges(self, order_key: str) -> list[int] | None:
-        """What the merchant paid for each line of the order (`Order.line_charges`), None if unknown."""
-        doc = await self._db[ORDERS].find_one({"_id": order_key})
-        return None if doc is None else Order.model_validate(doc).line_charges
 
     async def pending_funds(self, merchant_id: str) -> int:
         """What the merchant's orders awaiting funds hold: the sum of what they will be charged."""

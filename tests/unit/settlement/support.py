@@ -30,6 +30,10 @@ class Order:
     lines: list[Line]
     charges: list[int]
 
+    @property
+    def line_charges(self) -> list[int]:
+        return self.charges
+
 
 @dataclass(frozen=True)
 class StockLine:
@@ -55,10 +59,6 @@ class Orders:
 
     async def sub_order(self, sub_order_id: str) -> Sub | None:
         return self.subs.get(sub_order_id)
-
-    async def line_charges(self, order_key: str) -> list[int] | None:
-        order = self.orders.get(order_key)
-        return None if order is None else order.charges
 
     def add(self, key: str, *lines: Line, charges: list[int]) -> None:
         """An order and one sub-order per supplier, `so_<key>_<supplier>`."""

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.commands import PlaceOrder
 from schemas.common import ShippingAddress
 from workers.order.model.fields import Omitted
-from workers.order.model.pricing import OrderLine, Pricing, discount_shares
+from workers.order.model.pricing import OrderLine, Pricing, net_charges
 from workers.order.model.reship_links import ReshipClaim, ReshipOf
 
 
@@ -177,9 +177,7 @@ class Order(BaseModel):
     def line_charges(self) -> list[int]:
         """What the merchant paid for each line: its cost less its share of the discount. Fixed
         once the order is charged (cost and discount no longer change); refunds credit these."""
-        costs = [line.cost for line in self.lines]
-        shares = discount_shares(costs, self.discount)
-        return [cost - share for cost, share in zip(costs, shares, strict=True)]
+        return net_charges([line.cost for line in self.lines], self.discount)
 
     @property
     def supplier_ids(self) -> list[str]:

@@ -83,6 +83,11 @@ def discount_shares(costs: Sequence[int], discount: int) -> list[int]:
     return shares
 
 
+def net_charges(costs: Sequence[int], discount: int) -> list[int]:
+    """What the merchant pays for each line: its cost less its share of the discount."""
+    return [cost - share for cost, share in zip(costs, discount_shares(costs, discount), strict=True)]
+
+
 def price_lines(lines: list[OrderLineIn], offers: Mapping[str, Offer], tier: str) -> Pricing:
     """Each line at the tier's cost as the catalog's one price rule gives it (promotional while a
     promotion prices the tier); an unknown or unlisted SKU, or one the tier cannot buy, rejects

@@ -126,8 +126,7 @@ def _entry(key: str, supplier_id: str, kind: str, at: datetime, period: Period) 
 
 async def _ordered_lines(orders: Orders, order_key: str) -> list[OrderedLine]:
     order = await orders.order(order_key)
-    charges = await orders.line_charges(order_key)
-    if order is None or charges is None:
+    if order is None:
         raise RuntimeError(f"order {order_key} not found yet, will be redelivered")
     return [
         OrderedLine(
@@ -137,7 +136,7 @@ async def _ordered_lines(orders: Orders, order_key: str) -> list[OrderedLine]:
             unit_settlement=line.unit_settlement,
             charge=charge,
         )
-        for line, charge in zip(order.lines, charges, strict=True)
+        for line, charge in zip(order.lines, order.line_charges, strict=True)
     ]
 
 
