@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     #: Unset: `juhe up` runs a private RabbitMQ node under the data dir.
     amqp_url: str | None = None
     mongodb_url: str | None = None
+    #: Connections each process opens to the store at most. The embedded store runs a thread per
+    #: connection and holds a collection's lock through its commit: past a few threads the lock
+    #: holder waits for the interpreter behind them, so more connections only make writes slower.
+    mongodb_max_pool_size: int = Field(default=8, ge=1, le=1000)
     #: The broker's management API (`http://host:15672/`), for unacked counts and rates in
     #: `GET /v1/ops/queues`; unset, those figures are null. `juhe up` sets it for its own node.
     rabbitmq_management_url: str | None = None

@@ -39,7 +39,11 @@ class Store:
     async def connect(self) -> None:
         url = resolve_mongodb_url(self._settings)
         self._client = AsyncMongoClient(
-            url, tz_aware=True, maxIdleTimeMS=_MAX_IDLE_MS, event_listeners=self._listeners
+            url,
+            tz_aware=True,
+            maxIdleTimeMS=_MAX_IDLE_MS,
+            maxPoolSize=self._settings.mongodb_max_pool_size,
+            event_listeners=self._listeners,
         )
         await self._client.admin.command("ping")
 
