@@ -8,7 +8,7 @@ from schemas.envelope import utcnow
 from schemas.events import FundsInsufficient, WalletCredited, WalletDebited
 from workers.wallet.handlers import ledger as handlers
 from workers.wallet.memory import MemoryWallet
-from workers.wallet.model import Wallet
+from workers.wallet.model import LedgerEntry, Wallet
 
 
 def debit(key: str, amount: int) -> DebitWallet:
@@ -155,3 +155,55 @@ async def test_a_claimed_slot_counts_in_the_funds_check() -> None:
     assert event.balance == 200
     assert [e.reference for e in repo.ledger] == ["seed", "o1"]
     assert (repo.wallets["m1"].balance, repo.wallets["m1"].seq) == (200, 2)
+
+
+async def test_a_claimed_credit_not_yet_applied_pays_for_the_next_debit() -> None:
+    """The wallet as stored is short, but a top-up claimed before the debit covers it."""
+    repo = MemoryWallet()
+    wallet = await repo.wallet("m1")
+    assert await repo.claim(wallet.next_entry(500, "top_up", "t1", utcnow()))
+    [event] = await handlers.debit_wallet(debit("o1", 300), repo=repo)
+    assert isinstance(event, WalletDebited)
+    assert event.balance_after == 200
+    assert [e.amount for e in repo.ledger] == [500, -300]
+    assert (repo.wallets["m1"].balance, repo.wallets["m1"].seq) == (200, 2)
+
+
+class CountingWallet(MemoryWallet):
+    """Names the repository calls a handler makes, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    async def wallet(self, merchant_id: str) -> Wallet:
+        self.calls.append("wallet")
+        return await super().wallet(merchant_id)
+
+    async def entry(self, merchant_id: str, seq: int) -> LedgerEntry | None:
+        self.calls.append("entry")
+        return await super().entry(merchant_id, seq)
+
+    async def entry_for(self, merchant_id: str, kind: str, reference: str) -> LedgerEntry | None:
+        self.calls.append("entry_for")
+        return await super().entry_for(merchant_id, kind, reference)
+
+    async def claim(self, entry: LedgerEntry) -> bool:
+        self.calls.append("claim")
+        mark = len(self.calls)
+        claimed = await super().claim(entry)
+        del self.calls[mark:]  # the twin's own uniqueness check is part of the one insert
+        return claimed
+
+    async def advance(self, wallet: Wallet, moved: Wallet) -> bool:
+        self.calls.append("advance")
+        return await super().advance(wallet, moved)
+
+
+async def test_a_debit_with_nothing_pending_reads_claims_and_moves_once_each() -> None:
+    repo = CountingWallet()
+    await handlers.credit_wallet(credit("seed", 1000), repo=repo)
+    repo.calls.clear()
+    [event] = await handlers.debit_wallet(debit("o1", 300), repo=repo)
+    assert isinstance(event, WalletDebited)
+    assert repo.calls == ["wallet", "claim", "advance"]

@@ -105,12 +105,19 @@ async def append(
     Also answers the low-balance alerts of the moves this call made."""
     alerts: list[Message] = []
     for _ in range(MAX_ATTEMPTS):
-        wallet = await catch_up(repo, merchant_id, alerts)
+        # Read as stored, without looking for a claimed entry first: slots are claimed one
+        # after another, so if slot seq + 1 is free nothing is pending and the claim below
+        # succeeds on a current wallet; if it is taken, the claim fails and that is handled.
+        wallet = await repo.wallet(merchant_id)
         if check_funds and not wallet.can_pay(-amount):
-            prior = await repo.entry_for(merchant_id, kind, reference)
-            return (
-                (Insufficient(wallet.balance), alerts) if prior is None else repeated(wallet, prior, alerts)
-            )
+            wallet = await catch_up(repo, merchant_id, alerts)  # a pending credit may pay for it
+            if not wallet.can_pay(-amount):
+                prior = await repo.entry_for(merchant_id, kind, reference)
+                return (
+                    (Insufficient(wallet.balance), alerts)
+                    if prior is None
+                    else repeated(wallet, prior, alerts)
+                )
         entry = wallet.next_entry(amount, kind, reference, utcnow(), reason)
         if await repo.claim(entry):
             if not await advance(repo, wallet, entry, alerts):
@@ -121,7 +128,9 @@ async def append(
         prior = await repo.entry_for(merchant_id, kind, reference)
         if prior is not None:
             return repeated(await catch_up(repo, merchant_id, alerts), prior, alerts)
-        # Another change took the slot: the next round applies it, then tries again.
+        # Another change took the slot (or its writer died before applying it): apply it,
+        # then try again.
+        await catch_up(repo, merchant_id, alerts)
     raise RuntimeError(f"wallet {merchant_id}: too much contention, will be redelivered")
 
 
