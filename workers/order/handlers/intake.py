@@ -40,12 +40,13 @@ async def _archive(
 
 
 async def place_order(cmd: PlaceOrder, *, deps: IntakeDeps) -> list[Outgoing]:
-    """A new order is stored with its payload linked; a repeated push links its own payload."""
+    """A new order is stored with its payload linked; a repeated push links its own payload.
+
+    No read first: a repeat prices again and its insert gets the order stored the first time,
+    which costs a repeat more than one read but saves that read on every new order."""
     payload_id = await _archive(cmd.raw_payload, cmd.platform, cmd.platform_message_id, cmd.order_key, deps)
     payload_ids = [] if payload_id is None else [payload_id]
-    order = await deps.saga.orders.get(cmd.order_key)
-    if order is None:
-        order = await create_order(cmd, deps.saga, payload_ids)
+    order = await create_order(cmd, deps.saga, payload_ids)
     if payload_id is not None and payload_id not in order.payload_ids:
         await deps.archive.link_order_payload(cmd.order_key, payload_id)
     return follow_ups(order)
