@@ -69,6 +69,20 @@ class OrderShipped(Event):
     order_key: str
 
 
+class SkuSelected(Event):
+    """A shop lists the SKU: inventory announces its stock changes from now on (`StockChanged`).
+
+    Stock changes of a SKU no shop lists are not announced, so each order's reservation costs
+    no message and no read of the selections for it."""
+
+    NAME: ClassVar[str] = "selection.sku_selected"
+    MUST_ROUTE: ClassVar[bool] = True
+    sku: str
+
+    def business_key(self) -> str:
+        return f"{self.correlation_id}|{self.sku}"
+
+
 class StockChanged(Event):
     """Available stock of these SKUs may have moved (reserve, release, commit or sync).
 
@@ -79,8 +93,10 @@ class StockChanged(Event):
     NAME: ClassVar[str] = "inventory.stock_changed"
     MUST_ROUTE: ClassVar[bool] = False
     skus: list[str] = Field(min_length=1)
-    #: What moved it (reserve, release, commit:<sub-order>, sync): keeps message ids apart.
+    #: What moved it (reserve, release, commit:<sub-order>, sync, selected:<sku>): keeps message ids apart.
     cause: str = ""
+    #: The SKUs whose stock record this change created (a supplier's first count of them).
+    created: list[str] = Field(default_factory=list)
 
     def business_key(self) -> str:
         return f"{self.correlation_id}|{self.cause}"

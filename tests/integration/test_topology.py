@@ -51,7 +51,7 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
         "accounts": 14,
         "catalog": 11,
         "selection": 7,
-        "inventory": 8,
+        "inventory": 9,
         "wallet": 5,
         "order": 27,
         "settlement": 4,

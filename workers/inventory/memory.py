@@ -6,7 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from schemas.common import StockLine
-from workers.inventory.model import Reservation, ReservationState, StockRecord, StockSync, sync_key
+from workers.inventory.model import (
+    Held,
+    Reservation,
+    ReservationState,
+    StockRecord,
+    StockSync,
+    Synced,
+    sync_key,
+)
 
 #: When stock given to the constructor counts as synced: before any sync a test sends.
 SEEDED_AT = datetime(2000, 1, 1, tzinfo=UTC)
@@ -38,14 +46,22 @@ class MemoryInventory:
         self.reservations[order_key] = current.released()
         return self.reservations[order_key]
 
-    async def hold(self, sku: str, order_key: str, qty: int) -> bool:
+    async def hold(self, sku: str, order_key: str, qty: int) -> Held | None:
+        record = self.stock.get(sku)
+        if record is None:
+            return None
+        if record.can_hold(order_key, qty):
+            self.stock[sku] = record.with_hold(order_key, qty)
+        elif not record.holds_for(order_key):
+            return None
+        return Held(selected=record.selected)
+
+    async def mark_selected(self, sku: str) -> bool:
         record = self.stock.get(sku)
         if record is None:
             return False
-        if record.can_hold(order_key, qty):
-            self.stock[sku] = record.with_hold(order_key, qty)
-            return True
-        return record.holds_for(order_key)
+        self.stock[sku] = record.model_copy(update={"selected": True})
+        return True
 
     async def release_hold(self, sku: str, order_key: str) -> None:
         record = self.stock.get(sku)
@@ -74,15 +90,15 @@ class MemoryInventory:
         self.stock[sku] = restocked
         return restocked is not record
 
-    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> bool:
+    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> Synced:
         record = self.stock.get(sku)
         if record is None:
             self.stock[sku] = StockRecord.first_sync(sku, supplier_id, on_hand, at)
-            return True
+            return Synced.CREATED
         if record.synced_at >= at:  # an older (or the same) sync than the last applied
-            return False
+            return Synced.STALE
         self.stock[sku] = record.synced(supplier_id, on_hand, at)
-        return True
+        return Synced.UPDATED
 
 
 class MemoryStockSyncs:

@@ -70,6 +70,9 @@ class StockRecord(Document):
     #: Returns restocked (each once) and the units they put back on hand.
     restocks: list[str] = []
     restocked: int = 0
+    #: Some shop has listed the SKU, so its stock changes are announced (`StockChanged`); a SKU
+    #: nobody sells through a shop changes with every order, and nobody needs to hear of it.
+    selected: bool = False
 
     @classmethod
     def first_sync(cls, sku: str, supplier_id: str, on_hand: int, at: datetime) -> StockRecord:
@@ -136,6 +139,21 @@ class StockRecord(Document):
         if self.available != available(self.on_hand, self.reserved):
             problems.append(f"available {self.available} != max(0, on_hand - reserved)")
         return problems
+
+
+class Synced(StrEnum):
+    """What a supplier's count did to a SKU's stock record."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    STALE = "stale"  # a newer (or the same) sync was applied before: nothing changed
+
+
+class Held(BaseModel):
+    """The order holds units of the SKU; `selected`: its stock changes are to be announced."""
+
+    model_config = ConfigDict(frozen=True)
+    selected: bool = False
 
 
 class ReservationState(StrEnum):

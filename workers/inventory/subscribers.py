@@ -6,6 +6,7 @@ from juhe.messaging.consumer import consume, respond
 from juhe.runtime import Runtime
 from schemas.after_sale import ReleaseStockUnits, RestockUnits
 from schemas.commands import CommitStock, ReleaseStock, ReserveStock, SyncStock
+from schemas.events import SkuSelected
 from schemas.stock_sync import ApplyStockChunk, StartStockSync
 from workers.inventory import handlers
 from workers.inventory.repository import MongoInventoryRepository, MongoStockSyncRepository, ensure_indexes
@@ -26,6 +27,7 @@ def register(runtime: Runtime) -> None:
     consume(runtime, WORKER, ReleaseStockUnits, lambda m: handlers.release_units(m, repo=repo()))
     consume(runtime, WORKER, RestockUnits, lambda m: handlers.restock(m, repo=repo()))
     consume(runtime, WORKER, SyncStock, lambda m: handlers.sync_stock(m, repo=repo()))
+    consume(runtime, WORKER, SkuSelected, lambda m: handlers.mark_selected(m, repo=repo()))
     respond(runtime, WORKER, StartStockSync, lambda m: handlers.start_stock_sync(m, syncs=syncs()))
     consume(
         runtime,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemas.commands import CommitStock, ReleaseStock, ReserveStock, SyncStock, SyncStockItem
 from schemas.common import StockLine
-from schemas.events import StockChanged, StockRejected, StockReserved
+from schemas.events import SkuSelected, StockChanged, StockRejected, StockReserved
 from workers.inventory import handlers
 from workers.inventory.memory import MemoryInventory
 from workers.inventory.model import Hold, ReservationState
@@ -30,19 +30,38 @@ def levels(repo: MemoryInventory, sku: str) -> tuple[int, int, int]:
 
 
 async def test_all_lines_held_when_every_sku_has_stock() -> None:
+    """No shop lists A or B: the holds are not announced."""
     repo = MemoryInventory(A=5, B=2)
+    out = await handlers.reserve_stock(reserve("o1", ("A", 3), ("B", 2)), repo=repo)
+    assert out == [StockReserved(correlation_id="o1", order_key="o1", occurred_at=out[0].occurred_at)]
+    assert (repo.stock["A"].reserved, repo.stock["B"].reserved) == (3, 2)
+
+
+async def test_only_the_skus_a_shop_lists_are_announced() -> None:
+    repo = MemoryInventory(A=5, B=2)
+    selected = SkuSelected(correlation_id="sel_1", sku="B")
+    [announced] = await handlers.mark_selected(selected, repo=repo)
+    assert announced == StockChanged(
+        correlation_id="sel_1", skus=["B"], cause="selected:B", occurred_at=announced.occurred_at
+    )
     out = await handlers.reserve_stock(reserve("o1", ("A", 3), ("B", 2)), repo=repo)
     assert out == [
         StockReserved(correlation_id="o1", order_key="o1", occurred_at=out[0].occurred_at),
-        StockChanged(correlation_id="o1", skus=["A", "B"], cause="reserve", occurred_at=out[1].occurred_at),
+        StockChanged(correlation_id="o1", skus=["B"], cause="reserve", occurred_at=out[1].occurred_at),
     ]
-    assert (repo.stock["A"].reserved, repo.stock["B"].reserved) == (3, 2)
+    assert (repo.stock["A"].selected, repo.stock["B"].selected) == (False, True)
+
+
+async def test_a_sku_without_a_stock_record_cannot_be_marked_and_announces_nothing() -> None:
+    repo = MemoryInventory(A=5)
+    assert await handlers.mark_selected(SkuSelected(correlation_id="sel_1", sku="NEW"), repo=repo) == []
+    assert "NEW" not in repo.stock
 
 
 async def test_one_short_line_holds_nothing() -> None:
     """B lacks stock: A's hold is given back and the order is rejected naming B."""
     repo = MemoryInventory(A=5, B=1)
-    [event, _] = await handlers.reserve_stock(reserve("o1", ("A", 3), ("B", 2)), repo=repo)
+    [event] = await handlers.reserve_stock(reserve("o1", ("A", 3), ("B", 2)), repo=repo)
     assert isinstance(event, StockRejected)
     assert (event.reason, event.sku) == ("out_of_stock", "B")
     assert (repo.stock["A"].reserved, repo.stock["A"].holds) == (0, [])
@@ -52,7 +71,7 @@ async def test_one_short_line_holds_nothing() -> None:
 async def test_a_rejection_holds_nothing_anywhere_and_is_stored() -> None:
     """The short SKU is named; every SKU keeps all its units available; the decision is kept."""
     repo = MemoryInventory(A=5, B=5, C=1)
-    [event, _] = await handlers.reserve_stock(reserve("o1", ("A", 1), ("B", 5), ("C", 2)), repo=repo)
+    [event] = await handlers.reserve_stock(reserve("o1", ("A", 1), ("B", 5), ("C", 2)), repo=repo)
     assert isinstance(event, StockRejected)
     assert (event.order_key, event.reason, event.sku) == ("o1", "out_of_stock", "C")
     assert [levels(repo, sku) for sku in "ABC"] == [(5, 0, 5), (5, 0, 5), (1, 0, 1)]
@@ -62,7 +81,7 @@ async def test_a_rejection_holds_nothing_anywhere_and_is_stored() -> None:
 
 async def test_a_sku_without_stock_is_named_in_the_rejection() -> None:
     repo = MemoryInventory(A=5)
-    [event, _] = await handlers.reserve_stock(reserve("o1", ("A", 1), ("NEW", 1)), repo=repo)
+    [event] = await handlers.reserve_stock(reserve("o1", ("A", 1), ("NEW", 1)), repo=repo)
     assert isinstance(event, StockRejected)
     assert (event.reason, event.sku) == ("out_of_stock", "NEW")
     assert levels(repo, "A") == (5, 0, 5)
@@ -94,7 +113,7 @@ async def test_a_redelivered_rejection_is_rejected_again_and_holds_nothing() -> 
 
 async def test_lines_of_one_sku_are_merged() -> None:
     repo = MemoryInventory(A=3)
-    [event, _] = await handlers.reserve_stock(reserve("o1", ("A", 2), ("A", 2)), repo=repo)
+    [event] = await handlers.reserve_stock(reserve("o1", ("A", 2), ("A", 2)), repo=repo)
     assert isinstance(event, StockRejected)
     assert repo.stock["A"].reserved == 0
 

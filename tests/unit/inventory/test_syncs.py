@@ -16,7 +16,7 @@ from schemas.stock_sync import ApplyStockChunk, StartStockSync
 from workers.inventory import handlers
 from workers.inventory.handlers import apply_stock_chunk, start_stock_sync
 from workers.inventory.memory import MemoryInventory, MemoryStockSyncs
-from workers.inventory.model import shortfall
+from workers.inventory.model import Synced, shortfall
 
 
 class CountingInventory(MemoryInventory):
@@ -26,10 +26,10 @@ class CountingInventory(MemoryInventory):
         super().__init__(**on_hand)
         self.writes = 0
 
-    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> bool:
-        applied = await super().set_on_hand(sku, supplier_id, on_hand, at)
-        self.writes += 1 if applied else 0
-        return applied
+    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> Synced:
+        synced = await super().set_on_hand(sku, supplier_id, on_hand, at)
+        self.writes += 0 if synced is Synced.STALE else 1
+        return synced
 
 
 def start(digest: str) -> StartStockSync:
@@ -91,7 +91,13 @@ async def test_a_sync_sets_absolute_counts_and_announces_the_skus() -> None:
     repo = MemoryInventory(A=5)
     out = await handlers.sync_stock(sync(utcnow(), A=2, NEW=7), repo=repo)
     assert out == [
-        StockChanged(correlation_id="s", skus=["A", "NEW"], cause="sync", occurred_at=out[0].occurred_at)
+        StockChanged(
+            correlation_id="s",
+            skus=["A", "NEW"],
+            cause="sync",
+            created=["NEW"],
+            occurred_at=out[0].occurred_at,
+        )
     ]
     assert [(r.on_hand, r.reserved, r.available) for r in (repo.stock["A"], repo.stock["NEW"])] == [
         (2, 0, 2),

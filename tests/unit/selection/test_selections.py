@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from schemas.events import SkuSelected
 from schemas.selection import ChangeSelectionPrice, PushListing, RemoveSelection
 from tests.unit.selection.support import World, select
 from workers.selection.handlers.selections import change_price, remove_selection, select_sku
@@ -37,7 +38,8 @@ async def test_selecting_lists_the_sku_and_pushes_revision_one(world: World) -> 
         "pushes": [],
     }
     assert [(type(m), m.revision) for m in out if isinstance(m, PushListing)] == [(PushListing, 1)]
-    assert len(out) == 1
+    assert [(m.correlation_id, m.sku) for m in out if isinstance(m, SkuSelected)] == [("sel_1", "SKU-A")]
+    assert len(out) == 2
     again, _ = await select_sku(select(), repo=world.repo, reads=world.reads)  # a retried request
     assert again == body
 

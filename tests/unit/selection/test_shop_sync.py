@@ -7,7 +7,7 @@ import pytest
 
 from juhe.outgoing import Later
 from schemas.envelope import utcnow
-from schemas.events import ProductStatusChanged, StockChanged
+from schemas.events import ProductStatusChanged, SkuSelected, StockChanged
 from schemas.selection import PushListing, PushStock, RemoveSelection
 from tests.unit.selection.support import World, select
 from workers.selection.handlers.selections import remove_selection, select_sku
@@ -88,6 +88,19 @@ async def test_a_burst_of_stock_changes_opens_one_window_and_pushes_the_latest_f
     assert world.endpoint.bodies == [{"type": "stock", "sku": "SKU-A", "available": 3}]
     assert world.repo.selections["sel_1"].stock_push_pending is None
     assert len(await on_stock_changed(_changed("release:1"), repo=world.repo)) == 1  # a new window
+
+
+async def test_a_first_count_of_a_listed_sku_announces_the_selection_again(world: World) -> None:
+    """Selected before the supplier counted it: inventory had no record to mark until now."""
+    first_count = StockChanged(
+        correlation_id="s1", skus=["SKU-A", "SKU-Z"], cause="sync", created=["SKU-A", "SKU-Z"]
+    )
+    out = await on_stock_changed(first_count, repo=world.repo)
+    assert [(m.correlation_id, m.sku) for m in out if isinstance(m, SkuSelected)] == [
+        (first_count.message_id, "SKU-A")
+    ]
+    recount = StockChanged(correlation_id="s2", skus=["SKU-A"], cause="sync")
+    assert [m for m in await on_stock_changed(recount, repo=world.repo) if isinstance(m, SkuSelected)] == []
 
 
 async def test_a_delisted_selection_gets_no_stock_window(world: World) -> None:

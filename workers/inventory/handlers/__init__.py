@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workers.inventory.handlers.after_sale import release_units, restock
 from workers.inventory.handlers.ports import InventoryRepository, StockSyncRepository
-from workers.inventory.handlers.reservations import commit_stock, release_stock, reserve_stock
+from workers.inventory.handlers.reservations import commit_stock, mark_selected, release_stock, reserve_stock
 from workers.inventory.handlers.syncs import apply_stock_chunk, start_stock_sync, sync_stock
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "StockSyncRepository",
     "apply_stock_chunk",
     "commit_stock",
+    "mark_selected",
     "release_stock",
     "release_units",
     "reserve_stock",

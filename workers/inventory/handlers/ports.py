@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from schemas.common import StockLine
-from workers.inventory.model import Reservation, ReservationState, StockSync
+from workers.inventory.model import Held, Reservation, ReservationState, StockSync, Synced
 
 
 class InventoryRepository(Protocol):
@@ -29,8 +29,12 @@ class InventoryRepository(Protocol):
         """Released for good (created so if never opened); a rejection stays a rejection."""
         ...
 
-    async def hold(self, sku: str, order_key: str, qty: int) -> bool:
-        """Hold `qty` units for the order if available; True if the order holds the SKU."""
+    async def hold(self, sku: str, order_key: str, qty: int) -> Held | None:
+        """Hold `qty` units for the order if available; None unless the order holds the SKU."""
+        ...
+
+    async def mark_selected(self, sku: str) -> bool:
+        """Note that a shop lists the SKU; False if it has no stock record (yet)."""
         ...
 
     async def release_hold(self, sku: str, order_key: str) -> None: ...
@@ -48,8 +52,8 @@ class InventoryRepository(Protocol):
         """Returned units back on hand, once per key; False if applied before (or no such SKU)."""
         ...
 
-    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> bool:
-        """Set the count if `at` is newer than the last applied; False if it was not."""
+    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> Synced:
+        """Set the count if `at` is newer than the last applied (creating the record if need be)."""
         ...
 
 

@@ -7,7 +7,7 @@ import structlog
 from schemas.commands import CommitStock, ReleaseStock, ReserveStock
 from schemas.common import StockLine
 from schemas.envelope import Message
-from schemas.events import StockChanged
+from schemas.events import SkuSelected, StockChanged
 from workers.inventory.handlers.ports import InventoryRepository
 from workers.inventory.model import ReservationState, merge_lines
 
@@ -18,8 +18,10 @@ async def reserve_stock(cmd: ReserveStock, *, repo: InventoryRepository) -> list
     """Hold every line or none; the stored decision answers every redelivery alike."""
     lines = merge_lines(cmd.lines)
     decision = await repo.open_reservation(cmd.order_key, lines)
+    # Unknown unless this call holds: a redelivery announces its SKUs, selected or not.
+    selected: list[str] | None = None
     if decision.state is ReservationState.PENDING:
-        short_sku = await _hold_all(repo, cmd.order_key, lines)
+        short_sku, selected = await _hold_all(repo, cmd.order_key, lines)
         if short_sku is None:
             decision = await repo.decide(cmd.order_key, ReservationState.RESERVED)
         else:
@@ -29,15 +31,22 @@ async def reserve_stock(cmd: ReserveStock, *, repo: InventoryRepository) -> list
     if decision.closed:
         # Whoever closed it may have released before our holds landed: release again.
         await _release_all(repo, cmd.order_key, lines)
-    return [decision.outcome(), _changed(cmd.order_key, lines, "reserve")]
+    announced = lines if selected is None else [ln for ln in lines if ln.sku in selected]
+    return [decision.outcome(), *_changed_if_any(cmd.order_key, announced, "reserve")]
 
 
-async def _hold_all(repo: InventoryRepository, order_key: str, lines: list[StockLine]) -> str | None:
-    """Hold line by line; the first SKU that cannot be held is returned."""
+async def _hold_all(
+    repo: InventoryRepository, order_key: str, lines: list[StockLine]
+) -> tuple[str | None, list[str]]:
+    """Hold line by line; the first SKU that cannot be held, and the held SKUs a shop lists."""
+    selected: list[str] = []
     for line in lines:
-        if not await repo.hold(line.sku, order_key, line.qty):
-            return line.sku
-    return None
+        held = await repo.hold(line.sku, order_key, line.qty)
+        if held is None:
+            return line.sku, selected
+        if held.selected:
+            selected.append(line.sku)
+    return None, selected
 
 
 async def _release_all(repo: InventoryRepository, order_key: str, lines: list[StockLine]) -> None:
@@ -62,6 +71,19 @@ async def commit_stock(cmd: CommitStock, *, repo: InventoryRepository) -> list[M
         if not committed:
             _log.info("stock.commit_skipped", sku=line.sku, why="no hold (already committed)")
     return [_changed(cmd.order_key, cmd.lines, f"commit:{cmd.sub_order_id}")]
+
+
+def _changed_if_any(order_key: str, lines: list[StockLine], cause: str) -> list[StockChanged]:
+    return [_changed(order_key, lines, cause)] if lines else []
+
+
+async def mark_selected(evt: SkuSelected, *, repo: InventoryRepository) -> list[Message]:
+    """From now on the SKU's changes are announced, and the stock as it is now (a reservation
+    may have gone unannounced while the selection was being made); a repeat announces again."""
+    if await repo.mark_selected(evt.sku):
+        cause = f"selected:{evt.sku}"
+        return [StockChanged(correlation_id=evt.correlation_id, skus=[evt.sku], cause=cause)]
+    return []
 
 
 def _changed(order_key: str, lines: list[StockLine], cause: str) -> StockChanged:

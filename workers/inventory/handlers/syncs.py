@@ -16,7 +16,7 @@ from schemas.envelope import Message, utcnow
 from schemas.events import StockChanged
 from schemas.stock_sync import ApplyStockChunk, StartStockSync, SyncRecorded
 from workers.inventory.handlers.ports import InventoryRepository, StockSyncRepository
-from workers.inventory.model import StockSync
+from workers.inventory.model import StockSync, Synced
 
 _log = structlog.get_logger("inventory.syncs")
 
@@ -24,11 +24,14 @@ _log = structlog.get_logger("inventory.syncs")
 async def sync_stock(cmd: SyncStock, *, repo: InventoryRepository) -> list[Message]:
     """Set absolute on-hand counts; reservations are kept, shortfalls are reported."""
     stale = 0
+    created: list[str] = []
     for item in cmd.items:
-        applied = await repo.set_on_hand(item.sku, cmd.supplier_id, item.on_hand, cmd.occurred_at)
-        stale += 0 if applied else 1
+        synced = await repo.set_on_hand(item.sku, cmd.supplier_id, item.on_hand, cmd.occurred_at)
+        stale += 1 if synced is Synced.STALE else 0
+        created += [item.sku] if synced is Synced.CREATED else []
     _log.info("stock.synced", items=len(cmd.items), stale=stale, sync_id=cmd.sync_id)
-    return [StockChanged(correlation_id=cmd.sync_id, skus=[i.sku for i in cmd.items], cause="sync")]
+    skus = [i.sku for i in cmd.items]
+    return [StockChanged(correlation_id=cmd.sync_id, skus=skus, cause="sync", created=created)]
 
 
 async def start_stock_sync(cmd: StartStockSync, *, syncs: StockSyncRepository) -> Reply:

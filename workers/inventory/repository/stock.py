@@ -14,7 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from schemas.common import StockLine
-from workers.inventory.model import Reservation, ReservationState, StockRecord
+from workers.inventory.model import Held, Reservation, ReservationState, StockRecord, Synced
 
 Doc = dict[str, Any]
 Expr = dict[str, Any]
@@ -42,6 +42,7 @@ def _hold_reduced(order_key: str, qty: int, key: str) -> Expr:
     return {"$filter": {"input": mapped, "cond": {"$gt": ["$$this.q", 0]}}}
 
 
+_SELECTED = {"_id": 0, "selected": 1}
 _RECOMPUTE_AVAILABLE = {"$set": {"available": {"$max": [0, {"$subtract": ["$on_hand", "$reserved"]}]}}}
 
 
@@ -101,16 +102,19 @@ class MongoInventoryRepository:
             doc = await self._reservations.find_one({"_id": order_key})
         return _reservation(doc)
 
-    async def hold(self, sku: str, order_key: str, qty: int) -> bool:
+    async def hold(self, sku: str, order_key: str, qty: int) -> Held | None:
         taken = await self._stock.find_one_and_update(
             {"_id": sku, "available": {"$gte": qty}, "holds.o": {"$ne": order_key}},
             {"$inc": {"reserved": qty, "available": -qty}, "$push": {"holds": {"o": order_key, "q": qty}}},
-            projection={"_id": 1},
+            projection=_SELECTED,
         )
-        if taken is not None:
-            return True
-        already = await self._stock.find_one({"_id": sku, "holds.o": order_key}, {"_id": 1})
-        return already is not None
+        if taken is None:
+            taken = await self._stock.find_one({"_id": sku, "holds.o": order_key}, _SELECTED)
+        return None if taken is None else Held(selected=bool(taken.get("selected")))
+
+    async def mark_selected(self, sku: str) -> bool:
+        result = await self._stock.update_one({"_id": sku}, {"$set": {"selected": True}})
+        return result.matched_count == 1
 
     async def release_hold(self, sku: str, order_key: str) -> None:
         await self._stock.update_one(
@@ -167,7 +171,7 @@ class MongoInventoryRepository:
         )
         return result.modified_count == 1
 
-    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> bool:
+    async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> Synced:
         try:
             result = await self._stock.update_one(
                 {"_id": sku, "synced_at": {"$lt": at}},
@@ -186,8 +190,10 @@ class MongoInventoryRepository:
                 upsert=True,
             )
         except DuplicateKeyError:  # the document exists with a newer sync
-            return False
-        return result.modified_count == 1 or result.upserted_id is not None
+            return Synced.STALE
+        if result.upserted_id is not None:
+            return Synced.CREATED
+        return Synced.UPDATED if result.modified_count == 1 else Synced.STALE
 
 
 async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from juhe.replies import Reply, ok, refuse
 from schemas.envelope import utcnow
+from schemas.events import SkuSelected
 from schemas.selection import ChangeSelectionPrice, RemoveSelection, SelectSku
 from workers.selection.handlers.ports import Reads, SelectionStore
 from workers.selection.model import DELISTED, LISTED, Change, Expect, Selection, following
@@ -29,7 +30,10 @@ async def select_sku(cmd: SelectSku, *, repo: SelectionStore, reads: Reads) -> R
     elif sel.retail_price != cmd.retail_price:
         return refuse("conflict", "this SKU is already selected for the shop at another price; PATCH it")
     sel = await follow_product(repo, sel, await reads.catalog.product_status(sel.product_id))
-    return _answer(sel)
+    body, follow_ups = _answer(sel)
+    if sel.status == LISTED:  # from now on inventory announces the SKU's stock changes
+        follow_ups.append(SkuSelected(correlation_id=sel.id, sku=sel.sku))
+    return body, follow_ups
 
 
 async def change_price(cmd: ChangeSelectionPrice, *, repo: SelectionStore) -> Reply:

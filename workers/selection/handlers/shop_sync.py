@@ -18,7 +18,7 @@ from juhe.outbound import Recorder, send, shop_request
 from juhe.outgoing import DeadLetterError, Later, Outgoing
 from schemas import routing
 from schemas.envelope import utcnow
-from schemas.events import ProductStatusChanged, StockChanged
+from schemas.events import ProductStatusChanged, SkuSelected, StockChanged
 from schemas.selection import ListingDelist, ListingUpsert, PushListing, PushStock, StockFigure
 from workers.selection.handlers.ports import Catalog, Reads, SelectionStore, SyncDeps
 from workers.selection.handlers.selections import follow_product
@@ -120,11 +120,15 @@ async def on_stock_changed(event: StockChanged, *, repo: SelectionStore) -> list
     """Open a window per listed selection of these SKUs; only its opener schedules the push."""
     token = event.message_id
     out: list[Outgoing] = []
-    for sel in await repo.listed_for_skus(sorted(set(event.skus))):
+    listed = await repo.listed_for_skus(sorted(set(event.skus)))
+    for sel in listed:
         # A redelivery finds its own token still pending: schedule again (the push runs once).
         if sel.stock_push_pending == token or await repo.open_stock_window(sel.id, token):
             push = PushStock(correlation_id=sel.id, selection_id=sel.id, token=token)
             out.append(Later(push, STOCK_WINDOW_SECONDS))
+    # Selected before the supplier's first count: the stock record is new, and unmarked.
+    newly_counted = sorted({sel.sku for sel in listed} & set(event.created))
+    out += [SkuSelected(correlation_id=token, sku=sku) for sku in newly_counted]
     return out
 
 
