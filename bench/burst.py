@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench import cpu, report
+from bench import cpu, gc_pauses, report
 from bench.harness import Harness
 from bench.load import LoadResult, Outcome, await_outcomes, order_times, plan_orders, push_orders
 from bench.metrics import counter_delta, published_counts
@@ -41,10 +41,11 @@ async def measure_burst(plan: BurstPlan, system: Harness, api: Api, world: World
     published_before = published_counts()
     ticks_before = cpu.read_ticks(pid for p in processes for pid in p.pids)
     orders = plan_orders(world, plan.orders, plan.seed, plan.lines)
-    load = await push_orders(api, orders, plan.concurrency)
-    routed_before = published_before.get("order.routed", 0)
-    outcome = await await_outcomes(system.db, len(load.accepted_at), plan.timeout, routed_before)
-    await quiesce(system)
+    with gc_pauses.recording() as pauses:
+        load = await push_orders(api, orders, plan.concurrency)
+        routed_before = published_before.get("order.routed", 0)
+        outcome = await await_outcomes(system.db, len(load.accepted_at), plan.timeout, routed_before)
+        await quiesce(system)
     ticks_after = cpu.read_ticks(pid for p in processes for pid in p.pids)
     published = counter_delta(published_counts(), published_before)
     docs = await order_times(system.db)
@@ -53,6 +54,7 @@ async def measure_burst(plan: BurstPlan, system: Harness, api: Api, world: World
     result["cpu_ms_per_order"] = cpu.cpu_per_order(
         processes, ticks_before, ticks_after, result["orders_stored"], tck
     )
+    result["gc"] = pauses.figures()
     result["sales"] = await sales_figures(system, result)
     return result
 

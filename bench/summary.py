@@ -49,6 +49,7 @@ def _burst(result: dict[str, Any]) -> list[str]:
         f"  broker msgs/order: {broker['per_order']}",
         f"                     {_top(broker['by_name_per_order'])}",
         f"  CPU ms/order     : {_cpu(result['cpu_ms_per_order'])}",
+        *_gc(result.get("gc")),
         f"  topology         : {result['topology']}",
     ]
 
@@ -110,3 +111,14 @@ def _top(by_name: dict[str, float]) -> str:
     shown = [f"{name} {value:g}" for name, value in list(by_name.items())[:_TOP_NAMES]]
     rest = len(by_name) - _TOP_NAMES
     return ", ".join(shown) + (f", +{rest} more" if rest > 0 else "")
+
+
+def _gc(gc: dict[str, Any] | None) -> list[str]:
+    """Pauses of the bench's own process, which hosts the edge (and the workers when in process)."""
+    if not gc:
+        return []
+    return [
+        f"  GC (this process): {gc['total_ms']} ms in {sum(gc['collections'].values())} collections"
+        f" ({gc['share_of_phase'] * 100:.1f} % of the phase), longest {gc['max_ms']} ms,"
+        f" longest full {gc['gen2_max_ms']} ms"
+    ]

@@ -43,6 +43,7 @@ from edge_api.routes import (
     wallet,
     webhooks,
 )
+from juhe.heap import settle_heap
 from juhe.runtime import Runtime
 from juhe.settings import Settings
 
@@ -88,6 +89,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         await runtime.broker.declare_exchange(runtime.topology.commands)
         await runtime.broker.declare_exchange(runtime.topology.events)
         app.state.edge = EdgeContext(runtime)
+        settle_heap()
         yield
         await runtime.broker.stop()
         await runtime.store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import structlog
 
+from juhe.heap import settle_heap
 from juhe.messaging.consumer import declare_dead_letter_queues
 from juhe.runtime import Runtime
 from workers.registry import WORKERS
@@ -33,6 +34,7 @@ class WorkerHost:
         await declare_dead_letter_queues(runtime)
         await runtime.broker.start()
         runtime.periodic.start()
+        settle_heap()
         _log.info("workers.started", workers=self.names, namespace=runtime.settings.namespace)
 
     async def stop(self) -> None:
