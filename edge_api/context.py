@@ -10,12 +10,16 @@ from edge_api.errors import from_reply
 from juhe.messaging.bus import BrokerUnavailableError, amqp_properties
 from juhe.runtime import Runtime
 from schemas.envelope import Message
+from workers.accounts.queries.cached import AccountsCache
 
 
 class EdgeContext:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.settings = runtime.settings
+        #: The shops and platform apps that sign platform pushes, kept per process
+        #: (docs/reference-cache.md); a push they refuse is checked against the store.
+        self.signers = AccountsCache(runtime.settings.reference_cache_seconds)
 
     @property
     def db(self) -> Any:

@@ -20,6 +20,7 @@ from schemas.commands import PlaceOrder, RecordRefundRequest
 from schemas.common import RawPayload
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries, PlatformApp, Shop
+from workers.accounts.queries.cached import CachedAccounts
 from workers.order.queries import OrderQueries
 
 _log = structlog.get_logger("edge.intake")
@@ -47,17 +48,36 @@ def adapter_or_404(platform: str) -> PlatformAdapter:
 
 
 async def credentials(
-    edge: EdgeContext, adapter: PlatformAdapter, headers: Mapping[str, str], body: bytes
-) -> Doc:
-    accounts = AccountsQueries(edge.db)
+    accounts: AccountsQueries | CachedAccounts,
+    adapter: PlatformAdapter,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> Doc | None:
     signer: Shop | PlatformApp | None
     if adapter.signer == "shop":
         signer = await accounts.shop(adapter.name, adapter.signer_id(headers, body) or "")
     else:
         signer = await accounts.platform_app(adapter.name)
+    return None if signer is None else signer.for_adapters()
+
+
+async def verified_signer(
+    edge: EdgeContext, adapter: PlatformAdapter, headers: Mapping[str, str], body: bytes
+) -> Doc:
+    """The credentials the push is signed with: as the process keeps them, or, when those refuse
+    it (a secret rotated or a shop added since they were read), as stored now."""
+    at = Verification(utcnow(), edge.settings.webhook_clock_skew_seconds)
+    store = AccountsQueries(edge.db)
+    if edge.signers.enabled:
+        kept = await credentials(CachedAccounts(store, edge.signers), adapter, headers, body)
+        if kept is not None and adapter.verify(headers, body, kept, at):
+            return kept
+    signer = await credentials(store, adapter, headers, body)
     if signer is None:
         raise unauthorized(f"unknown {adapter.signer}")
-    return signer.for_adapters()
+    if not adapter.verify(headers, body, signer, at):
+        raise unauthorized("signature or timestamp")
+    return signer
 
 
 def parse(adapter: PlatformAdapter, kind: Kind, body: bytes) -> tuple[list[ParsedOrder], list[ParsedRefund]]:
@@ -75,8 +95,11 @@ async def shops_of(
     """The shop of each item: the signing shop, or the shop the payload names (all must exist)."""
     if adapter.signer == "shop":
         return {None: signer}
-    wanted = {item.shop_id or "" for item in items}
-    found = await AccountsQueries(edge.db).shops(adapter.name, sorted(wanted))
+    wanted = sorted({item.shop_id or "" for item in items})
+    store = AccountsQueries(edge.db)
+    found = await CachedAccounts(store, edge.signers).shops(adapter.name, wanted)
+    if len(found) != len(wanted) and edge.signers.enabled:  # a shop added since it was read?
+        found = await store.shops(adapter.name, wanted)
     if len(found) != len(wanted):
         raise unauthorized("payload names an unknown shop")
     return {shop_id: shop.for_adapters() for shop_id, shop in found.items()}
@@ -137,10 +160,7 @@ async def accept_push(
     edge: EdgeContext, platform: str, kind: Kind, headers: Mapping[str, str], body: bytes
 ) -> Accepted:
     adapter = adapter_or_404(platform)
-    signer = await credentials(edge, adapter, headers, body)
-    at = Verification(utcnow(), edge.settings.webhook_clock_skew_seconds)
-    if not adapter.verify(headers, body, signer, at):
-        raise unauthorized("signature or timestamp")
+    signer = await verified_signer(edge, adapter, headers, body)
     if adapter.is_handshake(body):
         return Accepted(*adapter.acknowledge(kind, [], []))
     orders, refunds = parse(adapter, kind, body)

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     #: issued automatically once the hold after its period is over (after-sale adjusts it until then).
     settlement_period_days: float = Field(default=7, gt=0)
     settlement_hold_days: float = Field(default=7, ge=0)
+    #: Each process keeps the reference data an order reads (tiers, prices and promotion windows,
+    #: routing rules, delivery modes, shops) this long after reading it: a change applies to every
+    #: order received this long after it was answered. 0: every read goes to the store.
+    reference_cache_seconds: float = Field(default=5, ge=0, allow_inf_nan=False)
 
     @field_validator("worker_processes")
     @classmethod

@@ -120,7 +120,8 @@ async def review_revision(
 
 @router.put("/supplier/skus/{sku}/prices", responses=errors(404, 503))
 async def change_prices(sku: str, body: PricesIn, edge: Edge, caller: Supplier) -> SkuPrices:
-    """Every required tier priced, only known tiers; orders placed from now on pay them."""
+    """Every required tier priced, only known tiers; orders received more than
+    `JUHE_REFERENCE_CACHE_SECONDS` after the answer pay them (docs/reference-cache.md)."""
     if problem := await CatalogQueries(edge.db).prices_problem(body.tier_prices):
         raise ApiError(422, "invalid_field", problem)
     assert caller.id is not None

@@ -67,6 +67,7 @@ async def get_promotion(promotion_id: str, edge: Edge, _: Operator) -> Promotion
 
 @router.post("/{promotion_id}/end", responses=errors(404, 409, 503))
 async def end_promotion(promotion_id: str, edge: Edge, _: Operator) -> PromotionView:
-    """Ends it now: orders received from now on pay normal prices. 409 if already over."""
+    """Ends it now: orders received more than `JUHE_REFERENCE_CACHE_SECONDS` after the answer
+    pay normal prices (docs/reference-cache.md). 409 if already over."""
     command = EndPromotion(correlation_id=promotion_id, promotion_id=promotion_id)
     return PromotionView.model_validate(await edge.ask(command))

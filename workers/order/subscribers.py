@@ -13,7 +13,9 @@ from schemas import reship as r
 from schemas.coupon import CouponApplied
 from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries
+from workers.accounts.queries.cached import AccountsCache, CachedAccounts
 from workers.catalog.queries import CatalogQueries
+from workers.catalog.queries.cached import CachedCatalog, CatalogCache
 from workers.coupon.queries import CouponQueries
 from workers.order.handlers import (
     coupons,
@@ -43,12 +45,16 @@ WORKER = "order"
 
 
 def register(runtime: Runtime) -> None:
+    # The process's reference cache, shared by the deps built per message (docs/reference-cache.md).
+    accounts_cache = AccountsCache(runtime.settings.reference_cache_seconds)
+    catalog_cache = CatalogCache(runtime.settings.reference_cache_seconds)
+
     def deps() -> saga.SagaDeps:
         db = runtime.store.db
         return saga.SagaDeps(
             MongoOrderRepository(db),
-            AccountsQueries(db),
-            CatalogQueries(db),
+            CachedAccounts(AccountsQueries(db), accounts_cache),
+            CachedCatalog(CatalogQueries(db), catalog_cache),
             runtime.settings.funds_hold_seconds,
             CouponQueries(db),
         )

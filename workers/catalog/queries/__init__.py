@@ -78,6 +78,15 @@ class CatalogQueries:
             async for sku in self._skus({"_id": {"$in": skus}})
         }
 
+    async def offer_terms(self, skus: list[str]) -> dict[str, SkuOffer]:
+        """The SKUs with every promotion window they have and no moment (`at` None): what the
+        order worker's cache keeps, so each order picks the window holding its own time."""
+        windows = await merchant.all_windows(self._db, skus)
+        return {
+            sku.id: SkuOffer.of(sku, windows.get(sku.id, []), None)
+            async for sku in self._skus({"_id": {"$in": skus}})
+        }
+
     async def sku_categories(self, skus: list[str]) -> dict[str, frozenset[str]]:
         """Each SKU's product categories, by id and by name (what coupons may be limited to)."""
         owners = {sku.id: sku.product_id async for sku in self._skus({"_id": {"$in": skus}})}

@@ -27,6 +27,10 @@ class MemoryCatalog:
             if (offer := self.skus.get(code)) is not None
         }
 
+    async def offer_terms(self, skus: list[str]) -> dict[str, SkuOffer]:
+        """Twin of `CatalogQueries.offer_terms`: every window, no moment."""
+        return await self.offers(skus)
+
 
 @dataclass(frozen=True)
 class Endpoint:
