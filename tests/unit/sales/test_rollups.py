@@ -3,6 +3,7 @@ the sum of its facts after duplicates, redeliveries and crashes between any two 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -46,6 +47,9 @@ class Orders:
 
     async def sold_order(self, order_key: str) -> SoldOrder | None:
         return self.by_key.get(order_key)
+
+    async def categories(self, skus: Sequence[str]) -> dict[str, str]:
+        return {}
 
 
 def routed(key: str = "generic:s1:P-1") -> OrderRouted:

@@ -13,6 +13,13 @@ from workers.sales.model.facts import (
     sold_facts,
 )
 from workers.sales.model.figures import FIGURES, ZERO, Figures
+from workers.sales.model.orders import (
+    UNCATEGORIZED,
+    sale_line,
+    sold_order,
+    sold_order_of_facts,
+    unknown_categories,
+)
 from workers.sales.model.rollup import CURSOR_ID, RollupCursor, buckets_of, increments
 
 FACTS = "sales_facts"
@@ -29,6 +36,7 @@ __all__ = [
     "FACTS",
     "FIGURES",
     "PENDING",
+    "UNCATEGORIZED",
     "ZERO",
     "Bucket",
     "FactKind",
@@ -43,6 +51,10 @@ __all__ = [
     "increments",
     "period_of",
     "refunded_facts",
+    "sale_line",
     "shipped_facts",
     "sold_facts",
+    "sold_order",
+    "sold_order_of_facts",
+    "unknown_categories",
 ]
