@@ -1,4 +1,4 @@
-"""Sales: facts per order line and their hourly and daily roll-ups."""
+"""Sales: facts per order line and their hourly roll-ups (a day is the sum of its hours)."""
 
 from workers.sales.model.buckets import ATTRIBUTES, DIM_ATTRIBUTES, DIMS, Bucket, Granularity, period_of
 from workers.sales.model.facts import (
@@ -20,7 +20,7 @@ from workers.sales.model.orders import (
     sold_order_of_facts,
     unknown_categories,
 )
-from workers.sales.model.rollup import CURSOR_ID, RollupCursor, buckets_of, increments
+from workers.sales.model.rollup import CURSOR_ID, STORED, RollupCursor, buckets_of, increments
 
 FACTS = "sales_facts"
 BUCKETS = "sales_rollups"
@@ -36,6 +36,7 @@ __all__ = [
     "FACTS",
     "FIGURES",
     "PENDING",
+    "STORED",
     "UNCATEGORIZED",
     "ZERO",
     "Bucket",
