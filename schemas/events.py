@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from schemas.common import Fen, Frozen, Sku
 from schemas.envelope import Event
@@ -50,6 +51,35 @@ class WalletCredited(Event):
         return f"{self.merchant_id}|{self.kind}|{self.reference}"
 
 
+class SoldLine(BaseModel):
+    """An order line as its sales count it; charge and discount by the order's own rules."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    sku: str
+    qty: int
+    unit_price: int
+    supplier_id: str
+    #: What the merchant was charged for the line: its cost less its share of the discount.
+    charge: int
+    #: Its share of the order's discount.
+    discount: int
+    #: The product's category when the order was priced; None if the line does not know it.
+    category: str | None = None
+
+
+class Sale(BaseModel):
+    """What an order's sales facts need of it, so its sale is counted without reading it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    platform: str
+    shop_id: str
+    #: When the platform sold it.
+    received_at: datetime
+    #: A replacement order (补单).
+    reship: bool = False
+    lines: list[SoldLine]
+
+
 class OrderRouted(Event):
     """Broadcast for read models (sales): the order is paid and split by supplier."""
 
@@ -61,6 +91,8 @@ class OrderRouted(Event):
     charged: Fen = 0
     #: The coupon the order used, redeemed on this event; None: no coupon to redeem.
     coupon_id: str | None = None
+    #: The sale as sales counts it; None on events published before routing carried it.
+    sale: Sale | None = None
 
 
 class OrderShipped(Event):

@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from juhe.store.pages import Page, keyset_page
 from schemas.common import ShippingAddress, StockLine
+from schemas.events import Sale
 from workers.order.model import (
     ArchivedPayload,
     Cancellation,
@@ -27,6 +28,7 @@ from workers.order.model import (
     SubOrderStatus,
     covers_lines_once,
     message_key,
+    sale_of,
 )
 from workers.order.model.pricing import discount_shares, net_charges
 from workers.order.model.reship_links import ReshipClaim, ReshipOf
@@ -103,6 +105,11 @@ class OrderView(BaseModel):
     def line_charges(self) -> list[int]:
         """What the merchant paid for each line, as `Order.line_charges` gives it."""
         return net_charges([line.cost for line in self.lines], self.discount)
+
+    @property
+    def sale(self) -> Sale:
+        """The sale as `OrderRouted` carries it (`sale_of`, the one rule for both)."""
+        return sale_of(self)
 
 
 class SubOrderView(BaseModel):

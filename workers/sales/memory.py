@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from workers.sales.model import PENDING, Bucket, RollupCursor, SaleFact
+from workers.sales.model import PENDING, Bucket, FactKind, RollupCursor, SaleFact
 
 
 class MemorySales:
@@ -37,6 +37,9 @@ class MemorySales:
 
     async def facts(self, fact_ids: Sequence[str]) -> list[SaleFact]:
         return [self.stored_facts[i] for i in fact_ids if i in self.stored_facts]
+
+    async def sold_facts(self, order_key: str) -> list[SaleFact]:
+        return [f for f in self.stored_facts.values() if f.order_key == order_key and f.kind is FactKind.SOLD]
 
     async def plan(self, current: RollupCursor, planned: RollupCursor) -> bool:
         now = await self.cursor()

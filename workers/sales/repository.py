@@ -19,6 +19,7 @@ from workers.sales.model import (
     FACTS,
     PENDING,
     Bucket,
+    FactKind,
     RollupCursor,
     SaleFact,
 )
@@ -58,6 +59,10 @@ class MongoSalesRepository:
 
     async def facts(self, fact_ids: Sequence[str]) -> list[SaleFact]:
         docs = await self._facts.find({"_id": {"$in": list(fact_ids)}}).to_list()
+        return [SaleFact.model_validate(doc) for doc in docs]
+
+    async def sold_facts(self, order_key: str) -> list[SaleFact]:
+        docs = await self._facts.find({"order_key": order_key, "kind": FactKind.SOLD.value}).to_list()
         return [SaleFact.model_validate(doc) for doc in docs]
 
     async def plan(self, current: RollupCursor, planned: RollupCursor) -> bool:
@@ -108,6 +113,7 @@ def _increment(batch: int, bucket: Bucket) -> UpdateOne:
 
 async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:
     await db[FACTS].create_index([("batch", ASCENDING)], name="pending_facts")
+    await db[FACTS].create_index([("order_key", ASCENDING)], name="by_order")
     await db[BUCKETS].create_index(
         [("dim", ASCENDING), ("granularity", ASCENDING), ("period", ASCENDING)], name="by_dim_and_period"
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from juhe.messaging.consumer import consume
@@ -15,16 +15,15 @@ from juhe.runtime import Runtime
 from schemas.envelope import Message
 from schemas.events import OrderClosed, OrderRefunded, OrderRouted, SubOrderShipped
 from workers.catalog.queries import CatalogQueries
-from workers.order.queries import OrderQueries, OrderView
+from workers.order.queries import OrderQueries
 from workers.sales.handlers import facts, rollup
 from workers.sales.handlers.ports import SalesRepository, SoldOrders
-from workers.sales.model import SaleLine, SoldOrder
+from workers.sales.model import SoldOrder, sold_order, unknown_categories
 from workers.sales.repository import MongoSalesRepository, ensure_indexes
 
 WORKER = "sales"
 #: A fact left pending by a crashed copy (acked, not rolled up) is rolled up within this many seconds.
 SWEEP_SECONDS = 5.0
-UNCATEGORIZED = "uncategorized"
 #: The order log's entry for its routing: only a routed order sold anything.
 ROUTED_ENTRY = "routed"
 
@@ -40,36 +39,18 @@ class OrdersForSales:
         self._catalog = catalog
 
     async def sold_order(self, order_key: str) -> SoldOrder | None:
+        """Its sale as the order's view gives it (`OrderRouted` carries the same); the catalog
+        is read only for a routed order's lines that do not know their category."""
         view = await self._orders.order(order_key)
         if view is None:
             return None
-        categories = await self._catalog.categories(sorted({line.sku for line in view.lines}))
-        return _sold(view, categories)
+        routed = any(entry.type == ROUTED_ENTRY for entry in view.events)
+        sale = view.sale
+        categories = await self.categories(unknown_categories(sale) if routed else [])
+        return sold_order(view.order_key, view.merchant_id, sale, categories, routed=routed)
 
-
-def _sold(view: OrderView, categories: dict[str, str]) -> SoldOrder:
-    lines = [
-        SaleLine(
-            sku=line.sku,
-            qty=line.qty,
-            unit_price=line.unit_price,
-            supplier_id=line.supplier_id or "",
-            category=categories.get(line.sku, UNCATEGORIZED),
-            charge=charge,
-            discount=share,
-        )
-        for line, charge, share in zip(view.lines, view.line_charges, view.line_discounts, strict=True)
-    ]
-    return SoldOrder(
-        order_key=view.order_key,
-        platform=view.platform,
-        shop_id=view.shop_id,
-        merchant_id=view.merchant_id,
-        sold_at=view.received_at,
-        lines=lines,
-        reship=view.reship is not None,
-        routed=any(entry.type == ROUTED_ENTRY for entry in view.events),
-    )
+    async def categories(self, skus: Sequence[str]) -> dict[str, str]:
+        return await self._catalog.categories(sorted(skus)) if skus else {}
 
 
 def register(runtime: Runtime) -> None:

@@ -7,6 +7,7 @@ import pytest
 from schemas.catalog import (
     ChangeProductStatus,
     ChangeSkuPrices,
+    CreateCategory,
     EditProduct,
     ProductStatus,
     ReviewRevision,
@@ -16,6 +17,7 @@ from schemas.envelope import utcnow
 from tests.unit.catalog.support import PRICES, Catalog, create
 from workers.catalog.handlers.products import change_product_status, create_product
 from workers.catalog.handlers.revisions import change_sku_prices, edit_product, review_revision
+from workers.catalog.handlers.taxonomy import create_category
 from workers.catalog.memory import MemoryProducts
 from workers.catalog.model import Product, plan_transition
 
@@ -133,7 +135,7 @@ class DelistedMeanwhile(MemoryProducts):
                 product, "delist", command_id="op-1", by="operator", why=None, at=utcnow()
             )
             await self.transition(product_id, delist)
-            await self.set_orderable(product_id, False)
+            await self.set_orderable(product_id, False, product.category_key)
         return product
 
 
@@ -148,3 +150,23 @@ async def test_approving_a_revision_keeps_a_status_changed_meanwhile(catalog: Ca
     product = racing.products["prd_1"]
     assert (product.status, product.name, product.pending_revision) == ("delisted", "保温杯 新款", None)
     assert racing.skus["SKU-A"].orderable is False
+
+
+async def test_each_sku_carries_its_products_category_through_creation_revision_and_listing(
+    catalog: Catalog,
+) -> None:
+    """Orders read the category off the SKU (no read of the product), so the SKU follows it."""
+    assert catalog.products.skus["SKU-A"].category == "家居"
+    cups = CreateCategory(correlation_id="cups", category_id="cups", name="杯子")
+    await create_category(cups, taxonomy=catalog.taxonomy)
+    await edit_product(_edit(category_id="cups"), products=catalog.products, taxonomy=catalog.taxonomy)
+    assert catalog.products.skus["SKU-A"].category == "家居"  # waiting for review
+
+    await review_revision(_review(True), products=catalog.products)
+
+    assert catalog.products.products["prd_1"].category_key == "cups"
+    assert catalog.products.skus["SKU-A"].category == "cups"
+    catalog.products.skus["SKU-A"] = catalog.products.skus["SKU-A"].model_copy(update={"category": None})
+    delist = ChangeProductStatus(correlation_id="prd_1", product_id="prd_1", action="delist")
+    await change_product_status(delist, products=catalog.products)
+    assert catalog.products.skus["SKU-A"].category == "cups"  # a SKU stored before SKUs carried it

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from schemas.common import OrderLineIn
+from schemas.events import Sale, SoldLine
 from workers.catalog.queries import PromotionWindow, SkuOffer
 from workers.order.memory import MemoryCatalog
-from workers.order.model import Pricing, discount_shares, price_lines
+from workers.order.model import OrderLine, Pricing, discount_shares, price_lines, sale_of
+from workers.order.model.pricing import net_charges
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 END = START + timedelta(days=7)
@@ -114,3 +117,54 @@ def test_each_line_keeps_the_settlement_price_the_sku_had_when_priced() -> None:
     lines = [OrderLineIn(sku="NEW", qty=2, unit_price=1990), OrderLineIn(sku="OLD", qty=1, unit_price=1990)]
     priced = price_lines(lines, offers, "gold")
     assert [(line.unit_cost, line.unit_settlement) for line in priced.lines] == [(1000, 700), (1000, None)]
+
+
+def test_each_line_keeps_the_category_its_sku_had_when_priced() -> None:
+    offers = {
+        "NEW": SkuOffer("NEW", "sup_1", True, NORMAL, category="cat_cups"),
+        "OLD": SkuOffer("OLD", "sup_1", True, NORMAL),
+    }
+    lines = [OrderLineIn(sku="NEW", qty=2, unit_price=1990), OrderLineIn(sku="OLD", qty=1, unit_price=1990)]
+    priced = price_lines(lines, offers, "gold")
+    assert [line.category for line in priced.lines] == ["cat_cups", None]
+
+
+@dataclass(frozen=True)
+class Priced:
+    """An order as `sale_of` reads it."""
+
+    lines: list[OrderLine]
+    discount: int
+    platform: str = "generic"
+    shop_id: str = "s1"
+    received_at: datetime = START
+    reship: object | None = None
+
+
+def test_a_sale_charges_each_line_its_cost_less_its_share_of_the_discount() -> None:
+    offers = {
+        "CUP": SkuOffer("CUP", "sup_1", True, NORMAL, category="cat_cups"),
+        "LID": SkuOffer("LID", "sup_2", True, {"gold": 500}),
+    }
+    lines = [OrderLineIn(sku="CUP", qty=2, unit_price=1990), OrderLineIn(sku="LID", qty=1, unit_price=990)]
+    priced = price_lines(lines, offers, "gold").lines
+    sale = sale_of(Priced(priced, discount=250))
+    assert sale == Sale(
+        platform="generic",
+        shop_id="s1",
+        received_at=START,
+        lines=[
+            SoldLine(
+                sku="CUP",
+                qty=2,
+                unit_price=1990,
+                supplier_id="sup_1",
+                charge=1800,
+                discount=200,
+                category="cat_cups",
+            ),
+            SoldLine(sku="LID", qty=1, unit_price=990, supplier_id="sup_2", charge=450, discount=50),
+        ],
+    )
+    assert [line.charge for line in sale.lines] == net_charges([2000, 500], 250)
+    assert sale_of(Priced(priced, discount=0, reship=object())).reship

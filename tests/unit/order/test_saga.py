@@ -7,8 +7,8 @@ import pytest
 from juhe.outgoing import Later
 from schemas.commands import DebitWallet, ExpireFundsHold, PushSubOrder, ReleaseStock, ReserveStock
 from schemas.common import StockLine
-from schemas.events import OrderClosed, OrderRouted
-from tests.unit.order.world import FUNDS_HOLD_SECONDS, World, order_key
+from schemas.events import OrderClosed, OrderRouted, Sale, SoldLine
+from tests.unit.order.world import FUNDS_HOLD_SECONDS, RECEIVED_AT, World, order_key
 from workers.order.model import OrderStatus, SubOrderStatus, sub_order_id
 
 
@@ -118,6 +118,16 @@ async def test_payment_routes_one_sub_order_per_supplier_awaiting_each_shipment(
             sub_order_ids=[s.id for s in subs],
             charged=5500,
             occurred_at=out[0].occurred_at,
+            sale=Sale(
+                platform="generic",
+                shop_id="shop1",
+                received_at=RECEIVED_AT,
+                lines=[
+                    SoldLine(sku="A1", qty=2, unit_price=1990, supplier_id="sup_a", charge=2000, discount=0),
+                    SoldLine(sku="B1", qty=1, unit_price=1990, supplier_id="sup_b", charge=3000, discount=0),
+                    SoldLine(sku="A2", qty=1, unit_price=1990, supplier_id="sup_a", charge=500, discount=0),
+                ],
+            ),
         )
     ]
     order = w.order(key)

@@ -3,6 +3,7 @@ the sum of its facts after duplicates, redeliveries and crashes between any two 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -47,6 +48,9 @@ class Orders:
     async def sold_order(self, order_key: str) -> SoldOrder | None:
         return self.by_key.get(order_key)
 
+    async def categories(self, skus: Sequence[str]) -> dict[str, str]:
+        return {}
+
 
 def routed(key: str = "generic:s1:P-1") -> OrderRouted:
     return OrderRouted(correlation_id=key, order_key=key, merchant_id="m1")
@@ -84,11 +88,12 @@ async def test_a_sale_counts_each_line_once_and_its_order_once_per_bucket() -> N
     assert bucket(repo, "hour|20261203T09|sku|sup1|TEA-1") == Figures(
         orders=1, units=3, revenue=5970, cost=3500, discount=100
     )
-    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1") == Figures(
+    assert bucket(repo, "hour|20261203T09|shop|m1|generic|s1") == Figures(
         orders=1, units=4, revenue=6960, cost=4100, discount=100
     )
     assert bucket(repo, "hour|20261203T09|merchant_supplier|m1|sup2").orders == 1
     assert bucket(repo, "hour|20261203T09|merchant_sku|m1|sup1|TEA-1").orders == 1
+    assert len(repo.buckets) == 10  # by hour only: a day is read as the sum of its hours
     assert exact(repo)
 
 
@@ -100,7 +105,7 @@ async def test_a_duplicated_and_redelivered_event_stores_its_facts_once() -> Non
     await facts.order_routed(routed(), repo=repo, orders=orders)
     assert await rollup.roll_up(repo) == 0
     assert len(repo.stored_facts) == 3
-    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1") == Figures(
+    assert bucket(repo, "hour|20261203T09|shop|m1|generic|s1") == Figures(
         orders=1, units=4, revenue=6960, cost=4100, discount=100
     )
     assert exact(repo)
@@ -128,7 +133,7 @@ async def test_a_batch_cut_half_way_through_its_buckets_adds_each_bucket_once() 
         await rollup.roll_up(repo)
     assert sum(1 for b in repo.buckets.values() if b.batch == 1) == 7
     assert await rollup.roll_up(repo) == 6
-    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1").orders == 2
+    assert bucket(repo, "hour|20261203T09|shop|m1|generic|s1").orders == 2
     assert exact(repo)
 
 
@@ -145,7 +150,7 @@ async def test_a_stale_copy_replaying_a_finished_batch_adds_nothing() -> None:
     await facts.order_routed(routed("generic:s1:P-2"), repo=repo, orders=Orders(order("generic:s1:P-2")))
     await rollup.roll_up(repo)  # and runs batch 2
     await repo.apply(planned.batch, stale)  # the first copy wakes up and replays batch 1
-    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1").orders == 2
+    assert bucket(repo, "hour|20261203T09|shop|m1|generic|s1").orders == 2
     assert exact(repo)
 
 
@@ -195,7 +200,7 @@ async def test_refunds_shipments_and_a_cancellation_net_against_the_sale() -> No
     )
     await facts.order_closed(closed, repo=repo, orders=orders)
     await rollup.roll_up(repo)
-    day = bucket(repo, "day|20261203T00|shop|m1|generic|s1")
+    day = bucket(repo, "hour|20261203T09|shop|m1|generic|s1")
     assert day == Figures(
         orders=1,
         units=4,
@@ -226,7 +231,7 @@ async def test_a_reship_counts_its_units_and_cost_but_no_revenue_or_order() -> N
     repo, orders = MemorySales(), Orders(order(reship=True))
     await facts.order_routed(routed(), repo=repo, orders=orders)
     await rollup.roll_up(repo)
-    assert bucket(repo, "day|20261203T00|shop|m1|generic|s1") == Figures(units=4, cost=4100, discount=100)
+    assert bucket(repo, "hour|20261203T09|shop|m1|generic|s1") == Figures(units=4, cost=4100, discount=100)
     assert exact(repo)
 
 

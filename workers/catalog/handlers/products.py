@@ -9,7 +9,7 @@ from schemas.envelope import utcnow
 from schemas.events import ProductStatusChanged
 from workers.catalog.handlers.content import content_problem
 from workers.catalog.handlers.ports import ProductStore, TaxonomyStore, Tiers
-from workers.catalog.model import Content, Product, Sku, drafts_problem, plan_transition
+from workers.catalog.model import Content, Product, Sku, category_key, drafts_problem, plan_transition
 
 
 async def create_product(
@@ -33,9 +33,10 @@ async def create_product(
 
 async def _claim_skus(products: ProductStore, cmd: CreateProduct) -> str | None:
     """Claim every SKU code; on a clash with another product, undo ours and name the code."""
+    category = category_key(cmd.category_id, cmd.category)
     for draft in cmd.skus:
         if not await products.claim_sku(
-            Sku.of(draft, product_id=cmd.product_id, supplier_id=cmd.supplier_id)
+            Sku.of(draft, product_id=cmd.product_id, supplier_id=cmd.supplier_id, category=category)
         ):
             await products.release_skus(cmd.product_id)
             return draft.sku
@@ -64,7 +65,7 @@ async def change_product_status(cmd: ChangeProductStatus, *, products: ProductSt
         if moved is None:
             return refuse("conflict", transition.refusal(cmd.action))
         product = moved
-    await products.set_orderable(cmd.product_id, product.status is ProductStatus.LISTED)
+    await products.set_orderable(cmd.product_id, product.status is ProductStatus.LISTED, product.category_key)
     state = ProductState(id=product.id, status=product.status)
     return ok(state.model_dump(mode="json"), _status_changed(cmd, product))
 

@@ -21,6 +21,7 @@ from workers.catalog.model import (
     PendingRevision,
     Product,
     Revision,
+    category_key,
     tier_prices_problem,
 )
 
@@ -62,9 +63,12 @@ async def _apply(
     *,
     approving: str | None,
 ) -> None:
-    """SKU specs first (idempotent), then the product: a redelivery completes a half-done apply."""
+    """SKU specs and category first (idempotent), then the product: a redelivery completes a
+    half-done apply."""
     if revision.sku_specs:
         await products.set_specs(product.id, revision.sku_specs)
+    if revision.category_id is not None:
+        await products.set_sku_category(product.id, category_key(revision.category_id, product.category))
     change = revision.change(product.created_at)
     if change.position is not None:
         await products.widen_bounds(change.position)

@@ -81,10 +81,16 @@ class MemoryProducts:
     async def release_skus(self, product_id: str) -> None:
         self.skus = {code: sku for code, sku in self.skus.items() if sku.product_id != product_id}
 
-    async def set_orderable(self, product_id: str, orderable: bool) -> None:
+    async def set_orderable(self, product_id: str, orderable: bool, category: str | None) -> None:
+        self._update_skus(product_id, orderable=orderable, category=category)
+
+    async def set_sku_category(self, product_id: str, category: str | None) -> None:
+        self._update_skus(product_id, category=category)
+
+    def _update_skus(self, product_id: str, **changed: object) -> None:
         for code, sku in self.skus.items():
             if sku.product_id == product_id:
-                self.skus[code] = sku.model_copy(update={"orderable": orderable})
+                self.skus[code] = sku.model_copy(update=changed)
 
     async def set_specs(self, product_id: str, sku_specs: dict[str, dict[str, str]]) -> None:
         for code, specs in sku_specs.items():

@@ -13,6 +13,7 @@ from workers.catalog.model.products import (
     PendingRevision,
     Product,
     Revision,
+    category_key,
     listed_key,
 )
 from workers.catalog.model.promotions import Promotion, PromotionWindow, check_items, check_window
@@ -40,6 +41,7 @@ __all__ = [
     "SkuOffer",
     "TierCost",
     "Transition",
+    "category_key",
     "check_items",
     "check_window",
     "drafts_problem",

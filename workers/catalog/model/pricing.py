@@ -64,11 +64,20 @@ class SkuOffer:
     at: datetime | None = None
     #: What the supplier is paid per unit (settlement reads it off the order line); None if unset.
     settlement_price: int | None = None
+    #: Its product's category as the SKU carries it (sales reads it off the order line).
+    category: str | None = None
 
     @classmethod
     def of(cls, sku: Sku, windows: Sequence[PromotionWindow], at: datetime | None) -> SkuOffer:
         return cls(
-            sku.id, sku.supplier_id, sku.orderable, sku.tier_prices, tuple(windows), at, sku.settlement_price
+            sku.id,
+            sku.supplier_id,
+            sku.orderable,
+            sku.tier_prices,
+            tuple(windows),
+            at,
+            sku.settlement_price,
+            sku.category,
         )
 
     def cost_for(self, tier: str) -> TierCost | None:

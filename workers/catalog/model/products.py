@@ -143,6 +143,10 @@ class Product(Stored, ListPosition):
             history=[entry],
         )
 
+    @property
+    def category_key(self) -> str | None:
+        return category_key(self.category_id, self.category)
+
     def content_after(self, revision: Revision) -> Content:
         return Content(
             category_id=self.category_id if revision.category_id is None else revision.category_id,
@@ -167,6 +171,11 @@ class Product(Stored, ListPosition):
             and self.deleted_at is not None
             and (self.deleted_at < now - retention)
         )
+
+
+def category_key(category_id: str | None, category: str | None) -> str | None:
+    """The category a product's sales count in: its taxonomy id, else its free-text category."""
+    return category_id or category
 
 
 def listed_key(at: datetime, product_id: str) -> str:

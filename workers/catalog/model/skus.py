@@ -20,9 +20,13 @@ class Sku(Stored):
     orderable: bool = False
     #: What the supplier is paid per unit; None on SKUs created before it was required.
     settlement_price: int | None = None
+    #: Its product's category (`Product.category_key`), kept here so an order priced from the
+    #: SKU knows it without reading the product; None when the product has none, or on SKUs
+    #: stored before SKUs carried it (until the product's next status change).
+    category: str | None = None
 
     @classmethod
-    def of(cls, draft: SkuDraft, *, product_id: str, supplier_id: str) -> Sku:
+    def of(cls, draft: SkuDraft, *, product_id: str, supplier_id: str, category: str | None = None) -> Sku:
         return cls(
             id=draft.sku,
             product_id=product_id,
@@ -30,6 +34,7 @@ class Sku(Stored):
             specs=dict(draft.specs),
             tier_prices=dict(draft.tier_prices),
             settlement_price=draft.settlement_price,
+            category=category,
         )
 
 

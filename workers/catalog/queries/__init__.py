@@ -126,7 +126,7 @@ class CatalogQueries:
                 d["_id"]: d["product_id"] async for d in self._db[SKUS].find(query, {"product_id": 1})
             }
         found = {
-            product.id: product.category_id or product.category
+            product.id: product.category_key
             async for product in self._products(sorted(set(products.values())))
         }
         return {sku: category for sku, product_id in products.items() if (category := found.get(product_id))}

@@ -117,8 +117,12 @@ class MongoProducts:
     async def release_skus(self, product_id: str) -> None:
         await self._skus.delete_many({"product_id": product_id})
 
-    async def set_orderable(self, product_id: str, orderable: bool) -> None:
-        await self._skus.update_many({"product_id": product_id}, {"$set": {"orderable": orderable}})
+    async def set_orderable(self, product_id: str, orderable: bool, category: str | None) -> None:
+        changed = {"orderable": orderable, "category": category}
+        await self._skus.update_many({"product_id": product_id}, {"$set": changed})
+
+    async def set_sku_category(self, product_id: str, category: str | None) -> None:
+        await self._skus.update_many({"product_id": product_id}, {"$set": {"category": category}})
 
     async def set_specs(self, product_id: str, sku_specs: dict[str, dict[str, str]]) -> None:
         for code, specs in sku_specs.items():

@@ -21,6 +21,7 @@ from workers.order.model import (
     OrderStep,
     SubOrder,
     choose_account,
+    sale_of,
     split_by_supplier,
     sub_order_id,
 )
@@ -61,6 +62,7 @@ async def route(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoi
         sub_order_ids=sub_ids,
         charged=order.charged,
         coupon_id=order.coupon_id,
+        sale=sale_of(routed),
     )
     return [*pushes, done]
 

@@ -27,6 +27,7 @@ from workers.order.model.order import (
     may_apply,
 )
 from workers.order.model.pricing import Offer, OrderLine, Pricing, discount_shares, price_lines
+from workers.order.model.sale import sale_of
 from workers.order.model.sub_order import (
     SUB_ORDER_MOVES,
     Cancellation,
@@ -80,6 +81,7 @@ __all__ = [
     "may_request",
     "message_key",
     "price_lines",
+    "sale_of",
     "split_by_supplier",
     "sub_order_id",
 ]

@@ -25,6 +25,9 @@ class OrderLine(BaseModel):
     #: What the supplier is paid per unit, as the SKU said when the order was priced; None when
     #: the SKU had no settlement price yet (settlement flags the sub-order).
     unit_settlement: Annotated[int | None, Omitted] = None
+    #: Its product's category as the SKU said when the order was priced (sales counts the line
+    #: in it); None on orders priced before lines carried it, or for a product without one.
+    category: Annotated[str | None, Omitted] = None
 
     @classmethod
     def unpriced(cls, line: OrderLineIn) -> OrderLine:
@@ -44,6 +47,8 @@ class Offer(Protocol):
     def orderable(self) -> bool: ...
     @property
     def settlement_price(self) -> int | None: ...
+    @property
+    def category(self) -> str | None: ...
     def unit_cost(self, tier: str) -> tuple[int, str | None] | None:
         """The tier's cost and the promotion pricing it, if any; None when the tier cannot buy it."""
         ...
@@ -109,6 +114,7 @@ def price_lines(lines: list[OrderLineIn], offers: Mapping[str, Offer], tier: str
                 supplier_id=offer.supplier_id,
                 promotion_id=promotion_id,
                 unit_settlement=offer.settlement_price,
+                category=offer.category,
             )
         )
     return Pricing(lines=priced)

@@ -11,8 +11,14 @@ from workers.sales.model import Bucket, RollupCursor, SaleFact, SoldOrder
 
 
 class SoldOrders(Protocol):
+    """The orders and their SKUs' categories, read through the order's and the catalog's queries."""
+
     async def sold_order(self, order_key: str) -> SoldOrder | None:
         """The order with each line's charge, discount share and category; None if unknown."""
+        ...
+
+    async def categories(self, skus: Sequence[str]) -> dict[str, str]:
+        """Each known SKU's category now (for lines priced before they carried it)."""
         ...
 
 
@@ -30,6 +36,10 @@ class SalesRepository(Protocol):
         ...
 
     async def facts(self, fact_ids: Sequence[str]) -> list[SaleFact]: ...
+
+    async def sold_facts(self, order_key: str) -> list[SaleFact]:
+        """The order's sold facts (one indexed read); none before its routing was counted."""
+        ...
 
     async def plan(self, current: RollupCursor, planned: RollupCursor) -> bool:
         """Move the cursor to `planned` only if it still is `current` (same batch, closed)."""

@@ -1,4 +1,4 @@
-"""Sales: facts per order line and their hourly and daily roll-ups."""
+"""Sales: facts per order line and their hourly roll-ups (a day is the sum of its hours)."""
 
 from workers.sales.model.buckets import ATTRIBUTES, DIM_ATTRIBUTES, DIMS, Bucket, Granularity, period_of
 from workers.sales.model.facts import (
@@ -13,7 +13,14 @@ from workers.sales.model.facts import (
     sold_facts,
 )
 from workers.sales.model.figures import FIGURES, ZERO, Figures
-from workers.sales.model.rollup import CURSOR_ID, RollupCursor, buckets_of, increments
+from workers.sales.model.orders import (
+    UNCATEGORIZED,
+    sale_line,
+    sold_order,
+    sold_order_of_facts,
+    unknown_categories,
+)
+from workers.sales.model.rollup import CURSOR_ID, STORED, RollupCursor, buckets_of, increments
 
 FACTS = "sales_facts"
 BUCKETS = "sales_rollups"
@@ -29,6 +36,8 @@ __all__ = [
     "FACTS",
     "FIGURES",
     "PENDING",
+    "STORED",
+    "UNCATEGORIZED",
     "ZERO",
     "Bucket",
     "FactKind",
@@ -43,6 +52,10 @@ __all__ = [
     "increments",
     "period_of",
     "refunded_facts",
+    "sale_line",
     "shipped_facts",
     "sold_facts",
+    "sold_order",
+    "sold_order_of_facts",
+    "unknown_categories",
 ]

@@ -1,6 +1,6 @@
 """Sales facts: what one order line contributes, fact by fact, from the order's events. A fact is
-derived from the stored order only, so a repeated event derives the very same fact (same id,
-same figures) and the store keeps it once."""
+derived from the order as it was routed only, so a repeated event derives the very same fact
+(same id, same figures) and the store keeps it once."""
 
 from __future__ import annotations
 
@@ -72,6 +72,10 @@ class SaleFact(BaseModel):
     #: The supplier's settlement cost of the line, once settlement prices exist.
     settlement: int | None = None
     reship: bool = False
+    #: On sold facts: the line's sale price and the order's line count, so the order's later
+    #: facts derive from its sold facts without reading the order (`sold_order_of_facts`).
+    unit_price: int | None = None
+    order_lines: int | None = None
     batch: int = PENDING
     #: When the event was published, the fact stored, and its batch rolled up: the delays.
     event_at: datetime | None = None
@@ -127,7 +131,8 @@ def sold_facts(order: SoldOrder) -> list[SaleFact]:
             cost=line.charge,
             discount=line.discount,
         )
-        facts.append(_fact(order, FactKind.SOLD, f"sold|{order.order_key}|{i}", i, figures))
+        fact = _fact(order, FactKind.SOLD, f"sold|{order.order_key}|{i}", i, figures)
+        facts.append(fact.model_copy(update={"unit_price": line.unit_price, "order_lines": len(order.lines)}))
     return facts if order.reship else _with_firsts(facts)
 
 

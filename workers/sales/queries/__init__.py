@@ -4,7 +4,6 @@ roll-up against its facts. The only code that reads the sales collections."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,12 +15,16 @@ from workers.sales.model import (
     CURSORS,
     FACTS,
     FIGURES,
+    STORED,
+    ZERO,
     Figures,
     Granularity,
     RollupCursor,
     SaleFact,
     increments,
+    period_of,
 )
+from workers.sales.queries.periods import Period, hours_of
 from workers.sales.queries.views import (
     PERIOD,
     GroupBy,
@@ -55,32 +58,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Period:
-    """Buckets whose hour or day starts in [start, end); either end may be open."""
-
-    start: datetime | None = None
-    end: datetime | None = None
-
-    def whole_days(self) -> bool:
-        return all(
-            t is None or t == t.replace(hour=0, minute=0, second=0, microsecond=0)
-            for t in (self.start, self.end)
-        )
-
-    def query(self) -> Doc:
-        bounds = {"$gte": self.start, "$lt": self.end}
-        chosen = {op: at for op, at in bounds.items() if at is not None}
-        return {"period": chosen} if chosen else {}
-
-
 class SalesQueries:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self._db = db
 
     async def summary(self, where: Slice, group_by: GroupBy, period: Period) -> Summary | None:
-        """Figures per group over the period (read from daily roll-ups when the period is whole
-        days, else hourly); None when the slice has no such grouping. Largest revenue first."""
+        """Figures per group over the period (days shown when the period is whole days, else
+        hours); None when the slice has no such grouping. Largest revenue first."""
         granularity = (
             Granularity.DAY if period.whole_days() and group_by != GroupBy.HOUR else Granularity.HOUR
         )
@@ -110,9 +94,8 @@ class SalesQueries:
         self, where: Slice, group_by: GroupBy, granularity: Granularity, periods: set[datetime]
     ) -> list[SalesPoint]:
         """The (group, period) figures of these periods only (a live view's changed periods)."""
-        chosen = await self._points(
-            where, group_by, granularity, {"period": {"$in": sorted(periods)}}, by_period=True
-        )
+        hours = hours_of(periods) if granularity is Granularity.DAY else sorted(periods)
+        chosen = await self._points(where, group_by, granularity, {"period": {"$in": hours}}, by_period=True)
         return chosen or []
 
     async def _points(
@@ -124,15 +107,16 @@ class SalesQueries:
         *,
         by_period: bool,
     ) -> list[SalesPoint] | None:
+        """Read from the hour buckets; a day's figures are the sum of its hours (at most 24 per
+        group and day)."""
         chosen = reading(where, group_by)
         if chosen is None:
             return None
-        when = period.query() if isinstance(period, Period) else period
-        match = {"dim": chosen.dim, "granularity": granularity.value, **where.filter(), **when}
+        when = period.query(granularity) if isinstance(period, Period) else period
+        match = {"dim": chosen.dim, "granularity": STORED.value, **where.filter(), **when}
         pipeline = [{"$match": match}, group_stage(chosen.shown, by_period)]
         groups = await (await self._db[BUCKETS].aggregate(pipeline)).to_list()
-        points = [_point(doc, chosen, granularity) for doc in groups]
-        return sorted(points, key=lambda p: (p.period, p.key))
+        return _points_by(groups, chosen, granularity)
 
     async def batch(self) -> int:
         """The last roll-up batch completed: every bucket is up to date with it."""
@@ -147,16 +131,17 @@ class SalesQueries:
         chosen = reading(where, group_by)
         if chosen is None:
             return set()
-        match = {"dim": chosen.dim, "granularity": granularity.value, "batch": {"$gt": after, "$lte": upto}}
+        match = {"dim": chosen.dim, "granularity": STORED.value, "batch": {"$gt": after, "$lte": upto}}
         cursor = self._db[BUCKETS].find({**match, **where.filter()}, {"period": 1})
-        return {doc["period"].replace(tzinfo=UTC) async for doc in cursor}
+        return {period_of(doc["period"].replace(tzinfo=UTC), granularity) async for doc in cursor}
 
     async def rollup_mismatches(self) -> list[str]:
         """Every roll-up that differs from the sum of its facts (a fact not yet added counts as a
         difference too: at a quiet moment none is pending)."""
         facts = [SaleFact.model_validate(doc) async for doc in self._db[FACTS].find()]
         expected = {bucket.id: bucket.figures for bucket in increments(facts)}
-        stored = {doc["_id"]: Figures.model_validate(doc) async for doc in self._db[BUCKETS].find()}
+        buckets = self._db[BUCKETS].find({"granularity": STORED.value})
+        stored = {doc["_id"]: Figures.model_validate(doc) async for doc in buckets}
         pairs = {
             b: (stored.get(b, Figures()), expected.get(b, Figures())) for b in expected.keys() | stored.keys()
         }
@@ -174,11 +159,22 @@ class SalesQueries:
             yield SaleFact.model_validate(doc)
 
 
-def _point(doc: Doc, chosen: Reading, granularity: Granularity) -> SalesPoint:
-    figures = Figures.model_validate({f: doc[f] for f in FIGURES})
-    group = doc["_id"]
-    period = group.get("period") or (group["k"] if chosen.shown == PERIOD else datetime.min)
-    return SalesPoint.at(shown_key(group, chosen.shown, granularity), period.replace(tzinfo=UTC), figures)
+def _points_by(groups: list[Doc], chosen: Reading, granularity: Granularity) -> list[SalesPoint]:
+    """Each group's figures per period of `granularity` (an hour's added to its day's), oldest
+    period first."""
+    summed: dict[tuple[str, datetime], Figures] = {}
+    for doc in groups:
+        group = doc["_id"]
+        hour = group.get("period") or (group["k"] if chosen.shown == PERIOD else None)
+        period = (
+            datetime.min.replace(tzinfo=UTC)
+            if hour is None
+            else period_of(hour.replace(tzinfo=UTC), granularity)
+        )
+        key = (shown_key(group, chosen.shown, period, granularity), period)
+        summed[key] = summed.get(key, ZERO) + Figures.model_validate({f: doc[f] for f in FIGURES})
+    points = [SalesPoint.at(key, period, figures) for (key, period), figures in summed.items()]
+    return sorted(points, key=lambda p: (p.period, p.key))
 
 
 def _differences(stored: Figures, expected: Figures) -> str:

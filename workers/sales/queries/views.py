@@ -4,7 +4,7 @@ grouping) reads one dimension, filtered to the slice, and shows one of its attri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -154,12 +154,11 @@ def group_stage(shown: str, with_period: bool) -> Doc:
     return {"$group": {"_id": key, **{f: {"$sum": f"${f}"} for f in FIGURES}}}
 
 
-def shown_key(group_id: Doc, shown: str, granularity: Granularity) -> str:
-    """The group's key as shown: a shop as `platform:shop`, a day as its date, an hour in RFC 3339."""
+def shown_key(group_id: Doc, shown: str, period: datetime, granularity: Granularity) -> str:
+    """The group's key as shown: a shop as `platform:shop`, a day as its date, an hour in RFC 3339
+    (`period`: the group's hour or day)."""
     if shown == "shop":
         return f"{group_id['platform']}:{group_id['shop']}"
-    value = group_id["k"]
-    if shown == PERIOD and isinstance(value, datetime):
-        period = value.replace(tzinfo=UTC)
+    if shown == PERIOD:
         return period.date().isoformat() if granularity is Granularity.DAY else period.isoformat()
-    return str(value)
+    return str(group_id["k"])
