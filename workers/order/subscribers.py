@@ -17,6 +17,7 @@ from workers.accounts.queries.cached import AccountsCache, CachedAccounts
 from workers.catalog.queries import CatalogQueries
 from workers.catalog.queries.cached import CachedCatalog, CatalogCache
 from workers.coupon.queries import CouponQueries
+from workers.coupon.queries.cached import CachedCoupons, CouponHolders
 from workers.order.handlers import (
     coupons,
     deliveries,
@@ -48,6 +49,7 @@ def register(runtime: Runtime) -> None:
     # The process's reference cache, shared by the deps built per message (docs/reference-cache.md).
     accounts_cache = AccountsCache(runtime.settings.reference_cache_seconds)
     catalog_cache = CatalogCache(runtime.settings.reference_cache_seconds)
+    coupon_holders = CouponHolders(runtime.settings.reference_cache_seconds)
 
     def deps() -> saga.SagaDeps:
         db = runtime.store.db
@@ -56,7 +58,7 @@ def register(runtime: Runtime) -> None:
             CachedAccounts(AccountsQueries(db), accounts_cache),
             CachedCatalog(CatalogQueries(db), catalog_cache),
             runtime.settings.funds_hold_seconds,
-            CouponQueries(db),
+            CachedCoupons(CouponQueries(db), coupon_holders),
         )
 
     def delivery_deps() -> deliveries.DeliveryDeps:
