@@ -11,6 +11,8 @@ MAX_STORE_COMMANDS = 12.0
 MAX_BROKER_MESSAGES = 5.0
 MIN_CEILING_SHARE = 0.7
 MAX_STEADY_P99_MS = 250.0
+#: Sales roll-ups (the coupon/funds/sales issue): within 1 s of the event at p95.
+MAX_ROLLUP_P95_SECONDS = 1.0
 MAX_GROWTH_RATIO = 2.0
 #: The per-order goals are stated for 2-line orders; other mixes are not judged.
 GOAL_LINES = "2"
@@ -46,12 +48,14 @@ def burst_goals(result: dict[str, Any]) -> list[dict[str, Any]]:
     broker = result.get("broker_messages", {}).get("per_order") if two_lines else None
     share = (result.get("ceilings") or {}).get("routed_share")
     p99 = (result.get("steady") or {}).get("latency_ms", {}).get("p99")
+    rollup = ((result.get("steady") or {}).get("sales") or {}).get("rollup_delay_seconds", {}).get("p95")
     return [
         at_least("quarters: slowest / fastest routed/s", flat, 1 - QUARTER_TOLERANCE),
         at_most("store commands per 2-line order", store, MAX_STORE_COMMANDS),
         at_most("broker messages per 2-line order", broker, MAX_BROKER_MESSAGES),
         at_least("routed/s / binding ceiling", share, MIN_CEILING_SHARE),
         at_most("steady p99 send->routed (ms)", p99, MAX_STEADY_P99_MS),
+        at_most("steady p95 sales event->roll-up (s)", rollup, MAX_ROLLUP_P95_SECONDS),
     ]
 
 

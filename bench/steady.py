@@ -20,10 +20,13 @@ from tqdm import tqdm
 
 from bench.load import PENDING, PlannedOrder
 from bench.report import percentiles
+from bench.sales import steady_rollup_delays
 from tests.support.api import Api
 
 Doc = dict[str, Any]
 _POLL_SECONDS = 0.5
+#: How long the sales roll-ups of the steady orders are waited for after they are routed.
+_SALES_WAIT_SECONDS = 60.0
 
 
 def schedule(rate: float, seconds: float) -> list[float]:
@@ -105,4 +108,6 @@ async def run_steady(
     sent = await offer(api, orders, offsets)
     keys = [s.order_key for s in sent if s.order_key]
     docs = await settle(db, keys, within) if keys else []
-    return latencies(sent, docs, rate, seconds)
+    result = latencies(sent, docs, rate, seconds)
+    result["sales"] = await steady_rollup_delays(db, keys, _SALES_WAIT_SECONDS) if keys else None
+    return result

@@ -78,6 +78,17 @@ def _steady(steady: dict[str, Any]) -> list[str]:
         f"  p99 {_num(lat['p99'])} ms  max {_num(lat['max'])} ms",
         f"  received->routed : p50 {_num(rec['p50'])} ms  p99 {_num(rec['p99'])} ms",
         f"  send lag         : p99 {_num(lag['p99'])} ms  max {_num(lag['max'])} ms",
+        *_steady_sales(steady.get("sales")),
+    ]
+
+
+def _steady_sales(sales: dict[str, Any] | None) -> list[str]:
+    if not sales:
+        return []
+    delay = sales["rollup_delay_seconds"]
+    return [
+        f"  sales roll-ups   : event->roll-up p50 {_num(delay['p50'])} s  p95 {_num(delay['p95'])} s"
+        f"  max {_num(delay['max'])} s  (facts not rolled up: {sales['not_rolled_up']})"
     ]
 
 

@@ -26,7 +26,7 @@ def _result(lines: str = "2", **parts: Any) -> dict[str, Any]:
         "store_commands": {"all": {"per_order": 12.0}},
         "broker_messages": {"per_order": 5.5},
         "ceilings": {"routed_share": 0.69},
-        "steady": {"latency_ms": {"p99": 250.0}},
+        "steady": {"latency_ms": {"p99": 250.0}, "sales": {"rollup_delay_seconds": {"p95": 1.01}}},
     }
     return base | parts
 
@@ -42,6 +42,7 @@ def test_each_goal_is_judged_at_its_bound() -> None:
         "broker messages per 2-line order": "FAIL",
         "routed/s / binding ceiling": "FAIL",
         "steady p99 send->routed (ms)": "PASS",
+        "steady p95 sales event->roll-up (s)": "FAIL",  # over 1 s
     }
 
 
@@ -51,6 +52,7 @@ def test_goals_not_measured_are_not_judged() -> None:
     statuses = _statuses(burst_goals(result))
     assert statuses["routed/s / binding ceiling"] == "n/a"
     assert statuses["steady p99 send->routed (ms)"] == "n/a"
+    assert statuses["steady p95 sales event->roll-up (s)"] == "n/a"
     assert statuses["quarters: slowest / fastest routed/s"] == "n/a"
 
 
@@ -70,6 +72,6 @@ def test_growth_goal_is_a_p99_ratio_of_two() -> None:
 
 def test_render_prints_value_target_and_result() -> None:
     lines = render(burst_goals(_result()))
-    assert len(lines) == 6
+    assert len(lines) == 7
     assert lines[2].split()[-4:] == ["12", "<=", "12", "PASS"]
     assert lines[3].split()[-4:] == ["5.5", "<=", "5", "FAIL"]

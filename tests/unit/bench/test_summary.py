@@ -23,6 +23,7 @@ def test_a_steady_only_run_prints_its_phase_and_the_goals() -> None:
             "latency_ms": latency,
             "received_to_routed_ms": latency,
             "send_lag_ms": {"p99": 1.0, "max": 2.0},
+            "sales": {"rollup_delay_seconds": {"p50": 0.3, "p95": 0.8, "max": 1.2}, "not_rolled_up": 0},
         },
     }
     result["goals"] = burst_goals(result)
@@ -30,10 +31,15 @@ def test_a_steady_only_run_prints_its_phase_and_the_goals() -> None:
     assert "Burst" not in text
     assert "Ceilings" not in text
     assert "send->routed     : p50 40.00 ms  p95 90.00 ms  p99 120.00 ms  max 130.00 ms" in text
+    assert (
+        "sales roll-ups   : event->roll-up p50 0.30 s  p95 0.80 s  max 1.20 s  (facts not rolled up: 0)"
+        in text
+    )
     assert [line.split()[-1] for line in text.splitlines() if "<=" in line or ">=" in line] == [
         "n/a",
         "n/a",
         "n/a",
         "n/a",
+        "PASS",
         "PASS",
     ]

@@ -147,12 +147,20 @@ class SalesQueries:
         }
         return [f"{b}: {_differences(*pair)}" for b, pair in sorted(pairs.items()) if pair[0] != pair[1]]
 
-    async def rollup_delays(self, since: str = "event_at") -> list[float]:
+    async def rollup_delays(
+        self, since: str = "event_at", order_keys: list[str] | None = None
+    ) -> list[float]:
         """Seconds from each fact's event (or its storing, `since="stored_at"`) to the roll-up
-        that added it: the benchmark's figures."""
-        query = {"applied_at": {"$ne": None}, since: {"$ne": None}}
+        that added it, of every fact or of these orders' facts: the benchmark's figures."""
+        query: Doc = {"applied_at": {"$ne": None}, since: {"$ne": None}}
+        if order_keys is not None:
+            query["order_key"] = {"$in": order_keys}
         cursor = self._db[FACTS].find(query, {"applied_at": 1, since: 1})
         return [(doc["applied_at"] - doc[since]).total_seconds() async for doc in cursor]
+
+    async def unapplied(self, order_keys: list[str]) -> int:
+        """How many of these orders' facts no roll-up has added yet."""
+        return await self._db[FACTS].count_documents({"order_key": {"$in": order_keys}, "applied_at": None})
 
     async def facts_of(self, order_key: str) -> AsyncIterator[SaleFact]:
         async for doc in self._db[FACTS].find({"order_key": order_key}):
