@@ -1,6 +1,7 @@
 """`python -m bench [--orders N] [--rate R] …` (burst, ceilings, steady), `python -m bench steady
 [--rate R] [--steady-seconds S]` (the open-loop phase alone), `python -m bench growth [--orders N]
-[--skus K]` (reads on a grown store), or `python -m bench products` (the product-list benchmark)."""
+[--skus K]` (reads on a grown store), `python -m bench hot` (one SKU and one wallet wanted by
+every order at once), or `python -m bench products` (the product-list benchmark)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         configure_logging("WARNING")
         return products.main(args[1:])
+    if args[:1] == ["hot"]:
+        from bench import hot
+
+        configure_logging("WARNING")
+        return hot.main(args[1:])
     if args[:1] == ["growth"]:
         from bench import growth
 

@@ -100,9 +100,13 @@ async def phases(opts: Options, system: Harness, api: Api, world: World) -> dict
 
 
 def header(opts: Options, system: Harness) -> dict[str, Any]:
+    return header_of(asdict(opts), system)
+
+
+def header_of(config: dict[str, Any], system: Harness) -> dict[str, Any]:
     return {
         "timestamp": datetime.now(UTC).isoformat(),
-        "config": {**asdict(opts), "namespace": system.settings.namespace},
+        "config": {**config, "namespace": system.settings.namespace},
         "machine": {
             "cpu_count": os.cpu_count(),
             "platform": platform.platform(),

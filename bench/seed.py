@@ -50,7 +50,7 @@ async def build_world(api: Api, *, suppliers: int, skus: int, merchants: int, ti
     return World(shops, codes, {m.id: tier for m, tier in zip(owners, tier_of, strict=True)})
 
 
-async def _until(probe: Callable[[], Awaitable[bool]], what: str) -> None:
+async def until(probe: Callable[[], Awaitable[bool]], what: str) -> None:
     """Poll until the probe holds; setup effects arrive asynchronously."""
     deadline = time.monotonic() + _VISIBLE_TIMEOUT
     while not await probe():
@@ -80,7 +80,7 @@ def _visible_factory(api: Api, sku: str) -> Callable[[], Awaitable[None]]:
         response = await api.http.get(f"/v1/skus/{sku}", headers=api.admin)
         return response.status_code == 200 and bool(response.json()["on_hand"] == STOCK_PER_SKU)
 
-    return lambda: _until(stocked, f"stock of {sku}")
+    return lambda: until(stocked, f"stock of {sku}")
 
 
 def _funded_factory(api: Api, merchant: Party) -> Callable[[], Awaitable[None]]:
@@ -88,4 +88,4 @@ def _funded_factory(api: Api, merchant: Party) -> Callable[[], Awaitable[None]]:
         response = await api.http.get(f"/v1/merchants/{merchant.id}/wallet", headers=api.admin)
         return response.status_code == 200 and bool(response.json()["balance"] >= TOP_UP_FEN)
 
-    return lambda: _until(funded, f"funds of {merchant.id}")
+    return lambda: until(funded, f"funds of {merchant.id}")
