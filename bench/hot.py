@@ -1,7 +1,8 @@
 """`python -m bench hot`: every order wants the same thing at once, and the outcome must be exact.
 
 Two phases on one running system (the default run's), each pushing `--orders` single-unit
-orders with all of them in flight:
+orders, `--concurrency` webhooks at a time (the edge takes them far faster than the pipeline
+settles them, so nearly all of them are in the pipeline together):
 
 - **One SKU**: stock for `--stock` units, orders from every merchant. Exactly `--stock` orders
   are routed and the rest rejected `out_of_stock`; the SKU ends with every unit reserved and one
@@ -43,6 +44,7 @@ class HotOptions:
     orders: int = 1000
     stock: int = 600
     funded: int = 700
+    concurrency: int = 64
     merchants: int = 20
     skus: int = 20
     prefetch: int = 64
@@ -65,7 +67,7 @@ async def run_hot(opts: HotOptions) -> tuple[dict[str, Any], Path]:
     async with (
         running_system(opts.prefetch) as system,
         httpx.AsyncClient(
-            base_url=system.base_url, timeout=120.0, limits=httpx.Limits(max_connections=opts.orders + 8)
+            base_url=system.base_url, timeout=120.0, limits=httpx.Limits(max_connections=opts.concurrency + 8)
         ) as http,
     ):
         api = Api(http, system.settings.admin_token)
@@ -86,7 +88,7 @@ async def hot_sku(api: Api, system: Harness, world: World, opts: HotOptions) -> 
     await _until_stocked(api, sku, opts.stock)
     shops = world.shops
     orders = [PlannedOrder(shops[i % len(shops)], f"HOTSKU-{i:06d}", [(sku, 1)]) for i in range(opts.orders)]
-    settled = await _push_and_settle(api, system, orders, "HOTSKU-", opts.timeout, waiting_ends=False)
+    settled = await _push_and_settle(api, system, orders, "HOTSKU-", opts, waiting_ends=False)
     stock = await api.sku(sku)
     routed = min(opts.stock, opts.orders)
     expected = {
@@ -116,7 +118,7 @@ async def hot_wallet(api: Api, system: Harness, world: World, opts: HotOptions) 
     orders = [
         PlannedOrder(shop, f"HOTWALLET-{i:06d}", [(skus[i % len(skus)], 1)]) for i in range(opts.orders)
     ]
-    settled = await _push_and_settle(api, system, orders, "HOTWALLET-", opts.timeout, waiting_ends=True)
+    settled = await _push_and_settle(api, system, orders, "HOTWALLET-", opts, waiting_ends=True)
     wallet = await api.wallet(merchant)
     paid = min(opts.funded, opts.orders)
     expected = {
@@ -148,12 +150,18 @@ def _phase(
 
 
 async def _push_and_settle(
-    api: Api, system: Harness, orders: list[PlannedOrder], prefix: str, within: float, *, waiting_ends: bool
+    api: Api,
+    system: Harness,
+    orders: list[PlannedOrder],
+    prefix: str,
+    opts: HotOptions,
+    *,
+    waiting_ends: bool,
 ) -> Settled:
-    """Push every order at once; wait until none of them is still on its way (an order waiting
-    for funds counts as settled when `waiting_ends`)."""
-    start = time.monotonic()
-    await push_orders(api, orders, concurrency=len(orders))
+    """Push every order; wait until none of them is still on its way (an order waiting for funds
+    counts as settled when `waiting_ends`)."""
+    start, within = time.monotonic(), opts.timeout
+    await push_orders(api, orders, concurrency=opts.concurrency)
     pending = {"received", "reserved", "paid"} | (set() if waiting_ends else {"awaiting_funds"})
     query = {"_id": {"$regex": f"^generic:[^:]+:{prefix}"}}
     while True:
@@ -199,7 +207,7 @@ def render(result: dict[str, Any], path: str) -> str:
 def parse(argv: Sequence[str]) -> HotOptions:
     defaults = HotOptions()
     parser = argparse.ArgumentParser(prog="python -m bench hot", description=__doc__)
-    for name in ("orders", "stock", "funded", "merchants", "skus", "prefetch"):
+    for name in ("orders", "stock", "funded", "concurrency", "merchants", "skus", "prefetch"):
         parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name), help="(%(default)s)")
     parser.add_argument("--timeout", type=float, default=defaults.timeout, help="(%(default)s)")
     parser.add_argument("--results", default=defaults.results)
