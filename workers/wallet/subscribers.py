@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from juhe.keyed_locks import KeyedLocks
 from juhe.messaging.consumer import consume, respond
 from juhe.runtime import Runtime
 from schemas.commands import CreditWallet, DebitWallet
+from schemas.envelope import Message
 from schemas.wallet import AdjustWallet, ChangeWalletSettings, NotifyLowBalance
 from workers.wallet.handlers import alerts, ledger, settings
 from workers.wallet.repository import MongoWalletRepository, ensure_indexes
@@ -19,9 +21,25 @@ def register(runtime: Runtime) -> None:
     def notify_deps() -> alerts.NotifyDeps:
         return alerts.NotifyDeps(repo(), runtime.post, runtime.give_up_after)
 
-    consume(runtime, WORKER, DebitWallet, lambda m: ledger.debit_wallet(m, repo=repo()))
-    consume(runtime, WORKER, CreditWallet, lambda m: ledger.credit_wallet(m, repo=repo()))
-    consume(runtime, WORKER, AdjustWallet, lambda m: ledger.adjust_wallet(m, repo=repo()))
+    # A merchant's ledger changes take turns in this process: concurrent ones would all claim
+    # the same slot and all but one retry (the claim's unique slot keeps it exact regardless).
+    turns = KeyedLocks()
+
+    async def debit(m: DebitWallet) -> list[Message]:
+        async with turns.hold(m.merchant_id):
+            return await ledger.debit_wallet(m, repo=repo())
+
+    async def credit(m: CreditWallet) -> list[Message]:
+        async with turns.hold(m.merchant_id):
+            return await ledger.credit_wallet(m, repo=repo())
+
+    async def adjust(m: AdjustWallet) -> list[Message]:
+        async with turns.hold(m.merchant_id):
+            return await ledger.adjust_wallet(m, repo=repo())
+
+    consume(runtime, WORKER, DebitWallet, debit)
+    consume(runtime, WORKER, CreditWallet, credit)
+    consume(runtime, WORKER, AdjustWallet, adjust)
     respond(runtime, WORKER, ChangeWalletSettings, lambda m: settings.change_settings(m, repo=repo()))
     consume(runtime, WORKER, NotifyLowBalance, lambda m: alerts.notify_low_balance(m, deps=notify_deps()))
 
