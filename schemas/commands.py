@@ -42,6 +42,10 @@ class ReserveStock(Command):
     NAME: ClassVar[str] = "inventory.reserve"
     order_key: str
     lines: list[StockLine]
+    #: Sent on instead of `StockReserved` once every line is held: the order's payment, so the
+    #: order hears of its reservation from the wallet's answer (one message less per order).
+    #: None: answer `StockReserved` (the order has a step in between, e.g. a coupon to apply).
+    then_debit: DebitWallet | None = None
 
 
 class ReleaseStock(Command):
@@ -171,3 +175,6 @@ class RecordRefundRequest(Command):
 
     def business_key(self) -> str:
         return self.refund_key
+
+
+ReserveStock.model_rebuild()  # `then_debit` names a command defined below it

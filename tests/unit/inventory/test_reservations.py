@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.commands import CommitStock, ReleaseStock, ReserveStock, SyncStock, SyncStockItem
+from schemas.commands import CommitStock, DebitWallet, ReleaseStock, ReserveStock, SyncStock, SyncStockItem
 from schemas.common import StockLine
 from schemas.events import SkuSelected, StockChanged, StockRejected, StockReserved
 from workers.inventory import handlers
@@ -201,3 +201,18 @@ async def test_commit_of_an_order_that_holds_nothing_changes_nothing() -> None:
     await handlers.release_stock(release("o1", ("A", 2)), repo=repo)
     await handlers.commit_stock(commit("o1", "so1", ("A", 2)), repo=repo)
     assert levels(repo, "A") == (5, 0, 5)
+
+
+async def test_a_reservation_carrying_the_debit_sends_it_on_instead_of_answering() -> None:
+    repo = MemoryInventory(A=5, B=1)
+    pay = DebitWallet(correlation_id="o1", order_key="o1", merchant_id="m1", amount=2400)
+    held = reserve("o1", ("A", 2)).model_copy(update={"then_debit": pay})
+    assert await handlers.reserve_stock(held, repo=repo) == [pay]
+    again, _ = await handlers.reserve_stock(held, repo=repo)  # a redelivery sends it again
+    assert again == pay
+    assert repo.stock["A"].reserved == 2
+
+    short = reserve("o2", ("B", 2)).model_copy(update={"then_debit": pay})
+    [refused] = await handlers.reserve_stock(short, repo=repo)
+    assert isinstance(refused, StockRejected)
+    assert (refused.order_key, refused.sku) == ("o2", "B")

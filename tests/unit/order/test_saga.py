@@ -27,13 +27,44 @@ async def test_a_placed_order_is_priced_at_the_merchants_tier_and_asks_for_its_s
         ("A1", 800, "sup_a"),
         ("B1", 2500, "sup_b"),
     ]
+    assert isinstance(reserve, ReserveStock)
+    assert reserve.then_debit is not None
     assert reserve == ReserveStock(
         correlation_id=key,
         order_key=key,
         lines=[StockLine(sku="A1", qty=2), StockLine(sku="B1", qty=1)],
+        # carried on to the wallet once the stock is held: no StockReserved to the order first
+        then_debit=DebitWallet(
+            correlation_id=key,
+            order_key=key,
+            merchant_id="m2",
+            amount=4100,
+            occurred_at=reserve.then_debit.occurred_at,
+        ),
         occurred_at=reserve.occurred_at,
     )
     assert w.log(key) == ["received"]
+
+
+async def test_paid_straight_from_received_logs_the_reservation_and_routes() -> None:
+    """The wallet's answer to a debit the reservation carried on is the first the order hears."""
+    w = World()
+    await w.place("P1", ("A1", 2), merchant="m2")
+    key = order_key("P1")
+    out = await w.debited(key)
+    assert w.order(key).status == "routed"
+    assert w.log(key) == ["received", "reserved", "paid", "routed"]
+    assert [type(m).__name__ for m in out][-1] == "OrderRouted"
+
+
+async def test_refused_straight_from_received_logs_the_reservation_and_waits() -> None:
+    w = World()
+    await w.place("P1", ("A1", 2), merchant="m2")
+    key = order_key("P1")
+    [later] = await w.insufficient(key)
+    assert w.order(key).status == "awaiting_funds"
+    assert w.log(key) == ["received", "reserved", "awaiting_funds"]
+    assert type(later).__name__ == "Later"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import structlog
 from schemas.commands import CommitStock, ReleaseStock, ReserveStock
 from schemas.common import StockLine
 from schemas.envelope import Message
-from schemas.events import SkuSelected, StockChanged
+from schemas.events import SkuSelected, StockChanged, StockReserved
 from workers.inventory.handlers.ports import InventoryRepository
 from workers.inventory.model import ReservationState, merge_lines
 
@@ -32,7 +32,10 @@ async def reserve_stock(cmd: ReserveStock, *, repo: InventoryRepository) -> list
         # Whoever closed it may have released before our holds landed: release again.
         await _release_all(repo, cmd.order_key, lines)
     announced = lines if selected is None else [ln for ln in lines if ln.sku in selected]
-    return [decision.outcome(), *_changed_if_any(cmd.order_key, announced, "reserve")]
+    answer = decision.outcome()
+    if isinstance(answer, StockReserved) and cmd.then_debit is not None:
+        answer = cmd.then_debit  # the order's next step, carried here so it need not be told first
+    return [answer, *_changed_if_any(cmd.order_key, announced, "reserve")]
 
 
 async def _hold_all(

@@ -38,7 +38,10 @@ async def route(order: Order, evt: WalletDebited, deps: SagaDeps) -> list[Outgoi
     planned = split_by_supplier(order, await choose_accounts(order, deps.accounts), now)
     subs = await deps.orders.add_sub_orders(planned)
     sub_ids = [s.id for s in subs]
+    # Paid straight from received: the reservation carried the debit on (`then_debit`).
+    reserved = [LogEntry.of("reserved", now)] if order.status == OrderStatus.RECEIVED else []
     entries = [
+        *reserved,
         LogEntry.of("paid", now, amount=evt.amount, balance_after=evt.balance_after),
         LogEntry.of("routed", now, sub_orders=sub_ids),
     ]

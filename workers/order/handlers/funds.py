@@ -19,6 +19,8 @@ INSUFFICIENT_FUNDS = "insufficient_funds"
 
 async def on_funds_insufficient(evt: FundsInsufficient, *, deps: SagaDeps) -> list[Outgoing]:
     now = utcnow()
+    # A reservation that carried the debit on: the refusal is the first the order hears of it.
+    await deps.orders.transition(evt.order_key, OrderStep.RESERVE, [LogEntry.of("reserved", now)])
     entry = LogEntry.of("awaiting_funds", now, amount=evt.amount, balance=evt.balance)
     change = OrderChange(awaiting_since=now)
     order = await deps.orders.transition(evt.order_key, OrderStep.AWAIT_FUNDS, [entry], change)

@@ -58,7 +58,9 @@ def debit(order: Order) -> DebitWallet:
 def follow_ups(order: Order) -> list[Outgoing]:
     """The command the order's current status is waiting on, if any."""
     if order.status == OrderStatus.RECEIVED:
-        return [ReserveStock(correlation_id=order.key, order_key=order.key, lines=stock_lines(order))]
+        then = None if order.coupon_step == COUPON_ASKED or routes_unpaid(order) else debit(order)
+        key = order.key
+        return [ReserveStock(correlation_id=key, order_key=key, lines=stock_lines(order), then_debit=then)]
     if order.status == OrderStatus.RESERVED and routes_unpaid(order):  # a reship charged nothing
         return [RouteReship(correlation_id=order.key, order_key=order.key)]
     if order.status == OrderStatus.RESERVED:

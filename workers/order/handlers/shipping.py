@@ -62,6 +62,8 @@ async def ship_sub_order(cmd: ShipSubOrder, *, deps: SagaDeps) -> list[Outgoing]
 
 
 async def _routing(order_key: str, deps: SagaDeps) -> bool:
-    """The order is paid for but not yet marked routed: its routing is in flight."""
+    """The order is paid for but not yet marked routed: its routing is in flight (paid straight
+    from received when its reservation carried the debit on)."""
     order = await deps.orders.get(order_key)
-    return order is not None and order.status in (OrderStatus.RESERVED, OrderStatus.AWAITING_FUNDS)
+    paying = (OrderStatus.RECEIVED, OrderStatus.RESERVED, OrderStatus.AWAITING_FUNDS)
+    return order is not None and order.status in paying

@@ -57,8 +57,9 @@ S = OrderStatus
 ORDER_STEPS: dict[OrderStep, tuple[frozenset[OrderStatus], OrderStatus]] = {
     OrderStep.RESERVE: (frozenset({S.RECEIVED}), S.RESERVED),
     OrderStep.REFUSE_STOCK: (frozenset({S.RECEIVED}), S.REJECTED),
-    OrderStep.AWAIT_FUNDS: (frozenset({S.RESERVED}), S.AWAITING_FUNDS),
-    OrderStep.ROUTE: (frozenset({S.RESERVED, S.AWAITING_FUNDS}), S.ROUTED),
+    # From received too: a reservation that carried the debit on is answered by the wallet.
+    OrderStep.AWAIT_FUNDS: (frozenset({S.RECEIVED, S.RESERVED}), S.AWAITING_FUNDS),
+    OrderStep.ROUTE: (frozenset({S.RECEIVED, S.RESERVED, S.AWAITING_FUNDS}), S.ROUTED),
     OrderStep.EXPIRE_FUNDS_HOLD: (frozenset({S.AWAITING_FUNDS}), S.REJECTED),
     OrderStep.SHIP: (frozenset({S.ROUTED}), S.SHIPPED),
     OrderStep.COMPLETE: (frozenset({S.SHIPPED}), S.COMPLETED),
