@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging("WARNING")  # the workers' per-message INFO lines would drown the progress bars
     result, path = asyncio.run(_cancellable(opts))
     sys.stdout.write(render(result, _shown(path)))
-    return 1 if result.get("timed_out") else 0
+    return 1 if result.get("timed_out") or (result.get("audit") or {}).get("problems") else 0
 
 
 async def _cancellable(opts: Options) -> tuple[dict[str, Any], Path]:

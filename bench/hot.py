@@ -31,8 +31,9 @@ import httpx
 
 from bench.harness import Harness, running_system
 from bench.load import PlannedOrder, push_orders
-from bench.run import RESULTS, header_of, write
+from bench.run import RESULTS, audit_figures, header_of, write
 from bench.seed import World, build_world, until
+from bench.summary import audit_lines
 from tests.support.api import Api, Party
 
 STANDARD_PRICE = 1200  # the standard tier's unit price of every SKU `Api.listed_sku` lists
@@ -79,6 +80,7 @@ async def run_hot(opts: HotOptions) -> tuple[dict[str, Any], Path]:
             "hot_sku": await hot_sku(api, system, world, opts),
             "hot_wallet": await hot_wallet(api, system, world, opts),
         }
+        result["audit"] = await audit_figures(system)
     return result, write(result, Path(opts.results), kind="hot")
 
 
@@ -200,6 +202,7 @@ def render(result: dict[str, Any], path: str) -> str:
             f"{'':<11}  expected {phase['expected']}",
             f"{'':<11}  measured {phase['measured']}  exact: {verdict}",
         ]
+    lines += audit_lines(result.get("audit"))
     lines.append(f"results    : {path}")
     return "\n".join(lines) + "\n"
 
@@ -218,5 +221,5 @@ def main(argv: Sequence[str]) -> int:
     opts = parse(argv)
     result, path = asyncio.run(run_hot(opts))
     sys.stdout.write(render(result, str(path)))
-    exact = result["hot_sku"]["exact"] and result["hot_wallet"]["exact"]
+    exact = result["hot_sku"]["exact"] and result["hot_wallet"]["exact"] and not result["audit"]["problems"]
     return 0 if exact else 1

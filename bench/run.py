@@ -27,10 +27,12 @@ from bench.load import plan_orders
 from bench.seed import World, build_world
 from bench.steady import run_steady
 from tests.support.api import Api
+from workers.audit import audit
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: The steady phase offers this share of the burst's routed rate when no `--rate` is given.
 STEADY_SHARE = 0.5
+_AUDIT_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ async def run(opts: Options) -> tuple[dict[str, Any], Path]:
         )
         await quiesce(system)
         result = header(opts, system) | await phases(opts, system, api, world)
+        result["audit"] = await audit_figures(system)
         result["goals"] = goals.burst_goals(result)
         say("tearing down")
     return result, write(result, Path(opts.results))
@@ -97,6 +100,13 @@ async def phases(opts: Options, system: Harness, api: Api, world: World) -> dict
         orders = plan_orders(world, count, opts.seed + 1, opts.lines, prefix="STEADY")
         result["steady"] = await run_steady(api, system.db, orders, rate, opts.steady_seconds, opts.timeout)
     return result
+
+
+async def audit_figures(system: Harness) -> dict[str, Any]:
+    """`juhe audit`'s checks on what the run left: stock, wallets, orders, roll-ups... exact."""
+    await quiesce(system)
+    problems = await audit(system.db)
+    return {"problems": len(problems), "first": problems[:_AUDIT_SHOWN]}
 
 
 def header(opts: Options, system: Harness) -> dict[str, Any]:

@@ -23,6 +23,7 @@ def render(result: dict[str, Any], path: str) -> str:
         lines += _ceilings(result["ceilings"])
     if result.get("steady"):
         lines += _steady(result["steady"])
+    lines += audit_lines(result.get("audit"))
     lines += ["Goals", *goals.render(result["goals"])]
     lines += [f"  results          : {path}"]
     return "\n".join(lines) + "\n"
@@ -133,3 +134,12 @@ def _gc(gc: dict[str, Any] | None) -> list[str]:
         f" ({gc['share_of_phase'] * 100:.1f} % of the phase), longest {gc['max_ms']} ms,"
         f" longest full {gc['gen2_max_ms']} ms"
     ]
+
+
+def audit_lines(audit: dict[str, Any] | None) -> list[str]:
+    """What `juhe audit` says of the run's data: every order, hold, debit and roll-up exact."""
+    if audit is None:
+        return []
+    if not audit["problems"]:
+        return ["Audit (juhe audit's checks on the run's data): clean"]
+    return [f"Audit: {audit['problems']} problems", *(f"  {problem}" for problem in audit["first"])]

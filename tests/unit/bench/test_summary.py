@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.goals import burst_goals
-from bench.summary import render
+from bench.summary import audit_lines, render
 
 
 def test_a_steady_only_run_prints_its_phase_and_the_goals() -> None:
@@ -43,3 +43,12 @@ def test_a_steady_only_run_prints_its_phase_and_the_goals() -> None:
         "PASS",
         "PASS",
     ]
+
+
+def test_the_audit_is_printed_clean_or_with_its_first_problems() -> None:
+    assert audit_lines({"problems": 0, "first": []}) == ["Audit (juhe audit's checks on the run's data): clean"]
+    assert audit_lines({"problems": 12, "first": ["stock SKU-1: reserved 3, holds 2"]}) == [
+        "Audit: 12 problems",
+        "  stock SKU-1: reserved 3, holds 2",
+    ]
+    assert audit_lines(None) == []
