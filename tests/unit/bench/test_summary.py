@@ -46,7 +46,9 @@ def test_a_steady_only_run_prints_its_phase_and_the_goals() -> None:
 
 
 def test_the_audit_is_printed_clean_or_with_its_first_problems() -> None:
-    assert audit_lines({"problems": 0, "first": []}) == ["Audit (juhe audit's checks on the run's data): clean"]
+    assert audit_lines({"problems": 0, "first": []}) == [
+        "Audit (juhe audit's checks on the run's data): clean"
+    ]
     assert audit_lines({"problems": 12, "first": ["stock SKU-1: reserved 3, holds 2"]}) == [
         "Audit: 12 problems",
         "  stock SKU-1: reserved 3, holds 2",
