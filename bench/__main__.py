@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from bench.load import line_range
-from bench.run import Options, run
+from bench.run import Options, cancellable, run
 from bench.summary import render
 from juhe.logging import configure_logging
 
@@ -54,6 +52,12 @@ def parse(argv: Sequence[str] | None = None, mode: str = "all") -> Options:
         "--concurrency", type=_positive, default=defaults.concurrency, help="webhooks in flight (%(default)s)"
     )
     parser.add_argument("--prefetch", type=_positive, default=defaults.prefetch, help="(%(default)s)")
+    parser.add_argument(
+        "--worker-copies",
+        type=_positive,
+        default=defaults.worker_copies,
+        help="copies of every worker, competing for each queue (%(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=defaults.seed, help="order generator seed (%(default)s)")
     parser.add_argument(
         "--timeout",
@@ -96,17 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return growth.main(args[1:])
     opts = parse(args[1:], "steady") if args[:1] == ["steady"] else parse(args)
     configure_logging("WARNING")  # the workers' per-message INFO lines would drown the progress bars
-    result, path = asyncio.run(_cancellable(opts))
+    result, path = asyncio.run(cancellable(run(opts)))
     sys.stdout.write(render(result, _shown(path)))
     return 1 if result.get("timed_out") or (result.get("audit") or {}).get("problems") else 0
-
-
-async def _cancellable(opts: Options) -> tuple[dict[str, Any], Path]:
-    """SIGTERM cancels the run like Ctrl-C does, so the teardown still removes queues and data."""
-    task = asyncio.current_task()
-    assert task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    return await run(opts)
 
 
 def _shown(path: Path) -> str:

@@ -61,8 +61,10 @@ class _EdgeServer(uvicorn.Server):
 
 
 @asynccontextmanager
-async def running_system(prefetch: int) -> AsyncIterator[Harness]:
-    """Store (embedded unless JUHE_MONGODB_URL), every worker, and the edge on a loopback port."""
+async def running_system(prefetch: int, worker_copies: int = 1) -> AsyncIterator[Harness]:
+    """Store (embedded unless JUHE_MONGODB_URL), every worker (`worker_copies` copies of each,
+    on connections of their own: competing consumers of every queue), and the edge on a
+    loopback port."""
     async with AsyncExitStack() as stack:
         url, store_kind = _store(stack)
         settings = Settings(
@@ -76,11 +78,15 @@ async def running_system(prefetch: int) -> AsyncIterator[Harness]:
         stack.push_async_callback(client.close)
         stack.push_async_callback(client.drop_database, settings.database_name)
         worker_commands, edge_commands = CommandCounter(), CommandCounter()
-        host = WorkerHost(Runtime.create(settings, store=Store(settings, [worker_commands])), list(WORKERS))
+        hosts = [
+            WorkerHost(Runtime.create(settings, store=Store(settings, [worker_commands])), list(WORKERS))
+            for _ in range(worker_copies)
+        ]
         await _probe_broker(local_or_configured(dict(os.environ)))
-        stack.push_async_callback(_within, _STOP_SECONDS, "namespace deletion", _delete_namespace(host))
-        stack.push_async_callback(_within, _STOP_SECONDS, "worker shutdown", host.stop())
-        await _within(_STARTUP_SECONDS, "worker startup", host.start())
+        stack.push_async_callback(_within, _STOP_SECONDS, "namespace deletion", _delete_namespace(hosts[0]))
+        for host in hosts:
+            stack.push_async_callback(_within, _STOP_SECONDS, "worker shutdown", host.stop())
+            await _within(_STARTUP_SECONDS, "worker startup", host.start())
         base_url = await _serve_edge(settings, edge_commands, stack)
         db = client[settings.database_name]
         pids = (os.getpid(),)  # the host runs in this process's event loop

@@ -31,7 +31,7 @@ import httpx
 
 from bench.harness import Harness, running_system
 from bench.load import PlannedOrder, push_orders
-from bench.run import RESULTS, audit_figures, header_of, write
+from bench.run import RESULTS, audit_figures, cancellable, header_of, write
 from bench.seed import World, build_world, until
 from bench.summary import audit_lines
 from tests.support.api import Api, Party
@@ -219,7 +219,7 @@ def parse(argv: Sequence[str]) -> HotOptions:
 
 def main(argv: Sequence[str]) -> int:
     opts = parse(argv)
-    result, path = asyncio.run(run_hot(opts))
+    result, path = asyncio.run(cancellable(run_hot(opts)))
     sys.stdout.write(render(result, str(path)))
     exact = result["hot_sku"]["exact"] and result["hot_wallet"]["exact"] and not result["audit"]["problems"]
     return 0 if exact else 1

@@ -8,14 +8,17 @@ when `--rate` is given) and the steady phase.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import platform
+import signal
 import sys
+from collections.abc import Awaitable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -29,6 +32,7 @@ from bench.steady import run_steady
 from tests.support.api import Api
 from workers.audit import audit
 
+T = TypeVar("T")
 RESULTS = Path(__file__).resolve().parent / "results"
 #: The steady phase offers this share of the burst's routed rate when no `--rate` is given.
 STEADY_SHARE = 0.5
@@ -44,6 +48,7 @@ class Options:
     suppliers: int = 5
     concurrency: int = 32
     prefetch: int = 64
+    worker_copies: int = 1
     seed: int = 1
     lines: str = "2"
     timeout: float = 600.0
@@ -60,7 +65,7 @@ def say(text: str) -> None:
 
 async def run(opts: Options) -> tuple[dict[str, Any], Path]:
     async with (
-        running_system(opts.prefetch) as system,
+        running_system(opts.prefetch, opts.worker_copies) as system,
         httpx.AsyncClient(
             base_url=system.base_url, timeout=60.0, limits=httpx.Limits(max_connections=opts.concurrency + 8)
         ) as http,
@@ -83,6 +88,14 @@ async def run(opts: Options) -> tuple[dict[str, Any], Path]:
         result["goals"] = goals.burst_goals(result)
         say("tearing down")
     return result, write(result, Path(opts.results))
+
+
+async def cancellable(run: Awaitable[T]) -> T:
+    """SIGTERM cancels the run like Ctrl-C does, so its teardown still removes queues and data."""
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    return await run
 
 
 async def phases(opts: Options, system: Harness, api: Api, world: World) -> dict[str, Any]:

@@ -15,6 +15,7 @@ def render(result: dict[str, Any], path: str) -> str:
     lines = [
         f"Juhe bench: {burst}, {cfg['lines']} lines per order, {cfg['merchants']} merchants, "
         f"{cfg['skus']} SKUs, concurrency {cfg['concurrency']}, prefetch {cfg['prefetch']}, "
+        f"worker copies {cfg.get('worker_copies', 1)}, "
         f"{result['machine']['cpu_count']} CPUs"
     ]
     if "routing" in result:
