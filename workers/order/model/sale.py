@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from schemas.events import Sale, SoldLine
-from workers.order.model.pricing import OrderLine, discount_shares
+from workers.order.model.pricing import OrderLine, discount_shares, net_charges
 
 
 class Sold(Protocol):
@@ -32,17 +32,18 @@ def sale_of(order: Sold) -> Sale:
     """Each line with what the merchant was charged for it and its share of the discount
     (`discount_shares`, as `Order.line_charges`), and the category it was priced with."""
     costs = [line.cost for line in order.lines]
+    charges, shares = net_charges(costs, order.discount), discount_shares(costs, order.discount)
     lines = [
         SoldLine(
             sku=line.sku,
             qty=line.qty,
             unit_price=line.unit_price,
             supplier_id=line.supplier_id or "",
-            charge=cost - share,
+            charge=charge,
             discount=share,
             category=line.category,
         )
-        for line, cost, share in zip(order.lines, costs, discount_shares(costs, order.discount), strict=True)
+        for line, charge, share in zip(order.lines, charges, shares, strict=True)
     ]
     return Sale(
         platform=order.platform,
