@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from juhe.keyed_locks import KeyedLocks
 from juhe.messaging.consumer import consume, respond
 from juhe.runtime import Runtime
@@ -12,6 +15,9 @@ from workers.wallet.handlers import alerts, ledger, settings
 from workers.wallet.repository import MongoWalletRepository, ensure_indexes
 
 WORKER = "wallet"
+
+C = TypeVar("C", DebitWallet, CreditWallet, AdjustWallet)
+LedgerChange = Callable[..., Awaitable[list[Message]]]
 
 
 def register(runtime: Runtime) -> None:
@@ -25,21 +31,16 @@ def register(runtime: Runtime) -> None:
     # the same slot and all but one retry (the claim's unique slot keeps it exact regardless).
     turns = KeyedLocks()
 
-    async def debit(m: DebitWallet) -> list[Message]:
-        async with turns.hold(m.merchant_id):
-            return await ledger.debit_wallet(m, repo=repo())
+    def in_turn(change: LedgerChange) -> Callable[[C], Awaitable[list[Message]]]:
+        async def run(m: C) -> list[Message]:
+            async with turns.hold(m.merchant_id):
+                return await change(m, repo=repo())
 
-    async def credit(m: CreditWallet) -> list[Message]:
-        async with turns.hold(m.merchant_id):
-            return await ledger.credit_wallet(m, repo=repo())
+        return run
 
-    async def adjust(m: AdjustWallet) -> list[Message]:
-        async with turns.hold(m.merchant_id):
-            return await ledger.adjust_wallet(m, repo=repo())
-
-    consume(runtime, WORKER, DebitWallet, debit)
-    consume(runtime, WORKER, CreditWallet, credit)
-    consume(runtime, WORKER, AdjustWallet, adjust)
+    consume(runtime, WORKER, DebitWallet, in_turn(ledger.debit_wallet))
+    consume(runtime, WORKER, CreditWallet, in_turn(ledger.credit_wallet))
+    consume(runtime, WORKER, AdjustWallet, in_turn(ledger.adjust_wallet))
     respond(runtime, WORKER, ChangeWalletSettings, lambda m: settings.change_settings(m, repo=repo()))
     consume(runtime, WORKER, NotifyLowBalance, lambda m: alerts.notify_low_balance(m, deps=notify_deps()))
 
