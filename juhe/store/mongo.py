@@ -11,6 +11,7 @@ from pymongo.monitoring import CommandListener
 
 from juhe.announced import announced_url
 from juhe.settings import Settings
+from juhe.store.group_insert import GroupInserts
 
 Document = dict[str, object]
 
@@ -35,6 +36,8 @@ class Store:
         self._settings = settings
         self._listeners = list(listeners)
         self._client: AsyncMongoClient[Document] | None = None
+        #: The process's group inserts (`juhe.store.group_insert`), shared by every repository.
+        self.inserts = GroupInserts(lambda: self.db)
 
     async def connect(self) -> None:
         url = resolve_mongodb_url(self._settings)

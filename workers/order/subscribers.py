@@ -54,7 +54,7 @@ def register(runtime: Runtime) -> None:
     def deps() -> saga.SagaDeps:
         db = runtime.store.db
         return saga.SagaDeps(
-            MongoOrderRepository(db),
+            MongoOrderRepository(db, runtime.store.inserts),
             CachedAccounts(AccountsQueries(db), accounts_cache),
             CachedCatalog(CatalogQueries(db), catalog_cache),
             runtime.settings.funds_hold_seconds,
@@ -69,7 +69,7 @@ def register(runtime: Runtime) -> None:
 
     def intake_deps() -> intake.IntakeDeps:
         retention = timedelta(days=runtime.settings.raw_payload_retention_days)
-        return intake.IntakeDeps(deps(), MongoArchive(runtime.store.db), retention)
+        return intake.IntakeDeps(deps(), MongoArchive(runtime.store.db, runtime.store.inserts), retention)
 
     def refund_deps() -> RefundDeps:
         db = runtime.store.db

@@ -11,6 +11,7 @@ from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from juhe.store.group_insert import GroupInserts, private_inserts
 from workers.sales.model import (
     ATTRIBUTES,
     BUCKETS,
@@ -35,19 +36,17 @@ def _only_duplicates(exc: BulkWriteError) -> bool:
 
 
 class MongoSalesRepository:
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+    def __init__(self, db: AsyncDatabase[Doc], inserts: GroupInserts | None = None) -> None:
         self._facts = db[FACTS]
+        self._insert_facts = (inserts or private_inserts(db))(FACTS)
         self._buckets = db[BUCKETS]
         self._cursors = db[CURSORS]
 
     async def add_facts(self, facts: Sequence[SaleFact]) -> None:
         if not facts:
             return
-        try:
-            await self._facts.insert_many([f.model_dump(by_alias=True) for f in facts], ordered=False)
-        except BulkWriteError as exc:  # a repeat: the facts already stored are the same facts
-            if not _only_duplicates(exc):
-                raise
+        # A repeat finds its facts already stored: the same facts, so nothing more to do.
+        await self._insert_facts.insert([f.model_dump(by_alias=True) for f in facts])
 
     async def cursor(self) -> RollupCursor:
         doc = await self._cursors.find_one({"_id": CURSOR_ID})

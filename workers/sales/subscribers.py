@@ -57,7 +57,7 @@ def register(runtime: Runtime) -> None:
     wake = asyncio.Event()
 
     def repo() -> MongoSalesRepository:
-        return MongoSalesRepository(runtime.store.db)
+        return MongoSalesRepository(runtime.store.db, runtime.store.inserts)
 
     def orders() -> SoldOrders:
         return OrdersForSales(OrderQueries(runtime.store.db), CatalogQueries(runtime.store.db))

@@ -9,15 +9,17 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from juhe.store.group_insert import GroupInserts, private_inserts
 from workers.wallet.model import MOVE_DEPENDS_ON, SETTINGS, LedgerEntry, Wallet, entry_id, moved_fields
 
 Doc = dict[str, Any]
 
 
 class MongoWalletRepository:
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+    def __init__(self, db: AsyncDatabase[Doc], inserts: GroupInserts | None = None) -> None:
         self._wallets = db[Wallet.COLLECTION]
         self._ledger = db[LedgerEntry.COLLECTION]
+        self._claims = (inserts or private_inserts(db))(LedgerEntry.COLLECTION)
 
     async def wallet(self, merchant_id: str) -> Wallet:
         opened = Wallet(merchant_id=merchant_id).model_dump(exclude={"merchant_id"})
@@ -42,11 +44,7 @@ class MongoWalletRepository:
         return None if doc is None else LedgerEntry.model_validate(doc)
 
     async def claim(self, entry: LedgerEntry) -> bool:
-        try:
-            await self._ledger.insert_one(entry.model_dump(by_alias=True))
-        except DuplicateKeyError:
-            return False
-        return True
+        return await self._claims.insert_one(entry.model_dump(by_alias=True))
 
     async def advance(self, wallet: Wallet, moved: Wallet) -> bool:
         where = {"_id": wallet.merchant_id, **wallet.model_dump(include=set(MOVE_DEPENDS_ON))}

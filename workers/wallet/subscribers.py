@@ -22,7 +22,7 @@ LedgerChange = Callable[..., Awaitable[list[Message]]]
 
 def register(runtime: Runtime) -> None:
     def repo() -> MongoWalletRepository:
-        return MongoWalletRepository(runtime.store.db)
+        return MongoWalletRepository(runtime.store.db, runtime.store.inserts)
 
     def notify_deps() -> alerts.NotifyDeps:
         return alerts.NotifyDeps(repo(), runtime.post, runtime.give_up_after)

@@ -6,13 +6,12 @@ MongoDB, `purge_expired_payloads` anywhere.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
+from juhe.store.group_insert import GroupInserts, private_inserts
 from workers.order.model import ArchivedPayload, LogEntry, PlatformMessage, RefundRequest
 from workers.order.repository.names import (
     ORDERS,
@@ -25,8 +24,9 @@ Doc = dict[str, Any]
 
 
 class MongoArchive:
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+    def __init__(self, db: AsyncDatabase[Doc], inserts: GroupInserts | None = None) -> None:
         self._db = db
+        self._inserts = inserts or private_inserts(db)
 
     async def archive(self, payload: ArchivedPayload) -> None:
         await self._insert_once(RAW_PAYLOADS, payload.model_dump(by_alias=True))
@@ -53,8 +53,8 @@ class MongoArchive:
         await self._db[collection].update_one({"_id": key}, {"$addToSet": {"payload_ids": payload_id}})
 
     async def _insert_once(self, collection: str, doc: Doc) -> None:
-        with contextlib.suppress(DuplicateKeyError):  # an earlier delivery or an identical push
-            await self._db[collection].insert_one(doc)
+        # Already there (an earlier delivery, or an identical push) is as good as stored now.
+        await self._inserts(collection).insert_one(doc)
 
 
 async def purge_expired_payloads(db: AsyncDatabase[Doc], now: datetime) -> int:

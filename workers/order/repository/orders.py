@@ -11,8 +11,8 @@ from typing import Any
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from juhe.store.group_insert import GroupInserts, private_inserts
 from workers.order.model import (
     COUPON_APPLIED,
     COUPON_ASKED,
@@ -31,26 +31,26 @@ from workers.order.model import (
 from workers.order.repository.names import ORDERS, SUB_ORDERS
 
 Doc = dict[str, Any]
-DUPLICATE_KEY = 11000
 
 
 class MongoOrderRepository:
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+    def __init__(self, db: AsyncDatabase[Doc], inserts: GroupInserts | None = None) -> None:
         self._orders = db[ORDERS]
         self._subs = db[SUB_ORDERS]
+        grouped = inserts or private_inserts(db)
+        self._insert_orders = grouped(ORDERS)
+        self._insert_subs = grouped(SUB_ORDERS)
 
     async def get(self, order_key: str) -> Order | None:
         doc = await self._orders.find_one({"_id": order_key})
         return None if doc is None else Order.model_validate(doc)
 
     async def insert(self, order: Order) -> Order:
-        try:
-            await self._orders.insert_one(order.model_dump(by_alias=True))
-        except DuplicateKeyError:
-            stored = await self.get(order.key)
-            assert stored is not None
-            return stored
-        return order
+        if await self._insert_orders.insert_one(order.model_dump(by_alias=True)):
+            return order
+        stored = await self.get(order.key)
+        assert stored is not None
+        return stored
 
     async def transition(
         self, order_key: str, step: OrderStep, entries: list[LogEntry], change: OrderChange | None = None
@@ -113,15 +113,12 @@ class MongoOrderRepository:
         return Order.model_validate(moved) if moved is not None else await self.get(order_key)
 
     async def add_sub_orders(self, subs: list[SubOrder]) -> list[SubOrder]:
-        try:
-            await self._subs.insert_many([sub.model_dump(by_alias=True) for sub in subs], ordered=False)
-        except BulkWriteError as exc:  # already there from an earlier delivery
-            if any(err.get("code") != DUPLICATE_KEY for err in exc.details.get("writeErrors", [])):
-                raise
-            query = {"_id": {"$in": [sub.id for sub in subs]}}
-            stored = await self._subs.find(query).sort("supplier_id", ASCENDING).to_list()
-            return [SubOrder.model_validate(doc) for doc in stored]
-        return subs
+        if all(await self._insert_subs.insert([sub.model_dump(by_alias=True) for sub in subs])):
+            return subs
+        # Some already there from an earlier delivery: the stored ones are the routing.
+        query = {"_id": {"$in": [sub.id for sub in subs]}}
+        stored = await self._subs.find(query).sort("supplier_id", ASCENDING).to_list()
+        return [SubOrder.model_validate(doc) for doc in stored]
 
     async def get_sub_order(self, sub_order_id: str) -> SubOrder | None:
         doc = await self._subs.find_one({"_id": sub_order_id})
