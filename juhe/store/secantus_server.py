@@ -1,4 +1,9 @@
-"""Child-process entry point that serves SecantusDB with Juhe's candidate-selection fix."""
+"""Child-process entry point that serves SecantusDB with Juhe's two fixes.
+
+The candidate-selection fix stops a top-level `$and` from forcing a collection scan; the
+sorted walk (`juhe.store.secantus_walk`) answers a limited, sorted find over a compound index
+without reading every document under its prefix.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +21,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from juhe.store import secantus_walk
+
 REQUIRED_VERSION = "0.7.0b3"
 _FIX_MARKER = "__juhe_candidate_fix__"
+_WALK_MARKER = "__juhe_sorted_walk__"
 
 Candidates = list[Any] | None
 CandidatePicker = Callable[..., Candidates]
@@ -85,6 +93,34 @@ def apply_candidate_fix() -> None:
         storage_cls._try_index_id_keys = _with_field_candidates(storage_cls._try_index_id_keys)
 
 
+def _with_sorted_walk(original: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+    """Wrap find_matching so a limited sort along a compound index stops after the page."""
+
+    @functools.wraps(original)
+    def find_matching(self: Any, db: str, coll: str, filter: Any = None, **options: Any) -> list[Any]:
+        found = secantus_walk.answer(self, db, coll, filter, options)
+        return found if found is not None else original(self, db, coll, filter, **options)
+
+    setattr(find_matching, _WALK_MARKER, True)
+    return find_matching
+
+
+def sorted_walk_applied() -> bool:
+    """Tell whether SecantusDB's find_matching is Juhe's sorted-walk wrapper in this process."""
+    finder = getattr(_secantus("storage").Storage, "find_matching", None)
+    return getattr(finder, _WALK_MARKER, False) is True
+
+
+def apply_sorted_walk_fix() -> None:
+    """Install the sorted walk once; calling it again changes nothing."""
+    problem = version_problem()
+    if problem is not None:
+        raise RuntimeError(problem)
+    storage_cls = _secantus("storage").Storage
+    if not sorted_walk_applied():
+        storage_cls.find_matching = _with_sorted_walk(storage_cls.find_matching)
+
+
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Read the command line of the store child."""
     parser = argparse.ArgumentParser(prog="python -m juhe.store.secantus_server")
@@ -150,11 +186,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _stop_on_stdin_eof(stop)
     try:
         apply_candidate_fix()
+        apply_sorted_walk_fix()
     except RuntimeError as exc:
         log.error("refusing to start: %s", exc)
         return 2
-    if not candidate_fix_applied():
-        log.error("refusing to start: the candidate-selection fix is not in place")
+    if not (candidate_fix_applied() and sorted_walk_applied()):
+        log.error("refusing to start: the candidate-selection fix or the sorted walk is not in place")
         return 2
     args.storage_path.mkdir(parents=True, exist_ok=True)
     _serve(args, stop)
