@@ -58,6 +58,15 @@ def parse(argv: Sequence[str] | None = None, mode: str = "all") -> Options:
         default=defaults.worker_copies,
         help="copies of every worker, competing for each queue (%(default)s)",
     )
+    parser.add_argument(
+        "--worker-processes",
+        type=int,
+        choices=range(0, 9),
+        metavar="N",
+        default=defaults.worker_processes,
+        help="processes hosting every worker, apart from the edge; 0 hosts them in the bench's "
+        "own process, with --worker-copies copies (%(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=defaults.seed, help="order generator seed (%(default)s)")
     parser.add_argument(
         "--timeout",
@@ -78,6 +87,8 @@ def parse(argv: Sequence[str] | None = None, mode: str = "all") -> Options:
     )
     parser.add_argument("--results", default=defaults.results, help="folder for the JSON (bench/results)")
     args = parser.parse_args(argv)
+    if args.worker_copies > 1 and args.worker_processes:
+        parser.error("--worker-copies copies workers in the bench's process: add --worker-processes 0")
     return Options(mode=mode, **vars(args))
 
 

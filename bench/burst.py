@@ -7,6 +7,7 @@ import asyncio
 import os
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 from bench import cpu, gc_pauses, report
 from bench.harness import Harness
 from bench.load import LoadResult, Outcome, await_outcomes, order_times, plan_orders, push_orders
-from bench.metrics import counter_delta, published_counts
+from bench.metrics import Tally, counter_delta
 from bench.sales import sales_figures
 from bench.seed import World
 from tests.support.api import Api
@@ -37,19 +38,22 @@ class BurstPlan:
 async def measure_burst(plan: BurstPlan, system: Harness, api: Api, world: World) -> dict[str, Any]:
     """The timed part, counted from zero: push, wait until settled, let trailing work finish."""
     processes = cpu.group_roles(process_roles(system))
-    system.reset_counters()
-    published_before = published_counts()
+    await system.reset_counters()
+    published_before = (await system.tally()).published
     ticks_before = cpu.read_ticks(pid for p in processes for pid in p.pids)
     orders = plan_orders(world, plan.orders, plan.seed, plan.lines)
     with gc_pauses.recording() as pauses:
         load = await push_orders(api, orders, plan.concurrency)
         routed_before = published_before.get("order.routed", 0)
-        outcome = await await_outcomes(system.db, len(load.accepted_at), plan.timeout, routed_before)
+        outcome = await await_outcomes(
+            system.db, len(load.accepted_at), plan.timeout, routed_since(system, routed_before)
+        )
         await quiesce(system)
     ticks_after = cpu.read_ticks(pid for p in processes for pid in p.pids)
-    published = counter_delta(published_counts(), published_before)
+    tally = await system.tally()
+    published = counter_delta(tally.published, published_before)
     docs = await order_times(system.db)
-    result = build_result(system, load, outcome, docs, published)
+    result = build_result(system, tally, load, outcome, docs, published)
     tck = os.sysconf("SC_CLK_TCK")
     result["cpu_ms_per_order"] = cpu.cpu_per_order(
         processes, ticks_before, ticks_after, result["orders_stored"], tck
@@ -57,6 +61,15 @@ async def measure_burst(plan: BurstPlan, system: Harness, api: Api, world: World
     result["gc"] = pauses.figures()
     result["sales"] = await sales_figures(system, result)
     return result
+
+
+def routed_since(system: Harness, before: int) -> Callable[[], Awaitable[int]]:
+    """`order.routed` publishes since `before`: the progress bar's count, costing the store nothing."""
+
+    async def routed() -> int:
+        return (await system.tally()).published.get("order.routed", 0) - before
+
+    return routed
 
 
 def process_roles(system: Harness) -> dict[str, list[int]]:
@@ -91,9 +104,7 @@ async def quiesce(system: Harness) -> float:
     start = time.monotonic()
     last, quiet_since = -1, start
     while time.monotonic() - start < _QUIESCE_LIMIT:
-        seen = (
-            system.edge_commands.total() + system.worker_commands.total() + sum(published_counts().values())
-        )
+        seen = (await system.tally()).activity()
         now = time.monotonic()
         if seen != last:
             last, quiet_since = seen, now
@@ -104,7 +115,12 @@ async def quiesce(system: Harness) -> float:
 
 
 def build_result(
-    system: Harness, load: LoadResult, outcome: Outcome, docs: list[dict[str, Any]], published: dict[str, int]
+    system: Harness,
+    tally: Tally,
+    load: LoadResult,
+    outcome: Outcome,
+    docs: list[dict[str, Any]],
+    published: dict[str, int],
 ) -> dict[str, Any]:
     # Per-order figures divide by the orders stored: a webhook answered 503 because its publish
     # was not confirmed in time may still have been delivered, and its work counted.
@@ -117,16 +133,16 @@ def build_result(
         "outcomes": report.outcomes(docs),
         "timed_out": outcome.timed_out,
         "waited_seconds": round(outcome.waited_seconds, 3),
-        "store_commands": store_commands(system, stored),
+        "store_commands": store_commands(tally, stored),
         "broker_messages": report.per_order(published, stored),
     }
 
 
-def store_commands(system: Harness, orders: int) -> dict[str, Any]:
+def store_commands(tally: Tally, orders: int) -> dict[str, Any]:
     """Succeeded commands per order, all and by side; failed commands as plain counts."""
-    edge, workers = system.edge_commands.succeeded_counts(), system.worker_commands.succeeded_counts()
-    failed = Counter(system.edge_commands.failed_counts()) + Counter(system.worker_commands.failed_counts())
-    targets = Counter(system.edge_commands.target_counts()) + Counter(system.worker_commands.target_counts())
+    edge, workers = tally.edge.succeeded, tally.workers.succeeded
+    failed = Counter(tally.edge.failed) + Counter(tally.workers.failed)
+    targets = Counter(tally.edge.targets) + Counter(tally.workers.targets)
     return {
         "all": report.per_order(dict(Counter(edge) + Counter(workers)), orders),
         "edge": report.per_order(edge, orders),

@@ -8,18 +8,20 @@ import secrets
 import shutil
 import socket
 import tempfile
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aio_pika
 import uvicorn
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bench.metrics import CommandCounter
+from bench.metrics import CommandCounter, CommandCounts, Tally, published_counts
+from bench.worker_processes import WorkerChildren
 from edge_api.app import create_app
 from juhe.broker import local_or_configured
 from juhe.runtime import Runtime
@@ -31,6 +33,7 @@ from workers.host import WorkerHost
 from workers.registry import WORKERS
 
 Doc = dict[str, Any]
+T = TypeVar("T")
 _STARTUP_SECONDS = 60.0
 _STOP_SECONDS = 30.0
 _BROKER_PROBE_SECONDS = 15.0
@@ -43,13 +46,26 @@ class Harness:
     store_kind: str
     db: AsyncDatabase[Doc]  # the bench's own client: not counted
     edge_commands: CommandCounter
+    #: The workers hosted in this process (none when they run in processes of their own).
     worker_commands: CommandCounter
-    #: Processes hosting the workers (today this one); CPU is measured per pid.
+    #: Processes hosting the workers; CPU is measured per pid.
     worker_pids: tuple[int, ...] = ()
+    children: WorkerChildren | None = None
 
-    def reset_counters(self) -> None:
+    async def reset_counters(self) -> None:
         self.edge_commands.reset()
         self.worker_commands.reset()
+        if self.children is not None:
+            await self.children.reset()
+
+    async def tally(self) -> Tally:
+        """Store commands and publishes counted so far, wherever the workers run."""
+        workers, published = CommandCounts.of(self.worker_commands), published_counts()
+        if self.children is not None:
+            theirs, their_published = await self.children.counts()
+            workers += theirs
+            published = dict(Counter(published) + Counter(their_published))
+        return Tally(CommandCounts.of(self.edge_commands), workers, published)
 
 
 class _EdgeServer(uvicorn.Server):
@@ -61,10 +77,14 @@ class _EdgeServer(uvicorn.Server):
 
 
 @asynccontextmanager
-async def running_system(prefetch: int, worker_copies: int = 1) -> AsyncIterator[Harness]:
-    """Store (embedded unless JUHE_MONGODB_URL), every worker (`worker_copies` copies of each,
-    on connections of their own: competing consumers of every queue), and the edge on a
-    loopback port."""
+async def running_system(
+    prefetch: int, worker_copies: int = 1, worker_processes: int = 0
+) -> AsyncIterator[Harness]:
+    """Store (embedded unless JUHE_MONGODB_URL), every worker (`worker_copies` copies of each in
+    this process, on connections of their own, or one copy in each of `worker_processes`
+    processes: competing consumers of every queue), and the edge on a loopback port."""
+    if worker_processes and worker_copies != 1:
+        raise ValueError("worker copies are for workers in the bench process; processes host one each")
     async with AsyncExitStack() as stack:
         url, store_kind = _store(stack)
         settings = Settings(
@@ -80,17 +100,30 @@ async def running_system(prefetch: int, worker_copies: int = 1) -> AsyncIterator
         worker_commands, edge_commands = CommandCounter(), CommandCounter()
         hosts = [
             WorkerHost(Runtime.create(settings, store=Store(settings, [worker_commands])), list(WORKERS))
-            for _ in range(worker_copies)
+            for _ in range(1 if worker_processes else worker_copies)
         ]
         await _probe_broker(local_or_configured(dict(os.environ)))
+        # With worker processes, hosts[0] is never started: it names the queues to delete.
         stack.push_async_callback(_within, _STOP_SECONDS, "namespace deletion", _delete_namespace(hosts[0]))
-        for host in hosts:
-            stack.push_async_callback(_within, _STOP_SECONDS, "worker shutdown", host.stop())
-            await _within(_STARTUP_SECONDS, "worker startup", host.start())
+        children = await _start_workers(settings, hosts, worker_processes, stack)
         base_url = await _serve_edge(settings, edge_commands, stack)
         db = client[settings.database_name]
-        pids = (os.getpid(),)  # the host runs in this process's event loop
-        yield Harness(settings, base_url, store_kind, db, edge_commands, worker_commands, pids)
+        pids = children.pids if children else (os.getpid(),)
+        yield Harness(settings, base_url, store_kind, db, edge_commands, worker_commands, pids, children)
+
+
+async def _start_workers(
+    settings: Settings, hosts: list[WorkerHost], processes: int, stack: AsyncExitStack
+) -> WorkerChildren | None:
+    """The workers in `processes` processes of their own, else the hosts in this event loop."""
+    if processes:
+        children = await _within_result(_STARTUP_SECONDS, WorkerChildren.start(settings, processes))
+        stack.push_async_callback(_within, _STOP_SECONDS, "worker shutdown", children.stop())
+        return children
+    for host in hosts:
+        stack.push_async_callback(_within, _STOP_SECONDS, "worker shutdown", host.stop())
+        await _within(_STARTUP_SECONDS, "worker startup", host.start())
+    return None
 
 
 def _store(stack: AsyncExitStack) -> tuple[str, str]:
@@ -142,6 +175,11 @@ async def _within(seconds: float, what: str, step: Awaitable[None]) -> None:
             await step
     except TimeoutError as exc:
         raise RuntimeError(f"{what} did not finish within {seconds:g} s") from exc
+
+
+async def _within_result(seconds: float, step: Awaitable[T]) -> T:
+    async with asyncio.timeout(seconds):
+        return await step
 
 
 async def _probe_broker(url: str) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +15,6 @@ import httpx
 from pymongo.asynchronous.database import AsyncDatabase
 from tqdm import tqdm
 
-from bench.metrics import published_counts
 from bench.seed import World
 from tests.support.api import Api, Shop
 
@@ -98,17 +97,20 @@ async def status_counts(db: AsyncDatabase[Doc]) -> dict[str, int]:
     return {str(doc["_id"]): int(doc["n"]) async for doc in cursor}
 
 
-async def await_outcomes(db: AsyncDatabase[Doc], expected: int, within: float, routed_before: int) -> Outcome:
+async def await_outcomes(
+    db: AsyncDatabase[Doc], expected: int, within: float, routed: Callable[[], Awaitable[int]]
+) -> Outcome:
     """Wait until `expected` orders have left the pending statuses, or `within` seconds pass.
 
-    The bar follows the in-process `order.routed` publish count, which costs the store nothing;
-    the orders collection (a full scan on the embedded store) is only counted every few seconds.
+    The bar follows `routed()`, the workers' `order.routed` publishes, which cost the store
+    nothing; the orders collection (a full scan on the embedded store) is only counted every few
+    seconds.
     """
     start = time.monotonic()
     next_count = start
     with tqdm(total=expected, desc="routed", unit="order", dynamic_ncols=True) as bar:
         while True:
-            bar.update(min(expected, published_counts().get("order.routed", 0) - routed_before) - bar.n)
+            bar.update(min(expected, await routed()) - bar.n)
             now = time.monotonic()
             if now >= next_count or bar.n >= expected:
                 next_count = now + _COUNT_SECONDS

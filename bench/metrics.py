@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import dataclass, field
 
 from pymongo import monitoring
 
@@ -80,3 +81,50 @@ def counter_delta(after: dict[str, int], before: dict[str, int]) -> dict[str, in
     """Per-name increase from `before` to `after`, dropping names that did not move."""
     delta = {name: value - before.get(name, 0) for name, value in after.items()}
     return {name: value for name, value in sorted(delta.items()) if value}
+
+
+@dataclass(frozen=True)
+class CommandCounts:
+    """A snapshot of a `CommandCounter`, which can be summed over processes and sent as JSON."""
+
+    succeeded: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, int] = field(default_factory=dict)
+    targets: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, counter: CommandCounter) -> CommandCounts:
+        return cls(counter.succeeded_counts(), counter.failed_counts(), counter.target_counts())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, dict[str, int]]) -> CommandCounts:
+        return cls(dict(data["succeeded"]), dict(data["failed"]), dict(data["targets"]))
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"succeeded": self.succeeded, "failed": self.failed, "targets": self.targets}
+
+    def __add__(self, other: CommandCounts) -> CommandCounts:
+        def summed(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+            return dict(Counter(a) + Counter(b))
+
+        return CommandCounts(
+            summed(self.succeeded, other.succeeded),
+            summed(self.failed, other.failed),
+            summed(self.targets, other.targets),
+        )
+
+    def total(self) -> int:
+        return sum(self.succeeded.values()) + sum(self.failed.values())
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the bench has counted so far: the edge's and the workers' store commands, and the
+    publishes of every process (by message name)."""
+
+    edge: CommandCounts
+    workers: CommandCounts
+    published: dict[str, int]
+
+    def activity(self) -> int:
+        """Grows with any counted work: a quiet system leaves it unchanged."""
+        return self.edge.total() + self.workers.total() + sum(self.published.values())

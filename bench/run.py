@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import httpx
 
 from bench import goals
-from bench.burst import BurstPlan, measure_burst, quiesce
+from bench.burst import BurstPlan, measure_burst, quiesce, store_commands
 from bench.ceilings import measure_ceilings
 from bench.harness import Harness, running_system
 from bench.load import plan_orders
@@ -49,6 +49,8 @@ class Options:
     concurrency: int = 32
     prefetch: int = 64
     worker_copies: int = 1
+    #: Processes hosting the workers apart from the edge, as `juhe up` runs them (0: this one).
+    worker_processes: int = 1
     seed: int = 1
     lines: str = "2"
     timeout: float = 600.0
@@ -65,7 +67,7 @@ def say(text: str) -> None:
 
 async def run(opts: Options) -> tuple[dict[str, Any], Path]:
     async with (
-        running_system(opts.prefetch, opts.worker_copies) as system,
+        running_system(opts.prefetch, opts.worker_copies, opts.worker_processes) as system,
         httpx.AsyncClient(
             base_url=system.base_url, timeout=60.0, limits=httpx.Limits(max_connections=opts.concurrency + 8)
         ) as http,
@@ -111,7 +113,11 @@ async def phases(opts: Options, system: Harness, api: Api, world: World) -> dict
     if opts.steady_seconds > 0 and rate > 0:
         count = int(rate * opts.steady_seconds) + 1
         orders = plan_orders(world, count, opts.seed + 1, opts.lines, prefix="STEADY")
-        result["steady"] = await run_steady(api, system.db, orders, rate, opts.steady_seconds, opts.timeout)
+        await system.reset_counters()
+        steady = await run_steady(api, system.db, orders, rate, opts.steady_seconds, opts.timeout)
+        # Inserts are grouped only while others queue: at a steady rate, fewer share a command.
+        steady["store_commands"] = store_commands(await system.tally(), steady["routed"])
+        result["steady"] = steady
     return result
 
 

@@ -15,7 +15,7 @@ def render(result: dict[str, Any], path: str) -> str:
     lines = [
         f"Juhe bench: {burst}, {cfg['lines']} lines per order, {cfg['merchants']} merchants, "
         f"{cfg['skus']} SKUs, concurrency {cfg['concurrency']}, prefetch {cfg['prefetch']}, "
-        f"worker copies {cfg.get('worker_copies', 1)}, "
+        f"{_hosting(cfg)}, "
         f"{result['machine']['cpu_count']} CPUs"
     ]
     if "routing" in result:
@@ -80,8 +80,25 @@ def _steady(steady: dict[str, Any]) -> list[str]:
         f"  p99 {_num(lat['p99'])} ms  max {_num(lat['max'])} ms",
         f"  received->routed : p50 {_num(rec['p50'])} ms  p99 {_num(rec['p99'])} ms",
         f"  send lag         : p99 {_num(lag['p99'])} ms  max {_num(lag['max'])} ms",
+        *_steady_commands(steady.get("store_commands")),
         *_steady_sales(steady.get("sales")),
     ]
+
+
+def _hosting(cfg: dict[str, Any]) -> str:
+    """Older results name only the copies, all in the bench's process."""
+    processes = cfg.get("worker_processes", 0)
+    if processes:
+        return f"workers in {processes} process{'es' if processes > 1 else ''} of their own"
+    return f"worker copies {cfg.get('worker_copies', 1)} in the bench process"
+
+
+def _steady_commands(commands: dict[str, Any] | None) -> list[str]:
+    """Older results have no steady counts."""
+    if not commands:
+        return []
+    per_order = _num(commands["all"]["per_order"])
+    return [f"  store cmds/order : {per_order}  (fewer inserts queue together than in the burst)"]
 
 
 def _steady_sales(sales: dict[str, Any] | None) -> list[str]:

@@ -1,0 +1,129 @@
+"""The bench's worker processes (`--worker-processes N`): N children of `bench.worker_child`, each
+hosting every worker (competing consumers on every queue), as `juhe up` runs them apart from the
+edge. The bench asks them for their counts over their stdin and stdout."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from bench.metrics import CommandCounts
+from juhe.settings import Settings
+
+_START_SECONDS = 60.0
+_ANSWER_SECONDS = 10.0
+_STOP_SECONDS = 30.0
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    """The bench's settings as the JUHE_* variables `Settings()` reads in the child."""
+    chosen = {
+        "JUHE_NAMESPACE": settings.namespace,
+        "JUHE_AMQP_URL": settings.amqp_url or "",
+        "JUHE_MONGODB_URL": settings.mongodb_url or "",
+        "JUHE_ADMIN_TOKEN": settings.admin_token or "",
+        "JUHE_PREFETCH": str(settings.prefetch),
+    }
+    return {**os.environ, **{name: value for name, value in chosen.items() if value}}
+
+
+@dataclass
+class WorkerChild:
+    process: asyncio.subprocess.Process
+
+    @classmethod
+    async def start(cls, env: dict[str, str]) -> WorkerChild:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.worker_child",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        child = cls(process)
+        try:
+            async with asyncio.timeout(_START_SECONDS):
+                line = await child._readline()
+        except BaseException:
+            await child.stop()
+            raise
+        if line != "READY":
+            await child.stop()
+            raise RuntimeError(f"a bench worker process said {line!r} instead of READY")
+        return child
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    async def ask(self, request: str) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{request}\n".encode())
+        await self.process.stdin.drain()
+        async with asyncio.timeout(_ANSWER_SECONDS):
+            reply: dict[str, Any] = json.loads(await self._readline())
+        if "error" in reply:
+            raise RuntimeError(f"bench worker process {self.pid}: {reply['error']}")
+        return reply
+
+    async def stop(self) -> None:
+        """End of input: the workers finish the messages in hand; killed if they take too long."""
+        if self.process.returncode is not None:
+            return
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            await asyncio.wait_for(self.process.wait(), _STOP_SECONDS)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+    async def _readline(self) -> str:
+        assert self.process.stdout is not None
+        line = await self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"bench worker process {self.pid} exited (code {self.process.returncode})")
+        return line.decode().strip()
+
+
+@dataclass
+class WorkerChildren:
+    children: list[WorkerChild]
+
+    @classmethod
+    async def start(cls, settings: Settings, count: int) -> WorkerChildren:
+        env = child_environment(settings)
+        started = await asyncio.gather(
+            *(WorkerChild.start(env) for _ in range(count)), return_exceptions=True
+        )
+        children = [child for child in started if isinstance(child, WorkerChild)]
+        failures = [outcome for outcome in started if isinstance(outcome, BaseException)]
+        if failures:
+            await asyncio.gather(*(child.stop() for child in children))
+            raise RuntimeError(f"a bench worker process did not start: {failures[0]!r}")
+        return cls(children)
+
+    @property
+    def pids(self) -> tuple[int, ...]:
+        return tuple(child.pid for child in self.children)
+
+    async def counts(self) -> tuple[CommandCounts, dict[str, int]]:
+        """Store commands and publishes, summed over the children."""
+        replies = await asyncio.gather(*(child.ask("counts") for child in self.children))
+        commands, published = CommandCounts(), Counter[str]()
+        for reply in replies:
+            commands += CommandCounts.from_dict(reply["commands"])
+            published.update(reply["published"])
+        return commands, dict(published)
+
+    async def reset(self) -> None:
+        await asyncio.gather(*(child.ask("reset") for child in self.children))
+
+    async def stop(self) -> None:
+        await asyncio.gather(*(child.stop() for child in self.children))
