@@ -83,7 +83,12 @@ class GroupInsert:
 
 
 def _settle_partly(group: list[_Queued], exc: BulkWriteError) -> None:
-    """A duplicate key is an answer (already there); any other write error fails its caller."""
+    """A duplicate key is an answer (already there); any other write error fails its caller,
+    and a write concern error every caller (none of the group is known to be durable)."""
+    if exc.details.get("writeConcernErrors"):
+        for q in group:
+            _settle(q.stored, exc)
+        return
     failed: dict[int, Doc] = {error["index"]: error for error in exc.details.get("writeErrors", [])}
     for index, q in enumerate(group):
         error = failed.get(index)

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pytest
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import AutoReconnect
+from pymongo.errors import AutoReconnect, BulkWriteError
 
 from juhe.store.group_insert import GroupInsert
 
@@ -56,3 +56,25 @@ async def test_a_cancelled_writer_leaves_no_caller_waiting() -> None:
 
     with pytest.raises(RuntimeError, match="stopped"):
         await waiting
+
+
+class UnacknowledgedCollection:
+    """Stores the documents but reports that the write concern was not met."""
+
+    async def insert_many(self, docs: list[Doc], *, ordered: bool) -> None:
+        details = {
+            "writeErrors": [],
+            "writeConcernErrors": [{"code": 64, "errmsg": "waiting for replication"}],
+        }
+        raise BulkWriteError(details)
+
+
+async def test_a_write_concern_error_fails_every_caller() -> None:
+    """Nothing of the group is known to be durable: every message is redelivered."""
+    group = GroupInsert(lambda: cast("AsyncCollection[Doc]", UnacknowledgedCollection()))
+
+    outcomes = await asyncio.gather(
+        group.insert_one({"_id": "a"}), group.insert_one({"_id": "b"}), return_exceptions=True
+    )
+
+    assert [type(outcome) for outcome in outcomes] == [BulkWriteError, BulkWriteError]
