@@ -26,7 +26,7 @@ WORKER = "sales"
 SWEEP_SECONDS = 5.0
 #: Once woken, the loop waits this long for more facts: at a steady trickle of orders a batch
 #: then rolls up several (its cursor and bucket writes are shared), well inside the 1 s target.
-GATHER_SECONDS = 0.2
+GATHER_SECONDS = 0.1
 #: The order log's entry for its routing: only a routed order sold anything.
 ROUTED_ENTRY = "routed"
 

@@ -4,6 +4,8 @@ a batch open finishes it, so a crash anywhere only delays the roll-ups."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from schemas.envelope import utcnow
 from workers.sales.handlers.ports import SalesRepository
 from workers.sales.model import increments
@@ -14,7 +16,13 @@ BATCH_LIMIT = 500
 MAX_ROUNDS = 100
 
 
-async def roll_up_once(repo: SalesRepository, me: str = "", limit: int = BATCH_LIMIT) -> int | None:
+class Round(NamedTuple):
+    added: int
+    #: A batch planned short of the limit: it took every fact pending when it was planned.
+    drained: bool = False
+
+
+async def roll_up_once(repo: SalesRepository, me: str = "", limit: int = BATCH_LIMIT) -> Round | None:
     """Finish the open batch, or plan and run the next; the facts it added, or None if there was
     nothing to do here (nothing pending, or another copy's batch is running). A lost race to
     plan counts as progress: the winner's batch is open."""
@@ -22,7 +30,8 @@ async def roll_up_once(repo: SalesRepository, me: str = "", limit: int = BATCH_L
     cursor = await repo.cursor()
     if cursor.left_to_another(me, now):
         return None
-    if cursor.open:
+    cursor_was_open = cursor.open
+    if cursor_was_open:
         facts = await repo.facts(cursor.fact_ids)
     else:
         facts = await repo.pending_facts(limit)
@@ -30,12 +39,12 @@ async def roll_up_once(repo: SalesRepository, me: str = "", limit: int = BATCH_L
             return None
         planned = cursor.planned([fact.id for fact in facts], me, now)
         if not await repo.plan(cursor, planned):
-            return 0
+            return Round(0)
         cursor = planned
     await repo.apply(cursor.batch, increments(facts))
     await repo.mark_applied(cursor.batch, cursor.fact_ids, utcnow())
     await repo.close(cursor)
-    return len(facts)
+    return Round(len(facts), drained=not cursor_was_open and len(facts) < limit)
 
 
 async def roll_up(repo: SalesRepository, me: str = "", limit: int = BATCH_LIMIT) -> int:
@@ -46,5 +55,7 @@ async def roll_up(repo: SalesRepository, me: str = "", limit: int = BATCH_LIMIT)
         done = await roll_up_once(repo, me, limit)
         if done is None:
             break
-        added += done
+        added += done.added
+        if done.drained:  # a fact stored since wakes the loop again: no round just to find none
+            break
     return added
