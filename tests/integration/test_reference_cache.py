@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from juhe.settings import Settings
-from tests.conftest import drop_database
+from tests.conftest import drop_database, settled_audit
 from tests.support.api import Api, Shop, bearer, order_body, signed, unique
 from tests.support.flows import Scene, scene, wait_status
 from tests.support.platforms import douyin_headers, douyin_push, fixture
@@ -42,7 +42,7 @@ async def cached(settings: Settings) -> AsyncIterator[System]:
             # Whatever the tests did, the invariants hold once the system is quiet (roll-ups lag).
             with suppress(AssertionError):
                 await eventually(lambda: _clean(running), what="audit clean")
-            assert await audit(running.db) == []
+            assert await settled_audit(running.db) == []
     finally:  # a failed check above must not leave this system's queues or data behind
         await delete_namespace(own)
         await drop_database(own)
