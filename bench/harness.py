@@ -117,7 +117,9 @@ async def _start_workers(
 ) -> WorkerChildren | None:
     """The workers in `processes` processes of their own, else the hosts in this event loop."""
     if processes:
-        children = await _within_result(_STARTUP_SECONDS, WorkerChildren.start(settings, processes))
+        children = await _within(
+            _STARTUP_SECONDS, "worker startup", WorkerChildren.start(settings, processes)
+        )
         stack.push_async_callback(_within, _STOP_SECONDS, "worker shutdown", children.stop())
         return children
     for host in hosts:
@@ -168,18 +170,13 @@ async def _stop_server(server: uvicorn.Server, task: asyncio.Task[None]) -> None
         await task
 
 
-async def _within(seconds: float, what: str, step: Awaitable[None]) -> None:
+async def _within(seconds: float, what: str, step: Awaitable[T]) -> T:
     """Bound a start or stop step, so a wedged broker or store cannot hang the bench."""
     try:
         async with asyncio.timeout(seconds):
-            await step
+            return await step
     except TimeoutError as exc:
         raise RuntimeError(f"{what} did not finish within {seconds:g} s") from exc
-
-
-async def _within_result(seconds: float, step: Awaitable[T]) -> T:
-    async with asyncio.timeout(seconds):
-        return await step
 
 
 async def _probe_broker(url: str) -> None:

@@ -17,7 +17,7 @@ Doc = dict[str, Any]
 Entry = tuple[bytes, int | None]
 
 
-def _secantus(module: str) -> Any:
+def secantus_module(module: str) -> Any:
     """Import a SecantusDB module as untyped, since the package ships no type information."""
     return importlib.import_module(f"secantus.{module}")
 
@@ -63,7 +63,7 @@ def _successor(prefix: bytes) -> bytes:
 
 def collect(storage: Any, db: str, coll: str, route: Walk, filter: Doc, let: Any, want: int) -> list[Doc]:
     """The first `want` documents of the stretch, in sort order, that match `filter`."""
-    docs = storage._cursor_optional(_secantus("storage")._doc_table_for(db, coll))
+    docs = storage._cursor_optional(secantus_module("storage")._doc_table_for(db, coll))
     if docs is None:
         return []  # the collection's shard was never written
     matched = (
@@ -79,7 +79,7 @@ def collect(storage: Any, db: str, coll: str, route: Walk, filter: Doc, let: Any
 def _ties_in_index_order(matched: Iterator[Doc], field: str, want: int) -> list[Doc]:
     """Backward documents regrouped so equal sort values keep index order, as the store's stable
     sort of its forward candidates keeps them; the last group is read whole before it is cut."""
-    ordering = _secantus("ordering")
+    ordering = secantus_module("ordering")
     groups: list[list[Doc]] = []
     for taken, doc in enumerate(matched):
         key = ordering._SortKey(ordering._sort_value(doc, field, True))
@@ -94,7 +94,7 @@ def _ties_in_index_order(matched: Iterator[Doc], field: str, want: int) -> list[
 
 def _stretch(storage: Any, db: str, coll: str, route: Walk) -> Iterator[Entry]:
     """The stretch's entries, as (key, RecordId), in index order or its reverse."""
-    storage_mod = _secantus("storage")
+    storage_mod = secantus_module("storage")
     entries = storage._cursor(storage_mod._IDX_ENTRIES_TABLE)
     if not _seek(entries, (db, coll, route.index), route):
         return
@@ -117,7 +117,7 @@ def _seek(cursor: Any, index: tuple[str, str, str], route: Walk) -> bool:
     """Place the cursor on the stretch's first entry in walking order; False when none can be."""
     cursor.set_key(*index, route.end() if route.backwards else route.seed)
     near: int = cursor.search_near()
-    if near == _secantus("storage").wt.WT_NOTFOUND:
+    if near == secantus_module("storage").wt.WT_NOTFOUND:
         return False
     if route.backwards:
         return near < 0 or bool(cursor.prev() == 0)
@@ -128,7 +128,7 @@ def _fetch(docs: Any, db: str, coll: str, record_id: int | None) -> Doc | None:
     """The document a RecordId names, or None (an entry without one, or a row gone)."""
     if record_id is None:
         return None
-    storage_mod = _secantus("storage")
+    storage_mod = secantus_module("storage")
     storage_mod._deadline.check()  # maxTimeMS, polled per document like the store's own loop
     docs.reset()
     docs.set_key(db, coll, record_id)
@@ -140,4 +140,4 @@ def _fetch(docs: Any, db: str, coll: str, record_id: int | None) -> Doc | None:
 
 
 def _matches(doc: Doc, filter: Doc, let: Any) -> bool:
-    return bool(_secantus("query").matches(doc, filter, vars=let, collation=None))
+    return bool(secantus_module("query").matches(doc, filter, vars=let, collation=None))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib
 import importlib.metadata
 import logging
 import os
@@ -22,6 +21,7 @@ from types import FrameType
 from typing import Any
 
 from juhe.store import secantus_walk
+from juhe.store.secantus_entries import secantus_module
 
 REQUIRED_VERSION = "0.7.0b3"
 _FIX_MARKER = "__juhe_candidate_fix__"
@@ -29,11 +29,6 @@ _WALK_MARKER = "__juhe_sorted_walk__"
 
 Candidates = list[Any] | None
 CandidatePicker = Callable[..., Candidates]
-
-
-def _secantus(module: str) -> Any:
-    """Import a SecantusDB module as untyped, since the package ships no type information."""
-    return importlib.import_module(f"secantus.{module}")
 
 
 def version_problem() -> str | None:
@@ -77,20 +72,29 @@ def _with_field_candidates(original: CandidatePicker) -> CandidatePicker:
     return pick
 
 
+def _wrapped(method: str, marker: str) -> bool:
+    """Whether SecantusDB's `Storage.<method>` is Juhe's wrapper carrying `marker` in this process."""
+    return getattr(getattr(secantus_module("storage").Storage, method, None), marker, False) is True
+
+
+def _install(method: str, marker: str, wrap: Callable[[Any], Any]) -> None:
+    """Wrap `Storage.<method>` once, on the one SecantusDB version the wrapper was written for."""
+    problem = version_problem()
+    if problem is not None:
+        raise RuntimeError(problem)
+    storage_cls = secantus_module("storage").Storage
+    if not _wrapped(method, marker):
+        setattr(storage_cls, method, wrap(getattr(storage_cls, method)))
+
+
 def candidate_fix_applied() -> bool:
     """Tell whether SecantusDB's candidate picker is Juhe's wrapper in this process."""
-    picker = getattr(_secantus("storage").Storage, "_try_index_id_keys", None)
-    return getattr(picker, _FIX_MARKER, False) is True
+    return _wrapped("_try_index_id_keys", _FIX_MARKER)
 
 
 def apply_candidate_fix() -> None:
     """Install the candidate-selection fix once; calling it again changes nothing."""
-    problem = version_problem()
-    if problem is not None:
-        raise RuntimeError(problem)
-    storage_cls = _secantus("storage").Storage
-    if not candidate_fix_applied():
-        storage_cls._try_index_id_keys = _with_field_candidates(storage_cls._try_index_id_keys)
+    _install("_try_index_id_keys", _FIX_MARKER, _with_field_candidates)
 
 
 def _with_sorted_walk(original: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
@@ -107,18 +111,12 @@ def _with_sorted_walk(original: Callable[..., list[Any]]) -> Callable[..., list[
 
 def sorted_walk_applied() -> bool:
     """Tell whether SecantusDB's find_matching is Juhe's sorted-walk wrapper in this process."""
-    finder = getattr(_secantus("storage").Storage, "find_matching", None)
-    return getattr(finder, _WALK_MARKER, False) is True
+    return _wrapped("find_matching", _WALK_MARKER)
 
 
 def apply_sorted_walk_fix() -> None:
     """Install the sorted walk once; calling it again changes nothing."""
-    problem = version_problem()
-    if problem is not None:
-        raise RuntimeError(problem)
-    storage_cls = _secantus("storage").Storage
-    if not sorted_walk_applied():
-        storage_cls.find_matching = _with_sorted_walk(storage_cls.find_matching)
+    _install("find_matching", _WALK_MARKER, _with_sorted_walk)
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -159,7 +157,7 @@ def _stop_on_stdin_eof(stop: threading.Event) -> None:
 
 def _serve(args: argparse.Namespace, stop: threading.Event) -> None:
     """Run the server until a stop is requested, announcing the bound port on stdout."""
-    server = _secantus("server").SecantusDBServer(
+    server = secantus_module("server").SecantusDBServer(
         host=args.host,
         port=args.port,
         storage_path=str(args.storage_path),

@@ -14,7 +14,6 @@ the caller runs the store's own method. Run only inside the store's child proces
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 from bson import ObjectId
 
 from juhe.store import secantus_entries
-from juhe.store.secantus_entries import Walk
+from juhe.store.secantus_entries import Walk, secantus_module
 
 Doc = dict[str, Any]
 _RANGE_OPS = frozenset({"$gt", "$gte", "$lt", "$lte"})
@@ -33,11 +32,6 @@ _SCALARS = (str, int, float, datetime, ObjectId)
 _WALK_OPTIONS = frozenset({"skip", "limit", "sort", "let"})
 # How the store flips a bound when the sort field is descending in the index.
 _FLIPPED = {"$gt": "$lt", "$gte": "$lte", "$lt": "$gt", "$lte": "$gte"}
-
-
-def _secantus(module: str) -> Any:
-    """Import a SecantusDB module as untyped, since the package ships no type information."""
-    return importlib.import_module(f"secantus.{module}")
 
 
 def answer(storage: Any, db: str, coll: str, filter: Any, options: dict[str, Any]) -> list[Doc] | None:
@@ -142,7 +136,7 @@ def _walkable(storage: Any, db: str, coll: str, name: str) -> bool:
 
 def _bounded(name: str, key_spec: dict[str, Any], prefix_fields: list[str], shape: Shape) -> Walk:
     """Encode the prefix and bounds as `_try_compound_range_id_keys` and `_range_scan_index` do."""
-    storage_mod, sortkey = _secantus("storage"), _secantus("sortkey")
+    storage_mod, sortkey = secantus_module("storage"), secantus_module("sortkey")
     sep, encode = sortkey.COMPOUND_SEP, sortkey.encode_value_directed
     parts = [encode(shape.equal[f], int(key_spec[f]), collation=None) for f in prefix_fields]
     prefix = sep.join(parts) + sep
