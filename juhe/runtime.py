@@ -35,6 +35,7 @@ class Runtime:
     store: Store
     faults: Faults = field(default_factory=Faults)
     consumer_channel: Channel = field(default_factory=Channel)
+    intake_channel: Channel = field(default_factory=Channel)
     periodic: PeriodicJobs = field(default_factory=PeriodicJobs)
     _http: httpx.AsyncClient | None = None
 
@@ -55,6 +56,7 @@ class Runtime:
             store=store or Store(settings),
             faults=faults or Faults(),
             consumer_channel=Channel(prefetch_count=settings.prefetch),
+            intake_channel=Channel(prefetch_count=settings.intake_prefetch),
         )
 
     @property

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     #: every worker; or `;`-separated groups of worker names, one process each (juhe.worker_plan).
     worker_processes: str = "1"
     prefetch: int = Field(default=32, ge=1, le=1000)
+    #: Unacked new orders per intake consumer. Kept small so the orders already taken in move on
+    #: before more are: a burst then waits in the intake queue, not half-done across every stage.
+    intake_prefetch: int = Field(default=8, ge=1, le=1000)
     delivery_limit: int = Field(default=10, ge=1)
     #: Request bodies above this many bytes are refused with 413 before they are read whole.
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1)

@@ -39,13 +39,14 @@ def parse(message: type[M], raw: RabbitMessage, worker: str) -> M:
 
 
 def _subscriber(
-    runtime: Runtime, worker: str, message: type[Message]
+    runtime: Runtime, worker: str, message: type[Message], *, intake: bool = False
 ) -> Callable[[Callable[..., Awaitable[Any]]], Any]:
-    """`worker`'s own quorum queue for `message`; an error nacks it for redelivery."""
+    """`worker`'s own quorum queue for `message`; an error nacks it for redelivery. An intake
+    subscription (work entering the system) takes the intake channel's smaller prefetch."""
     return runtime.broker.subscriber(
         runtime.topology.queue_for(worker, message),
         runtime.topology.exchange_for(message),
-        channel=runtime.consumer_channel,
+        channel=runtime.intake_channel if intake else runtime.consumer_channel,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         # Replies are sent by `respond` itself: see Bus.reply for why.
         no_reply=True,
@@ -54,10 +55,12 @@ def _subscriber(
     )
 
 
-def consume(runtime: Runtime, worker: str, message: type[M], handle: Handler[M]) -> None:
+def consume(
+    runtime: Runtime, worker: str, message: type[M], handle: Handler[M], *, intake: bool = False
+) -> None:
     """Subscribe `handle` to `message`; errors nack for redelivery up to the delivery limit."""
 
-    @_subscriber(runtime, worker, message)
+    @_subscriber(runtime, worker, message, intake=intake)
     async def _consume(raw: RabbitMessage) -> None:
         parsed = parse(message, raw, worker)
         try:

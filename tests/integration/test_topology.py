@@ -66,6 +66,18 @@ async def test_every_subscription_is_a_quorum_queue_with_its_dead_letter_queue(
         await channel.declare_queue(f"{queue.name}.dlq", passive=True)  # raises if it is missing
 
 
+async def test_only_new_orders_are_taken_in_at_the_intake_prefetch(system: System) -> None:
+    """A burst waits in the intake queue, not spread half-done over every stage behind it."""
+    settings = system.settings
+    assert settings.intake_prefetch < settings.prefetch
+    prefetch = {
+        s.queue.name.removeprefix(f"{settings.namespace}."): s.channel.prefetch_count  # type: ignore[attr-defined]
+        for s in system.workers.runtime.broker.subscribers
+    }
+    assert prefetch.pop("order.order.place") == settings.intake_prefetch
+    assert set(prefetch.values()) == {settings.prefetch}
+
+
 async def test_selection_is_a_worker_of_its_own(system: System) -> None:
     """Its queues are `<namespace>.selection.<message>`; the catalog keeps its own eleven."""
     namespace = system.settings.namespace

@@ -90,7 +90,7 @@ def register(runtime: Runtime) -> None:
     consume(runtime, WORKER, a.ApproveDamaged, lambda m: returns.approve_damaged(m, deps=refund_deps()))
     consume(runtime, WORKER, a.RejectReturn, lambda m: returns.reject(m, deps=refund_deps()))
     consume(runtime, WORKER, a.GrantRefundOnly, lambda m: returns.refund_only(m, deps=refund_deps()))
-    consume(runtime, WORKER, c.PlaceOrder, lambda m: intake.place_order(m, deps=intake_deps()))
+    consume(runtime, WORKER, c.PlaceOrder, lambda m: intake.place_order(m, deps=intake_deps()), intake=True)
     consume(
         runtime,
         WORKER,
