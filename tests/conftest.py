@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -73,13 +73,16 @@ async def system(settings: Settings) -> AsyncIterator[System]:
         await drop_database(settings)
 
 
-async def settled_audit(db: Any, within: float = AUDIT_SETTLE_SECONDS) -> list[str]:
-    """The audit's findings once they stop changing: empty at once on a quiet system, and on a
-    loaded machine after the last roll-up batch; whatever is still found after `within` counts."""
+async def settled_audit(
+    db: Any, within: float = AUDIT_SETTLE_SECONDS, concerning: Callable[[str], bool] = lambda _: True
+) -> list[str]:
+    """The audit's findings (those `concerning` a test's own data) once they stop changing: empty
+    at once on a quiet system, and on a loaded machine after the last roll-up batch, which
+    gathers its facts for a moment first; whatever is still found after `within` counts."""
     problems: list[str] = []
     for _ in range(int(within)):
         await asyncio.sleep(1.0)
-        problems = await audit(db)
+        problems = [p for p in await audit(db) if concerning(p)]
         if not problems:
             break
     return problems

@@ -11,11 +11,11 @@ import httpx
 
 from juhe.messaging.consumer import HANDLED
 from juhe.signing import verify
+from tests.conftest import settled_audit
 from tests.support.api import Api, Party, Shop, bearer, signed, unique
 from tests.support.flows import scene, wait_status
 from tests.support.receiver import CallbackReceiver, Received
 from tests.support.system import System, eventually
-from workers.audit import audit
 
 
 async def erp_scene(
@@ -154,7 +154,7 @@ async def test_twenty_concurrent_partial_refunds_never_credit_more_than_charged(
     wallet = await api.wallet(s.merchant)
     credits = [e["amount"] for e in wallet["entries"] if e["kind"] == "refund_credit"]
     assert (len(credits), sum(credits)) == (5, 5 * 1200)
-    assert [p for p in await audit(system.db) if key in p or s.sku in p] == []
+    assert await settled_audit(system.db, concerning=lambda p: key in p or s.sku in p) == []
 
 
 async def test_a_refund_of_another_merchants_order_is_404(system: System, api: Api) -> None:

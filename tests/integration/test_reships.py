@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from juhe.signing import verify
+from tests.conftest import settled_audit
 from tests.support.api import Api, Party, bearer, unique
 from tests.support.flows import Scene, scene, wait_status
 from tests.support.receiver import CallbackReceiver, Received
@@ -81,7 +82,7 @@ async def test_a_reship_is_routed_and_shipped_with_no_second_debit(system: Syste
     again = await api.ok(await merchant_reship(api, s.merchant, key, body), 202)
     assert again == accepted
     assert len((await api.order(key))["reships"]) == 1
-    assert [p for p in await audit(system.db) if key in p] == []
+    assert await settled_audit(system.db, concerning=lambda p: key in p) == []
 
 
 async def test_a_quantity_above_the_shipped_one_is_422_and_creates_nothing(system: System, api: Api) -> None:
@@ -203,7 +204,7 @@ async def test_the_audit_reports_a_reship_beyond_what_shipped(system: System, ap
         assert f"order {key}: {s.sku} reshipped beyond what shipped" in await audit(system.db)
     finally:
         await orders.update_one({"_id": key}, {"$set": {"reships.0.lines.0.qty": 1}})
-    assert [p for p in await audit(system.db) if key in p] == []
+    assert await settled_audit(system.db, concerning=lambda p: key in p) == []
 
 
 async def _settled(system: System, key: str, requests: int) -> dict[str, Any] | None:

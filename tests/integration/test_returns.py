@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.conftest import settled_audit
 from tests.support.api import Api, Party, bearer
 from tests.support.flows import Scene, scene, wait_status
 from tests.support.system import System, eventually
-from workers.audit import audit
 
 
 async def shipped(system: System, api: Api, order_id: str, qty: int) -> tuple[Scene, str]:
@@ -91,7 +91,7 @@ async def test_return_with_a_damaged_unit_restocks_and_credits_exactly_after_app
     assert [r["state"] for r in refund["returns"]] == ["refunded"]
     history = [h["type"] for h in refund["returns"][0]["history"]]
     assert history == ["requested", "in_transit", "received", "refunded"]
-    assert [p for p in await audit(system.db) if key in p or s.sku in p] == []
+    assert await settled_audit(system.db, concerning=lambda p: key in p or s.sku in p) == []
 
 
 async def test_a_partial_return_can_be_rejected_then_refunded_without_return(

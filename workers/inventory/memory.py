@@ -13,6 +13,7 @@ from workers.inventory.model import (
     StockRecord,
     StockSync,
     Synced,
+    Take,
     sync_key,
 )
 
@@ -27,24 +28,64 @@ class MemoryInventory:
         self.stock = {sku: StockRecord.first_sync(sku, "sup", qty, SEEDED_AT) for sku, qty in on_hand.items()}
         self.reservations: dict[str, Reservation] = {}
 
-    async def open_reservation(self, order_key: str, lines: list[StockLine]) -> Reservation:
-        return self.reservations.setdefault(order_key, Reservation.opened(order_key, lines))
+    async def open_reservation(self, order_key: str, lines: list[StockLine], attempt: str) -> Reservation:
+        opened = self.reservations.get(order_key) or Reservation.opened(order_key, lines)
+        self.reservations[order_key] = opened.attempted(attempt)
+        return self.reservations[order_key]
 
     async def decide(
         self,
         order_key: str,
+        attempt: str,
         state: ReservationState,
         reason: str | None = None,
         sku: str | None = None,
     ) -> Reservation:
-        decided = self.reservations[order_key].decided(state, reason, sku)
+        decided = self.reservations[order_key].decided(state, reason, sku).left(attempt)
         self.reservations[order_key] = decided
         return decided
 
-    async def close_reservation(self, order_key: str) -> Reservation:
-        current = self.reservations.get(order_key) or Reservation.opened(order_key, [])
-        self.reservations[order_key] = current.released()
+    async def leave(self, order_key: str, attempt: str) -> Reservation | None:
+        if (current := self.reservations.get(order_key)) is None:
+            return None
+        self.reservations[order_key] = current.left(attempt)
         return self.reservations[order_key]
+
+    async def close_reservation(self, order_key: str, attempt: str) -> Reservation:
+        current = self.reservations.get(order_key)
+        if current is None:
+            self.reservations[order_key] = Reservation.opened(order_key, []).released()
+        else:
+            self.reservations[order_key] = current.attempted(attempt).released()
+        return self.reservations[order_key]
+
+    async def take(
+        self, order_key: str, key: str, lines: list[StockLine], attempt: str
+    ) -> Reservation | None:
+        if (current := self.reservations.get(order_key)) is None:
+            return None
+        taking = current.attempted(attempt)
+        if takes := taking.taking(key, lines):
+            taking = taking.with_takes(takes)
+        self.reservations[order_key] = taking
+        return taking
+
+    async def apply_take(self, sku: str, order_key: str, take: Take, *, shipped: bool) -> None:
+        if (record := self.stock.get(sku)) is not None:
+            self.stock[sku] = record.taken(order_key, take, shipped=shipped)
+
+    async def finish_take(self, order_key: str, key: str, attempt: str) -> Reservation:
+        self.reservations[order_key] = self.reservations[order_key].applied(key).left(attempt)
+        return self.reservations[order_key]
+
+    async def unmark(self, sku: str, mark: str) -> None:
+        if (record := self.stock.get(sku)) is not None:
+            self.stock[sku] = record.unmarked(mark)
+
+    async def settle(self, order_key: str, skus: list[str]) -> None:
+        for sku in skus:
+            if (record := self.stock.get(sku)) is not None:
+                self.stock[sku] = record.with_settled({order_key})
 
     async def hold(self, sku: str, order_key: str, qty: int) -> Held | None:
         record = self.stock.get(sku)
@@ -64,23 +105,17 @@ class MemoryInventory:
         return True
 
     async def release_hold(self, sku: str, order_key: str) -> None:
-        record = self.stock.get(sku)
-        if record is not None and record.holds_for(order_key):
+        if (record := self.stock.get(sku)) is not None:
             self.stock[sku] = record.released(order_key)
 
-    async def commit_hold(self, sku: str, order_key: str, qty: int, key: str) -> bool:
-        return self._take(sku, order_key, qty, key, shipped=True)
-
-    async def release_part(self, sku: str, order_key: str, qty: int, key: str) -> bool:
-        return self._take(sku, order_key, qty, key, shipped=False)
-
-    def _take(self, sku: str, order_key: str, qty: int, key: str, *, shipped: bool) -> bool:
-        record = self.stock.get(sku)
-        if record is None:
-            return False
-        taken = record.taken_part(order_key, qty, key, shipped=shipped)
-        self.stock[sku] = taken
-        return taken is not record
+    def held(self, sku: str) -> dict[str, int]:
+        """The units each order holds on the SKU: its unsettled hold, or its settled share."""
+        units = {h.order_key: h.qty for h in self.stock[sku].holds}
+        settled = (r for r in self.reservations.values() if r.settled and r.order_key not in units)
+        for r in settled:
+            if r.state is ReservationState.RESERVED and (left := r.remaining(sku)) > 0:
+                units[r.order_key] = left
+        return units
 
     async def restock(self, sku: str, key: str, qty: int) -> bool:
         record = self.stock.get(sku)

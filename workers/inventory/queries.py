@@ -9,7 +9,15 @@ from typing import Any
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from workers.inventory.model import StockRecord, StockSync, available, shortfall, sync_key
+from workers.inventory.model import (
+    Reservation,
+    ReservationState,
+    StockRecord,
+    StockSync,
+    available,
+    shortfall,
+    sync_key,
+)
 
 Doc = dict[str, Any]
 
@@ -68,13 +76,31 @@ class InventoryQueries:
         return SyncProgress(sync_id=sync_id, items=sync.items, chunks=sync.chunks, chunks_done=len(sync.done))
 
     async def reservation_mismatches(self) -> list[StockMismatch]:
-        """Every SKU whose reserved count, holds and available count disagree (see DESIGN.md)."""
+        """Every SKU whose counts disagree with each other, or whose `reserved` is not what the
+        reserved orders still hold of it (see DESIGN.md): checked at a quiet moment."""
+        held = await self._held_by_reserved_orders()
         mismatches = []
         async for doc in self._db[StockRecord.COLLECTION].find():
             record = StockRecord.model_validate(doc)
-            if problems := record.violations():
+            problems = record.violations()
+            if (wanted := held.pop(record.sku, 0)) != record.reserved:
+                problems.append(f"reserved {record.reserved} != {wanted} held by reserved orders")
+            if problems:
                 mismatches.append(StockMismatch(sku=record.sku, problems=problems))
-        return mismatches
+        orphans = [
+            StockMismatch(sku=sku, problems=[f"no stock, {n} held by reserved orders"])
+            for sku, n in held.items()
+        ]
+        return mismatches + orphans
+
+    async def _held_by_reserved_orders(self) -> Counter[str]:
+        units: Counter[str] = Counter()
+        query = {"state": ReservationState.RESERVED.value}
+        async for doc in self._db[Reservation.COLLECTION].find(query, {"lines": 1, "taken": 1, "state": 1}):
+            reservation = Reservation.model_validate(doc)
+            for line in reservation.lines:
+                units[line.sku] += reservation.remaining(line.sku)
+        return Counter({sku: n for sku, n in units.items() if n})
 
     async def restocked(self) -> Counter[str]:
         """Units per SKU put back on hand by returns."""

@@ -9,14 +9,25 @@ from schemas.commands import CommitStock, ReleaseStock, ReserveStock, SyncStock
 from schemas.events import SkuSelected
 from schemas.stock_sync import ApplyStockChunk, StartStockSync
 from workers.inventory import handlers
-from workers.inventory.repository import MongoInventoryRepository, MongoStockSyncRepository, ensure_indexes
+from workers.inventory.repository import (
+    MongoInventoryRepository,
+    MongoStockSyncRepository,
+    Settling,
+    ensure_indexes,
+)
 
 WORKER = "inventory"
 
 
+#: How often a process moves the settled holds no later hold of the same SKU has carried.
+SETTLE_SWEEP_SECONDS = 30.0
+
+
 def register(runtime: Runtime) -> None:
+    settling = Settling()
+
     def repo() -> MongoInventoryRepository:
-        return MongoInventoryRepository(runtime.store.db)
+        return MongoInventoryRepository(runtime.store.db, settling)
 
     def syncs() -> MongoStockSyncRepository:
         return MongoStockSyncRepository(runtime.store.db)
@@ -35,6 +46,7 @@ def register(runtime: Runtime) -> None:
         ApplyStockChunk,
         lambda m: handlers.apply_stock_chunk(m, repo=repo(), syncs=syncs()),
     )
+    runtime.periodic.add("inventory.settle_holds", SETTLE_SWEEP_SECONDS, lambda: repo().settle_queued())
 
 
 async def prepare(runtime: Runtime) -> None:

@@ -41,7 +41,7 @@ async def test_release_then_ship_and_ship_then_release_end_alike() -> None:
     await handlers.release_units(release_units("o1", "r1", ("A", 1)), repo=second)
     await handlers.commit_stock(commit("o1", "so1", ("A", 2)), repo=second)  # a repeat
     assert levels(first, "A") == levels(second, "A") == (3, 0, 3)
-    assert first.stock["A"].holds == second.stock["A"].holds == []
+    assert first.held("A") == second.held("A") == {}
 
 
 async def test_returned_units_are_restocked_once_per_return() -> None:

@@ -7,7 +7,7 @@ from schemas.common import StockLine
 from schemas.events import SkuSelected, StockChanged, StockRejected, StockReserved
 from workers.inventory import handlers
 from workers.inventory.memory import MemoryInventory
-from workers.inventory.model import Hold, ReservationState
+from workers.inventory.model import ReservationState
 
 
 def reserve(key: str, *lines: tuple[str, int]) -> ReserveStock:
@@ -64,7 +64,7 @@ async def test_one_short_line_holds_nothing() -> None:
     [event] = await handlers.reserve_stock(reserve("o1", ("A", 3), ("B", 2)), repo=repo)
     assert isinstance(event, StockRejected)
     assert (event.reason, event.sku) == ("out_of_stock", "B")
-    assert (repo.stock["A"].reserved, repo.stock["A"].holds) == (0, [])
+    assert (repo.stock["A"].reserved, repo.held("A")) == (0, {})
     assert repo.stock["B"].reserved == 0
 
 
@@ -75,7 +75,7 @@ async def test_a_rejection_holds_nothing_anywhere_and_is_stored() -> None:
     assert isinstance(event, StockRejected)
     assert (event.order_key, event.reason, event.sku) == ("o1", "out_of_stock", "C")
     assert [levels(repo, sku) for sku in "ABC"] == [(5, 0, 5), (5, 0, 5), (1, 0, 1)]
-    assert [repo.stock[sku].holds for sku in "ABC"] == [[], [], []]
+    assert [repo.held(sku) for sku in "ABC"] == [{}, {}, {}]
     assert repo.reservations["o1"].state is ReservationState.REJECTED
 
 
@@ -94,7 +94,7 @@ async def test_redelivery_repeats_the_stored_decision_without_holding_twice() ->
     [again, _] = await handlers.reserve_stock(reserve("o1", ("A", 2)), repo=repo)
     assert isinstance(again, StockReserved)
     assert repo.stock["A"].reserved == 2
-    assert repo.stock["A"].holds == [Hold(order_key="o1", qty=2)]
+    assert repo.held("A") == {"o1": 2}
 
 
 async def test_a_redelivered_rejection_is_rejected_again_and_holds_nothing() -> None:
@@ -140,7 +140,7 @@ async def test_release_gives_the_units_back_once() -> None:
         correlation_id="o1", skus=["A"], cause="release", occurred_at=changed.occurred_at
     )
     assert levels(repo, "A") == (5, 1, 4)
-    assert repo.stock["A"].holds == [Hold(order_key="o2", qty=1)]
+    assert repo.held("A") == {"o2": 1}
     assert repo.reservations["o1"].state is ReservationState.RELEASED
 
 
@@ -167,7 +167,7 @@ async def test_releasing_a_reservation_never_made_changes_no_stock() -> None:
         correlation_id="ghost", skus=["A"], cause="release", occurred_at=changed.occurred_at
     )
     assert levels(repo, "A") == (5, 1, 4)
-    assert repo.stock["A"].holds == [Hold(order_key="o1", qty=1)]
+    assert repo.held("A") == {"o1": 1}
     [late, _] = await handlers.reserve_stock(reserve("ghost", ("A", 2)), repo=repo)
     assert isinstance(late, StockRejected)
     assert levels(repo, "A") == (5, 1, 4)
@@ -192,7 +192,7 @@ async def test_commit_on_shipment_drops_on_hand_and_reserved_of_that_order_only(
     await handlers.reserve_stock(reserve("o2", ("A", 2)), repo=repo)
     await handlers.commit_stock(commit("o1", "so1", ("A", 3), ("B", 4)), repo=repo)
     assert [levels(repo, "A"), levels(repo, "B")] == [(7, 2, 5), (0, 0, 0)]
-    assert repo.stock["A"].holds == [Hold(order_key="o2", qty=2)]
+    assert repo.held("A") == {"o2": 2}
 
 
 async def test_commit_of_an_order_that_holds_nothing_changes_nothing() -> None:

@@ -9,6 +9,7 @@ from schemas.after_sale import ReleaseStockUnits, RestockUnits
 from schemas.envelope import Message
 from schemas.events import StockChanged
 from workers.inventory.handlers.ports import InventoryRepository
+from workers.inventory.handlers.takes import take_units_of
 from workers.inventory.model import merge_lines
 
 _log = structlog.get_logger("inventory.after_sale")
@@ -16,14 +17,10 @@ _log = structlog.get_logger("inventory.after_sale")
 
 async def release_units(cmd: ReleaseStockUnits, *, repo: InventoryRepository) -> list[Message]:
     lines = merge_lines(cmd.lines)
-    for line in lines:
-        if not await repo.release_part(line.sku, cmd.order_key, line.qty, f"release:{cmd.release_id}"):
-            _log.info("stock.release_skipped", sku=line.sku, why="no hold, or released before")
-    return [
-        StockChanged(
-            correlation_id=cmd.order_key, skus=[ln.sku for ln in lines], cause=f"release:{cmd.release_id}"
-        )
-    ]
+    key = f"release:{cmd.release_id}"
+    if not await take_units_of(repo, cmd.order_key, key, lines, shipped=False):
+        _log.info("stock.release_skipped", why="the order holds none of these units")
+    return [StockChanged(correlation_id=cmd.order_key, skus=[ln.sku for ln in lines], cause=key)]
 
 
 async def restock(cmd: RestockUnits, *, repo: InventoryRepository) -> list[Message]:

@@ -7,26 +7,56 @@ from datetime import datetime
 from typing import Protocol
 
 from schemas.common import StockLine
-from workers.inventory.model import Held, Reservation, ReservationState, StockSync, Synced
+from workers.inventory.model import Held, Reservation, ReservationState, StockSync, Synced, Take
 
 
 class InventoryRepository(Protocol):
-    async def open_reservation(self, order_key: str, lines: list[StockLine]) -> Reservation:
-        """The order's reservation, opened pending on first call."""
+    async def open_reservation(self, order_key: str, lines: list[StockLine], attempt: str) -> Reservation:
+        """The order's reservation, opened pending on first call, with `attempt` running on it."""
         ...
 
     async def decide(
         self,
         order_key: str,
+        attempt: str,
         state: ReservationState,
         reason: str | None = None,
         sku: str | None = None,
     ) -> Reservation:
-        """Decide a pending reservation; the stored decision is returned either way."""
+        """Decide a pending reservation, and end `attempt`; the stored decision either way."""
         ...
 
-    async def close_reservation(self, order_key: str) -> Reservation:
-        """Released for good (created so if never opened); a rejection stays a rejection."""
+    async def leave(self, order_key: str, attempt: str) -> Reservation | None:
+        """End `attempt` (`Reservation.left`); None if the order has no reservation."""
+        ...
+
+    async def close_reservation(self, order_key: str, attempt: str) -> Reservation:
+        """`Reservation.released`, with `attempt` running on it (created released if never opened,
+        then with no attempt)."""
+        ...
+
+    async def take(
+        self, order_key: str, key: str, lines: list[StockLine], attempt: str
+    ) -> Reservation | None:
+        """Record what `key` takes off the order's holds (`Reservation.taking`), with `attempt`
+        running on it; None if the order has no reservation."""
+        ...
+
+    async def apply_take(self, sku: str, order_key: str, take: Take, *, shipped: bool) -> None:
+        """`StockRecord.taken`: the take on the SKU once, noting its mark."""
+        ...
+
+    async def finish_take(self, order_key: str, key: str, attempt: str) -> Reservation:
+        """The takes under `key` applied, and `attempt` ended."""
+        ...
+
+    async def unmark(self, sku: str, mark: str) -> None:
+        """Drop a take's mark from the SKU: only once its reservation has no attempt running."""
+        ...
+
+    async def settle(self, order_key: str, skus: list[str]) -> None:
+        """Count a settled order's holds on these SKUs in `settled` (`StockRecord.with_settled`),
+        now or with a later change of each SKU."""
         ...
 
     async def hold(self, sku: str, order_key: str, qty: int) -> Held | None:
@@ -37,15 +67,8 @@ class InventoryRepository(Protocol):
         """Note that a shop lists the SKU; False if it has no stock record (yet)."""
         ...
 
-    async def release_hold(self, sku: str, order_key: str) -> None: ...
-
-    async def commit_hold(self, sku: str, order_key: str, qty: int, key: str) -> bool:
-        """Up to `qty` of the order's held units leave on-hand and reserved, once per key; False
-        if it held none (or `key` was applied)."""
-        ...
-
-    async def release_part(self, sku: str, order_key: str, qty: int, key: str) -> bool:
-        """Up to `qty` of the order's held units are available again, once per key."""
+    async def release_hold(self, sku: str, order_key: str) -> None:
+        """The order's unsettled hold on the SKU dropped (`StockRecord.released`)."""
         ...
 
     async def restock(self, sku: str, key: str, qty: int) -> bool:

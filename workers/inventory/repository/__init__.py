@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workers.inventory.repository.stock import MongoInventoryRepository, ensure_indexes
+from workers.inventory.repository.stock import MongoInventoryRepository, Settling, ensure_indexes
 from workers.inventory.repository.syncs import MongoStockSyncRepository
 
-__all__ = ["MongoInventoryRepository", "MongoStockSyncRepository", "ensure_indexes"]
+__all__ = ["MongoInventoryRepository", "MongoStockSyncRepository", "Settling", "ensure_indexes"]

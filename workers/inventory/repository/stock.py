@@ -1,4 +1,4 @@
-"""Stock and reservation documents. Every change is one conditional single-document update.
+"""Stock documents. Every change is one conditional single-document update.
 
 The stock arithmetic of `StockRecord` is written here again as update pipelines, so each change
 reads and writes one document atomically; the memory twin applies the model's methods.
@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from schemas.common import StockLine
-from workers.inventory.model import Held, Reservation, ReservationState, StockRecord, Synced
+from workers.inventory.model import Held, StockRecord, Synced, Take, take_mark
+from workers.inventory.repository.reservations import MongoReservations
 
 Doc = dict[str, Any]
 Expr = dict[str, Any]
@@ -30,87 +29,110 @@ def _without_hold(order_key: str) -> Expr:
     return {"$filter": {"input": "$holds", "cond": {"$ne": ["$$this.o", {"$literal": order_key}]}}}
 
 
-def _hold_reduced(order_key: str, qty: int, key: str) -> Expr:
-    """The order's hold less `qty` (not below 0) with `key` noted on it; dropped when emptied."""
-    reduced = {
-        "o": "$$this.o",
-        "q": {"$max": [0, {"$subtract": ["$$this.q", qty]}]},
-        "k": {"$concatArrays": [{"$ifNull": ["$$this.k", []]}, [{"$literal": key}]]},
-    }
+def _settled_fields(order_keys: list[str]) -> Expr:
+    """`StockRecord.with_settled`: these orders' holds counted in `settled` instead."""
+    moving = {"$in": ["$$this.o", {"$literal": order_keys}]}
+    moved = {"$sum": {"$map": {"input": {"$filter": {"input": "$holds", "cond": moving}}, "in": "$$this.q"}}}
+    kept = {"$filter": {"input": "$holds", "cond": {"$not": [moving]}}}
+    return {"settled": {"$add": [{"$ifNull": ["$settled", 0]}, moved]}, "holds": kept}
+
+
+def _taken_fields(order_key: str, take: Take, mark: str, *, shipped: bool) -> Expr:
+    """`StockRecord.taken`: off the order's hold while it has one, else off `settled`."""
     mine = {"$eq": ["$$this.o", {"$literal": order_key}]}
-    mapped = {"$map": {"input": "$holds", "in": {"$cond": [mine, reduced, "$$this"]}}}
-    return {"$filter": {"input": mapped, "cond": {"$gt": ["$$this.q", 0]}}}
+    has_hold = {"$gt": [{"$size": {"$filter": {"input": "$holds", "cond": mine}}}, 0]}
+    less = {"o": "$$this.o", "q": {"$subtract": ["$$this.q", take.qty]}}
+    reduced = {"$map": {"input": "$holds", "in": {"$cond": [mine, less, "$$this"]}}}
+    settled = {"$ifNull": ["$settled", 0]}
+    return {
+        "holds": {
+            "$cond": [has_hold, {"$filter": {"input": reduced, "cond": {"$gt": ["$$this.q", 0]}}}, "$holds"]
+        },
+        "settled": {"$cond": [has_hold, settled, {"$subtract": [settled, take.qty]}]},
+        "reserved": {"$subtract": ["$reserved", take.qty]},
+        "on_hand": {"$max": [0, {"$subtract": ["$on_hand", take.qty]}]} if shipped else "$on_hand",
+        "marks": {"$concatArrays": [{"$ifNull": ["$marks", []]}, [{"$literal": mark}]]},
+    }
+
+
+class Settling:
+    """Settled orders whose holds still sit in a SKU's `holds`, per SKU. A process moves them with
+    its next hold on that SKU (no command of their own), or at the periodic sweep."""
+
+    def __init__(self) -> None:
+        self._orders: dict[str, set[str]] = {}
+
+    def add(self, order_key: str, skus: list[str]) -> None:
+        for sku in skus:
+            self._orders.setdefault(sku, set()).add(order_key)
+
+    def claim(self, sku: str) -> list[str]:
+        return sorted(self._orders.pop(sku, set()))
+
+    def claim_all(self) -> dict[str, list[str]]:
+        claimed = {sku: sorted(orders) for sku, orders in self._orders.items()}
+        self._orders.clear()
+        return claimed
+
+    def restore(self, sku: str, order_keys: list[str]) -> None:
+        if order_keys:
+            self._orders.setdefault(sku, set()).update(order_keys)
 
 
 _SELECTED = {"_id": 0, "selected": 1}
 _RECOMPUTE_AVAILABLE = {"$set": {"available": {"$max": [0, {"$subtract": ["$on_hand", "$reserved"]}]}}}
 
 
-def _reservation(doc: Doc | None) -> Reservation:
-    if doc is None:  # an upsert with AFTER always returns the document
-        raise RuntimeError("reservation document missing after upsert")
-    return Reservation.model_validate(doc)
+def _hold_update(order_key: str, qty: int, settled: list[str]) -> Doc | list[Doc]:
+    """The new hold, carrying the moves of settled holds this process has queued for the SKU."""
+    hold = {"o": order_key, "q": qty}
+    if not settled:
+        return {"$inc": {"reserved": qty, "available": -qty}, "$push": {"holds": hold}}
+    fields = _settled_fields(settled)
+    held = {"$concatArrays": [fields.pop("holds"), [{"$literal": hold}]]}
+    return [
+        {"$set": {**fields, "holds": held, "reserved": {"$add": ["$reserved", qty]}}},
+        _RECOMPUTE_AVAILABLE,
+    ]
 
 
-class MongoInventoryRepository:
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+class MongoInventoryRepository(MongoReservations):
+    """Stock documents here, reservations in `MongoReservations`: the one writer of both."""
+
+    def __init__(self, db: AsyncDatabase[Doc], settling: Settling | None = None) -> None:
+        super().__init__(db)
         self._stock = db[StockRecord.COLLECTION]
-        self._reservations = db[Reservation.COLLECTION]
-
-    async def open_reservation(self, order_key: str, lines: list[StockLine]) -> Reservation:
-        opened = Reservation.opened(order_key, lines).model_dump(by_alias=True, exclude={"order_key"})
-        for _ in range(3):
-            try:
-                doc = await self._reservations.find_one_and_update(
-                    {"_id": order_key},
-                    {"$setOnInsert": opened},
-                    upsert=True,
-                    return_document=ReturnDocument.AFTER,
-                )
-                return _reservation(doc)
-            except DuplicateKeyError:  # a concurrent upsert of the same order won; read it
-                continue
-        raise RuntimeError(f"reservation {order_key} could not be opened")
-
-    async def decide(
-        self,
-        order_key: str,
-        state: ReservationState,
-        reason: str | None = None,
-        sku: str | None = None,
-    ) -> Reservation:
-        doc = await self._reservations.find_one_and_update(
-            {"_id": order_key, "state": ReservationState.PENDING.value},
-            {"$set": {"state": state.value, "reason": reason, "sku": sku}},
-            return_document=ReturnDocument.AFTER,
-        )
-        if doc is None:
-            doc = await self._reservations.find_one({"_id": order_key})
-        if doc is None:
-            raise RuntimeError(f"reservation {order_key} vanished")
-        return _reservation(doc)
-
-    async def close_reservation(self, order_key: str) -> Reservation:
-        try:
-            doc = await self._reservations.find_one_and_update(
-                {"_id": order_key, "state": {"$ne": ReservationState.REJECTED.value}},
-                {"$set": {"state": ReservationState.RELEASED.value, "reason": "released"}},
-                upsert=True,
-                return_document=ReturnDocument.AFTER,
-            )
-        except DuplicateKeyError:  # it exists and is rejected: the upsert collided with it
-            doc = await self._reservations.find_one({"_id": order_key})
-        return _reservation(doc)
+        self._settling = settling or Settling()
 
     async def hold(self, sku: str, order_key: str, qty: int) -> Held | None:
-        taken = await self._stock.find_one_and_update(
-            {"_id": sku, "available": {"$gte": qty}, "holds.o": {"$ne": order_key}},
-            {"$inc": {"reserved": qty, "available": -qty}, "$push": {"holds": {"o": order_key, "q": qty}}},
-            projection=_SELECTED,
-        )
+        settled = self._settling.claim(sku)
+        try:
+            taken = await self._stock.find_one_and_update(
+                {"_id": sku, "available": {"$gte": qty}, "holds.o": {"$ne": order_key}},
+                _hold_update(order_key, qty, settled),
+                projection=_SELECTED,
+            )
+        except BaseException:
+            self._settling.restore(sku, settled)
+            raise
         if taken is None:
+            self._settling.restore(sku, settled)
             taken = await self._stock.find_one({"_id": sku, "holds.o": order_key}, _SELECTED)
         return None if taken is None else Held(selected=bool(taken.get("selected")))
+
+    async def settle(self, order_key: str, skus: list[str]) -> None:
+        self._settling.add(order_key, skus)
+
+    async def settle_queued(self) -> int:
+        """The sweep: move every queued settled hold now; how many SKUs were written."""
+        claimed = self._settling.claim_all()
+        for sku, order_keys in claimed.items():
+            try:
+                await self._stock.update_one({"_id": sku}, [{"$set": _settled_fields(order_keys)}])
+            except BaseException:
+                self._settling.restore(sku, order_keys)
+                raise
+        return len(claimed)
 
     async def mark_selected(self, sku: str) -> bool:
         result = await self._stock.update_one({"_id": sku}, {"$set": {"selected": True}})
@@ -130,30 +152,15 @@ class MongoInventoryRepository:
             ],
         )
 
-    async def commit_hold(self, sku: str, order_key: str, qty: int, key: str) -> bool:
-        return await self._take_part(sku, order_key, qty, key, shipped=True)
-
-    async def release_part(self, sku: str, order_key: str, qty: int, key: str) -> bool:
-        return await self._take_part(sku, order_key, qty, key, shipped=False)
-
-    async def _take_part(self, sku: str, order_key: str, qty: int, key: str, *, shipped: bool) -> bool:
-        """`StockRecord.taken_part` as one conditional update."""
-        take = {"$min": [_held_qty(order_key), qty]}
-        on_hand = {"$max": [0, {"$subtract": ["$on_hand", take]}]} if shipped else "$on_hand"
-        result = await self._stock.update_one(
-            {"_id": sku, "holds": {"$elemMatch": {"o": order_key, "k": {"$ne": key}}}},
-            [
-                {
-                    "$set": {
-                        "on_hand": on_hand,
-                        "reserved": {"$subtract": ["$reserved", take]},
-                        "holds": _hold_reduced(order_key, qty, key),
-                    }
-                },
-                _RECOMPUTE_AVAILABLE,
-            ],
+    async def apply_take(self, sku: str, order_key: str, take: Take, *, shipped: bool) -> None:
+        mark = take_mark(order_key, take.key)
+        await self._stock.update_one(
+            {"_id": sku, "marks": {"$ne": mark}},
+            [{"$set": _taken_fields(order_key, take, mark, shipped=shipped)}, _RECOMPUTE_AVAILABLE],
         )
-        return result.modified_count == 1
+
+    async def unmark(self, sku: str, mark: str) -> None:
+        await self._stock.update_one({"_id": sku, "marks": mark}, {"$pull": {"marks": mark}})
 
     async def restock(self, sku: str, key: str, qty: int) -> bool:
         result = await self._stock.update_one(
