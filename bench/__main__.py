@@ -1,7 +1,9 @@
 """`python -m bench [--orders N] [--rate R] …` (burst, ceilings, steady), `python -m bench steady
 [--rate R] [--steady-seconds S]` (the open-loop phase alone), `python -m bench growth [--orders N]
 [--skus K]` (reads on a grown store), `python -m bench hot` (one SKU and one wallet wanted by
-every order at once), or `python -m bench products` (the product-list benchmark)."""
+every order at once), `python -m bench ab NAME=VALUE … [--rounds N]` (the burst with those
+settings as the baseline against it as configured, in one run), or `python -m bench products`
+(the product-list benchmark)."""
 
 from __future__ import annotations
 
@@ -104,6 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         configure_logging("WARNING")
         return hot.main(args[1:])
+    if args[:1] == ["ab"]:
+        from bench import ab
+
+        configure_logging("WARNING")
+        return ab.main(args[1:], lambda rest: parse(rest, "burst"))
     if args[:1] == ["growth"]:
         from bench import growth
 

@@ -41,7 +41,7 @@ _AUDIT_SHOWN = 10
 
 @dataclass(frozen=True)
 class Options:
-    mode: str = "all"  # "all" or "steady"
+    mode: str = "all"  # "all", "steady" or "burst" (the burst alone, for `bench.ab`)
     orders: int = 2000
     merchants: int = 20
     skus: int = 100
