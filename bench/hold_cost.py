@@ -54,7 +54,8 @@ async def _cost(db: AsyncDatabase[Doc], settling: Settling, open_orders: int) ->
     await repo.set_on_hand(sku, "sup", open_orders + TIMED, SEEDED_AT)
     for n in range(open_orders):
         await handlers.reserve_stock(_order(sku, f"{sku}-open-{n}"), repo=repo)
-    await repo.settle_queued()
+    for _ in range(2):  # the first sweep only ages what no hold has carried yet
+        await repo.settle_queued()
     millis = []
     for n in range(TIMED):
         start = time.perf_counter()

@@ -72,6 +72,8 @@ class StoreTwin:
         return Reservation.model_validate(await self.db[Reservation.COLLECTION].find_one({"_id": order_key}))
 
     async def sweep(self) -> None:
+        """Two sweeps: the first only ages what no hold has carried yet."""
+        await self.mongo.settle_queued()
         await self.mongo.settle_queued()
 
 

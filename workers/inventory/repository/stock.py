@@ -57,26 +57,29 @@ def _taken_fields(order_key: str, take: Take, mark: str, *, shipped: bool) -> Ex
 
 class Settling:
     """Settled orders whose holds still sit in a SKU's `holds`, per SKU. A process moves them with
-    its next hold on that SKU (no command of their own), or at the periodic sweep."""
+    its next hold on that SKU (no command of their own); the periodic sweep moves only those
+    that waited a whole sweep for one, so under load it writes almost nothing."""
 
     def __init__(self) -> None:
-        self._orders: dict[str, set[str]] = {}
+        self._fresh: dict[str, set[str]] = {}
+        self._waiting: dict[str, set[str]] = {}
 
     def add(self, order_key: str, skus: list[str]) -> None:
         for sku in skus:
-            self._orders.setdefault(sku, set()).add(order_key)
+            self._fresh.setdefault(sku, set()).add(order_key)
 
     def claim(self, sku: str) -> list[str]:
-        return sorted(self._orders.pop(sku, set()))
+        return sorted(self._fresh.pop(sku, set()) | self._waiting.pop(sku, set()))
 
-    def claim_all(self) -> dict[str, list[str]]:
-        claimed = {sku: sorted(orders) for sku, orders in self._orders.items()}
-        self._orders.clear()
+    def claim_waiting(self) -> dict[str, list[str]]:
+        """The SKUs no hold came for since the last sweep; the rest wait for the next one."""
+        claimed = {sku: sorted(orders) for sku, orders in self._waiting.items()}
+        self._waiting, self._fresh = self._fresh, {}
         return claimed
 
     def restore(self, sku: str, order_keys: list[str]) -> None:
         if order_keys:
-            self._orders.setdefault(sku, set()).update(order_keys)
+            self._fresh.setdefault(sku, set()).update(order_keys)
 
 
 _SELECTED = {"_id": 0, "selected": 1}
@@ -124,8 +127,9 @@ class MongoInventoryRepository(MongoReservations):
         self._settling.add(order_key, skus)
 
     async def settle_queued(self) -> int:
-        """The sweep: move every queued settled hold now; how many SKUs were written."""
-        claimed = self._settling.claim_all()
+        """The sweep: move the settled holds no hold of their SKU carried since the last sweep;
+        how many SKUs were written. Two sweeps in a row move everything queued."""
+        claimed = self._settling.claim_waiting()
         for sku, order_keys in claimed.items():
             try:
                 await self._stock.update_one({"_id": sku}, [{"$set": _settled_fields(order_keys)}])
