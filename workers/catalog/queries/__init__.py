@@ -24,7 +24,7 @@ from workers.catalog.model import (
     drafts_problem,
     tier_prices_problem,
 )
-from workers.catalog.model.base import BRANDS, PRODUCT_MODELS, PRODUCTS, PROMOTIONS, SKUS
+from workers.catalog.model.base import BRANDS, PRODUCT_MODELS, PRODUCTS, PROMOTION_SKUS, PROMOTIONS, SKUS
 from workers.catalog.queries import merchant, products
 from workers.catalog.queries.product_list import SortName
 from workers.catalog.queries.products import ProductFilter
@@ -60,6 +60,8 @@ __all__ = [
 
 Doc = dict[str, Any]
 SAMPLE_SIZE = 100
+#: Where `offer_terms` puts the SKU's joined `promotion_skus` document (none or one).
+_WINDOWS = "_promotion_skus"
 #: SKU codes per `$in`: the embedded store's `$in` grows quadratically with its size.
 LOOKUP_BATCH = 100
 
@@ -80,12 +82,20 @@ class CatalogQueries:
 
     async def offer_terms(self, skus: list[str]) -> dict[str, SkuOffer]:
         """The SKUs with every promotion window they have and no moment (`at` None): what the
-        order worker's cache keeps, so each order picks the window holding its own time."""
-        windows = await merchant.all_windows(self._db, skus)
-        return {
-            sku.id: SkuOffer.of(sku, windows.get(sku.id, []), None)
-            async for sku in self._skus({"_id": {"$in": skus}})
-        }
+        order worker's cache keeps, so each order picks the window holding its own time. One
+        command: the windows are joined by `_id` in the store."""
+        joined: list[Doc] = [
+            {"$match": {"_id": {"$in": skus}}},
+            {"$lookup": {"from": PROMOTION_SKUS, "localField": "_id", "foreignField": "_id", "as": _WINDOWS}},
+        ]
+        offers = {}
+        async for doc in await self._db[SKUS].aggregate(joined):
+            windows = [
+                PromotionWindow.model_validate(w) for p in doc.pop(_WINDOWS) for w in p.get("windows", [])
+            ]
+            sku = Sku.model_validate(doc)
+            offers[sku.id] = SkuOffer.of(sku, windows, None)
+        return offers
 
     async def sku_categories(self, skus: list[str]) -> dict[str, frozenset[str]]:
         """Each SKU's product categories, by id and by name (what coupons may be limited to)."""

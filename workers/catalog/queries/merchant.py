@@ -24,15 +24,6 @@ async def active_windows(db: Any, skus: list[str], at: datetime) -> dict[str, li
     }
 
 
-async def all_windows(db: Any, skus: list[str]) -> dict[str, list[PromotionWindow]]:
-    """Every window of each SKU, past and future: what a cache keeps, to pick from per order."""
-    cursor = db[PROMOTION_SKUS].find({"_id": {"$in": skus}}, {"windows": 1})
-    return {
-        doc["_id"]: [PromotionWindow.model_validate(w) for w in doc.get("windows", [])]
-        async for doc in cursor
-    }
-
-
 async def tier_of(db: Any, merchant_id: str) -> str:
     """The merchant's tier ("" if unknown, which prices nothing)."""
     return await AccountsQueries(db).merchant_tier(merchant_id) or ""
