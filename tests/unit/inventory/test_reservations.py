@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from schemas.commands import CommitStock, DebitWallet, ReleaseStock, ReserveStock, SyncStock, SyncStockItem
 from schemas.common import StockLine
 from schemas.events import SkuSelected, StockChanged, StockRejected, StockReserved
 from workers.inventory import handlers
 from workers.inventory.memory import MemoryInventory
-from workers.inventory.model import ReservationState
+from workers.inventory.model import Held, ReservationState
 
 
 def reserve(key: str, *lines: tuple[str, int]) -> ReserveStock:
@@ -216,3 +218,30 @@ async def test_a_reservation_carrying_the_debit_sends_it_on_instead_of_answering
     [refused] = await handlers.reserve_stock(short, repo=repo)
     assert isinstance(refused, StockRejected)
     assert (refused.order_key, refused.sku) == ("o2", "B")
+
+
+class FailingHold(MemoryInventory):
+    """A store that fails the hold of SKU B while `away`, as a lost connection would."""
+
+    away = True
+
+    async def hold(self, sku: str, order_key: str, qty: int) -> Held | None:
+        if sku == "B" and self.away:
+            raise ConnectionError("store away")
+        return await super().hold(sku, order_key, qty)
+
+
+async def test_a_run_that_fails_ends_so_the_order_can_settle_without_it() -> None:
+    repo = FailingHold(A=5, B=5)
+    with pytest.raises(ConnectionError):
+        await handlers.reserve_stock(reserve("o1", ("A", 1), ("B", 1)), repo=repo)
+    failed = repo.reservations["o1"]
+    assert (failed.state, failed.attempts, repo.held("A")) == (ReservationState.PENDING, [], {"o1": 1})
+
+    repo.away = False  # the store is back: the message's redelivery completes the reservation
+    [answer] = await handlers.reserve_stock(reserve("o1", ("A", 1), ("B", 1)), repo=repo)
+    assert isinstance(answer, StockReserved)
+    settled = repo.reservations["o1"]
+    assert (settled.settled, settled.attempts) == (True, [])
+    assert (repo.held("A"), repo.held("B")) == ({"o1": 1}, {"o1": 1})
+    assert levels(repo, "A") == (5, 1, 4)
