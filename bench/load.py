@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 from pymongo.asynchronous.database import AsyncDatabase
 from tqdm import tqdm
 
+from bench.raw_http import RawConnection
 from bench.seed import World
-from tests.support.api import Api, Shop
+from tests.support.api import WEBHOOK_PATH, Api, Shop, order_body, signed
 
 Doc = dict[str, Any]
 #: Statuses an order passes through on its way to `routed`; any other status is an outcome.
@@ -70,26 +70,36 @@ def plan_orders(
 
 
 async def push_orders(api: Api, orders: list[PlannedOrder], concurrency: int) -> LoadResult:
-    """Send every webhook with at most `concurrency` in flight; record when each was accepted."""
+    """Send every webhook with at most `concurrency` in flight, each sender on a kept-alive
+    connection of its own (`RawConnection`); record when each was accepted."""
     result = LoadResult(started=datetime.now(UTC))
     pending = iter(orders)
     with tqdm(total=len(orders), desc="accepted", unit="order", dynamic_ncols=True) as bar:
-        await asyncio.gather(*(_sender(api, pending, result, bar) for _ in range(concurrency)))
+        senders = [
+            _sender(RawConnection(str(api.http.base_url)), pending, result, bar) for _ in range(concurrency)
+        ]
+        await asyncio.gather(*senders)
     return result
 
 
-async def _sender(api: Api, pending: Iterator[PlannedOrder], result: LoadResult, bar: tqdm[Any]) -> None:
-    for order in pending:  # one shared iterator: each order goes to exactly one sender
-        try:
-            response = await api.place(order.shop, order.order_id, order.lines)
-        except httpx.HTTPError as exc:
-            result.refused[type(exc).__name__] += 1
-        else:
-            if response.status_code == 202:
-                result.accepted_at.append(datetime.now(UTC))
+async def _sender(
+    connection: RawConnection, pending: Iterator[PlannedOrder], result: LoadResult, bar: tqdm[Any]
+) -> None:
+    try:
+        for order in pending:  # one shared iterator: each order goes to exactly one sender
+            body = order_body(order.order_id, order.lines)
+            try:
+                status = await connection.post(WEBHOOK_PATH, body, signed(order.shop, body))
+            except (OSError, ValueError) as exc:
+                result.refused[type(exc).__name__] += 1
             else:
-                result.refused[f"HTTP {response.status_code}"] += 1
-        bar.update()
+                if status == 202:
+                    result.accepted_at.append(datetime.now(UTC))
+                else:
+                    result.refused[f"HTTP {status}"] += 1
+            bar.update()
+    finally:
+        await connection.close()
 
 
 async def status_counts(db: AsyncDatabase[Doc]) -> dict[str, int]:

@@ -37,6 +37,10 @@ class Shop:
     merchant: Party
 
 
+#: Where a generic platform pushes its orders.
+WEBHOOK_PATH = "/v1/webhooks/generic/orders"
+
+
 def signed(shop: Shop, body: bytes, *, at: float | None = None, secret: str | None = None) -> dict[str, str]:
     ts = str(int(time.time() if at is None else at))
     return {
@@ -121,7 +125,7 @@ class Api:
 
     async def place(self, shop: Shop, order_id: str, lines: list[tuple[str, int]]) -> httpx.Response:
         body = order_body(order_id, lines)
-        return await self.http.post("/v1/webhooks/generic/orders", content=body, headers=signed(shop, body))
+        return await self.http.post(WEBHOOK_PATH, content=body, headers=signed(shop, body))
 
     async def order(self, key: str) -> dict[str, Any]:
         return await self.ok(await self.http.get(f"/v1/orders/{key}", headers=self.admin), 200)
