@@ -157,7 +157,8 @@ def topology(system: Harness) -> str:
     in_process = set(system.worker_pids) == {os.getpid()}
     where = "in the bench process" if in_process else f"in processes {list(system.worker_pids)}"
     return (
-        f"load generator (httpx, loopback HTTP) + edge API (uvicorn) in one asyncio loop; "
+        f"load generator (pushes on kept-alive HTTP/1.1 connections, bench/raw_http.py) + edge API "
+        f"(uvicorn) in one asyncio loop; "
         f"workers {sorted(WORKERS)} {where} (prefetch {system.settings.prefetch}) on RabbitMQ "
         f"{broker.hostname}:{broker.port or 5672}; store: {system.store_kind}"
     )
