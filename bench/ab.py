@@ -12,7 +12,7 @@ import asyncio
 import os
 import statistics
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -107,7 +107,7 @@ def _cell(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
-def main(argv: Sequence[str], parse_options: Any) -> int:
+def main(argv: Sequence[str], parse_options: Callable[[Sequence[str]], Options]) -> int:
     pairs = [a for a in argv if "=" in a and not a.startswith("-")]
     rest = [a for a in argv if a not in pairs]
     parser = argparse.ArgumentParser(prog="python -m bench ab", add_help=False)
@@ -123,7 +123,7 @@ def main(argv: Sequence[str], parse_options: Any) -> int:
             "python -m bench ab: name at least one setting for the baseline, e.g. INTAKE_PREFETCH=64\n"
         )
         return 2
-    opts: Options = parse_options(others)
+    opts = parse_options(others)
     ab = asyncio.run(cancellable(run_ab(opts, overrides, max(1, known.rounds))))
     path = write(ab, Path(opts.results), kind="ab")
     sys.stdout.write(render(ab, str(path)))

@@ -31,17 +31,21 @@ class RawConnection:
     async def post(self, path: str, body: bytes, headers: dict[str, str]) -> int:
         """The answer's status code."""
         request = self._request(path, body, headers)
-        for attempt in (1, 2):
-            reader, writer = await self._open()
-            try:
-                writer.write(request)
-                await writer.drain()
-                return await self._status(reader)
-            except (ConnectionError, asyncio.IncompleteReadError) as exc:
-                await self.close()
-                if attempt == 2:
-                    raise ClosedByServer(str(exc)) from exc
-        raise AssertionError("unreachable")
+        try:
+            return await self._exchange(request)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            await self.close()  # a kept-alive connection the server closed: once more, on a new one
+        try:
+            return await self._exchange(request)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            await self.close()
+            raise ClosedByServer(str(exc)) from exc
+
+    async def _exchange(self, request: bytes) -> int:
+        reader, writer = await self._open()
+        writer.write(request)
+        await writer.drain()
+        return await self._status(reader)
 
     async def close(self) -> None:
         if self._streams is not None:

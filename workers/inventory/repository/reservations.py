@@ -7,6 +7,7 @@ since it read it (`v`), so two takes never spend the same remainder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -14,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from schemas.common import StockLine
-from workers.inventory.model import Reservation, ReservationState, Take
+from workers.inventory.model import Reservation, ReservationState
 
 Doc = dict[str, Any]
 Expr = dict[str, Any]
@@ -51,6 +52,11 @@ _SETTLE_IF_QUIET = {
 }
 
 
+def _ending(attempt: str, fields: Expr) -> list[Doc]:
+    """An update that sets `fields` and ends `attempt` (`Reservation.left`)."""
+    return [{"$set": {**fields, "attempts": _without(attempt)}}, _SETTLE_IF_QUIET]
+
+
 def _at_version(version: int) -> Doc:
     """A reservation stored before versions were kept counts as version 0."""
     return {"v": version} if version else {"v": {"$in": [0, None]}}
@@ -80,60 +86,31 @@ class MongoReservations:
         decision = {"state": state.value, "reason": reason, "sku": sku}
         doc = await self._reservations.find_one_and_update(
             {"_id": order_key, "state": ReservationState.PENDING.value},
-            [
-                {
-                    "$set": {
-                        **{k: {"$literal": v} for k, v in decision.items()},
-                        "attempts": _without(attempt),
-                    }
-                },
-                _SETTLE_IF_QUIET,
-            ],
+            _ending(attempt, {k: {"$literal": v} for k, v in decision.items()}),
             return_document=_AFTER,
         )
         if doc is None:  # decided before: end the attempt on the stored decision
-            return _stored(await self._leave(order_key, [{"$set": {"attempts": _without(attempt)}}]))
+            return _stored(await self._end(order_key, attempt))
         return _stored(doc)
 
     async def leave(self, order_key: str, attempt: str) -> Reservation | None:
-        doc = await self._leave(order_key, [{"$set": {"attempts": _without(attempt)}}])
+        doc = await self._end(order_key, attempt)
         return None if doc is None else Reservation.model_validate(doc)
 
     async def finish_take(self, order_key: str, key: str, attempt: str) -> Reservation:
         mine = {"$eq": ["$$this.k", {"$literal": key}]}
         applied = {"$cond": [mine, {"$mergeObjects": ["$$this", {"a": True}]}, "$$this"]}
         taken = {"$map": {"input": {"$ifNull": ["$taken", []]}, "in": applied}}
-        return _stored(
-            await self._leave(order_key, [{"$set": {"taken": taken, "attempts": _without(attempt)}}])
-        )
+        return _stored(await self._end(order_key, attempt, {"taken": taken}))
 
-    async def _leave(self, order_key: str, stages: list[Doc]) -> Doc | None:
+    async def _end(self, order_key: str, attempt: str, fields: Expr | None = None) -> Doc | None:
         return await self._reservations.find_one_and_update(
-            {"_id": order_key}, [*stages, _SETTLE_IF_QUIET], return_document=_AFTER
+            {"_id": order_key}, _ending(attempt, fields or {}), return_document=_AFTER
         )
 
     async def close_reservation(self, order_key: str, attempt: str) -> Reservation:
-        current = await self._upsert(Reservation.opened(order_key, []).released(), attempt)
-        for _ in range(_TRIES):
-            closed = current.released()
-            if closed == current:  # rejected, or released before
-                return current
-            doc = await self._reservations.find_one_and_update(
-                {"_id": order_key, "state": current.state.value, **_at_version(current.version)},
-                {
-                    "$set": {
-                        "state": closed.state.value,
-                        "reason": closed.reason,
-                        "was_reserved": closed.was_reserved,
-                    },
-                    **_pushed(closed.taken[len(current.taken) :]),
-                },
-                return_document=_AFTER,
-            )
-            if doc is not None:
-                return Reservation.model_validate(doc)
-            current = _stored(await self._reservations.find_one({"_id": order_key}))
-        raise RuntimeError(f"reservation {order_key} changed under every attempt to close it")
+        opened = await self._upsert(Reservation.opened(order_key, []).released(), attempt)
+        return await self._revise(opened, lambda current: current.released())
 
     async def take(
         self, order_key: str, key: str, lines: list[StockLine], attempt: str
@@ -141,20 +118,44 @@ class MongoReservations:
         doc = await self._reservations.find_one_and_update(
             {"_id": order_key}, {"$addToSet": {"attempts": attempt}}, return_document=_AFTER
         )
+        if doc is None:
+            return None
+        return await self._revise(
+            Reservation.model_validate(doc), lambda current: current.with_takes(current.taking(key, lines))
+        )
+
+    async def _revise(
+        self, current: Reservation, change: Callable[[Reservation], Reservation]
+    ) -> Reservation:
+        """`change` stored, computed from the reservation as read: only if neither its state nor
+        its takes changed since, else read again and computed again."""
         for _ in range(_TRIES):
-            if doc is None:
-                return None
-            current = Reservation.model_validate(doc)
-            takes = current.taking(key, lines)
-            if not takes:
+            changed = change(current)
+            if changed.state is current.state and changed.taken == current.taken:
                 return current
             doc = await self._reservations.find_one_and_update(
-                {"_id": order_key, **_at_version(current.version)}, _pushed(takes), return_document=_AFTER
+                {"_id": current.order_key, "state": current.state.value, **_at_version(current.version)},
+                {
+                    "$set": {
+                        "state": changed.state.value,
+                        "reason": changed.reason,
+                        "was_reserved": changed.was_reserved,
+                    },
+                    "$push": {
+                        "taken": {
+                            "$each": [
+                                t.model_dump(by_alias=True) for t in changed.taken[len(current.taken) :]
+                            ]
+                        }
+                    },
+                    "$inc": {"v": 1},
+                },
+                return_document=_AFTER,
             )
             if doc is not None:
                 return Reservation.model_validate(doc)
-            doc = await self._reservations.find_one({"_id": order_key})
-        raise RuntimeError(f"reservation {order_key} changed under every attempt to take {key}")
+            current = _stored(await self._reservations.find_one({"_id": current.order_key}))
+        raise RuntimeError(f"reservation {current.order_key} changed under every attempt to revise it")
 
     async def _upsert(self, fresh: Reservation, attempt: str) -> Reservation:
         """The stored reservation (`fresh` if there was none), with `attempt` running on it."""
@@ -172,11 +173,3 @@ class MongoReservations:
             if doc is not None:  # the embedded store may answer a lost upsert race with none
                 return Reservation.model_validate(doc)
         raise RuntimeError(f"reservation {fresh.order_key} could not be opened")
-
-
-def _pushed(takes: list[Take]) -> Doc:
-    """New takes appended, and the version moved on (also for none: the state changed)."""
-    update: Doc = {"$inc": {"v": 1}}
-    if takes:
-        update["$push"] = {"taken": {"$each": [t.model_dump(by_alias=True) for t in takes]}}
-    return update

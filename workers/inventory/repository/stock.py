@@ -19,22 +19,17 @@ Doc = dict[str, Any]
 Expr = dict[str, Any]
 
 
-def _held_qty(order_key: str) -> Expr:
-    """Quantity this order holds on the document, from the document itself."""
-    mine = {"$filter": {"input": "$holds", "cond": {"$eq": ["$$this.o", {"$literal": order_key}]}}}
-    return {"$sum": {"$map": {"input": mine, "in": "$$this.q"}}}
-
-
-def _without_hold(order_key: str) -> Expr:
-    return {"$filter": {"input": "$holds", "cond": {"$ne": ["$$this.o", {"$literal": order_key}]}}}
+def _parted(order_keys: list[str]) -> tuple[Expr, Expr]:
+    """The units these orders hold in the document's `holds`, and the holds without theirs."""
+    theirs = {"$in": ["$$this.o", {"$literal": order_keys}]}
+    units = {"$sum": {"$map": {"input": {"$filter": {"input": "$holds", "cond": theirs}}, "in": "$$this.q"}}}
+    return units, {"$filter": {"input": "$holds", "cond": {"$not": [theirs]}}}
 
 
 def _settled_fields(order_keys: list[str]) -> Expr:
     """`StockRecord.with_settled`: these orders' holds counted in `settled` instead."""
-    moving = {"$in": ["$$this.o", {"$literal": order_keys}]}
-    moved = {"$sum": {"$map": {"input": {"$filter": {"input": "$holds", "cond": moving}}, "in": "$$this.q"}}}
-    kept = {"$filter": {"input": "$holds", "cond": {"$not": [moving]}}}
-    return {"settled": {"$add": [{"$ifNull": ["$settled", 0]}, moved]}, "holds": kept}
+    units, kept = _parted(order_keys)
+    return {"settled": {"$add": [{"$ifNull": ["$settled", 0]}, units]}, "holds": kept}
 
 
 def _taken_fields(order_key: str, take: Take, mark: str, *, shipped: bool) -> Expr:
@@ -130,12 +125,15 @@ class MongoInventoryRepository(MongoReservations):
         """The sweep: move the settled holds no hold of their SKU carried since the last sweep;
         how many SKUs were written. Two sweeps in a row move everything queued."""
         claimed = self._settling.claim_waiting()
-        for sku, order_keys in claimed.items():
-            try:
+        unwritten = list(claimed.items())
+        try:
+            while unwritten:
+                sku, order_keys = unwritten[0]
                 await self._stock.update_one({"_id": sku}, [{"$set": _settled_fields(order_keys)}])
-            except BaseException:
+                unwritten.pop(0)
+        finally:  # a failed write leaves it and the rest queued for the next sweep
+            for sku, order_keys in unwritten:
                 self._settling.restore(sku, order_keys)
-                raise
         return len(claimed)
 
     async def mark_selected(self, sku: str) -> bool:
@@ -143,15 +141,11 @@ class MongoInventoryRepository(MongoReservations):
         return result.matched_count == 1
 
     async def release_hold(self, sku: str, order_key: str) -> None:
+        units, kept = _parted([order_key])
         await self._stock.update_one(
             {"_id": sku, "holds.o": order_key},
             [
-                {
-                    "$set": {
-                        "reserved": {"$subtract": ["$reserved", _held_qty(order_key)]},
-                        "holds": _without_hold(order_key),
-                    }
-                },
+                {"$set": {"reserved": {"$subtract": ["$reserved", units]}, "holds": kept}},
                 _RECOMPUTE_AVAILABLE,
             ],
         )
