@@ -3,21 +3,38 @@ of the two (the binding ceiling), and the share of it the pipeline reached."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from bench.broker_ceiling import broker_ceiling
+from bench.burst import BurstPlan, measure_burst
 from bench.harness import Harness
-from bench.store_ceiling import Mix, store_ceiling
+from bench.seed import World
+from bench.store_ceiling import LIMITS, copy_database, copy_name, store_ceiling
+from tests.support.api import Api
 
 
-async def measure_ceilings(
-    system: Harness, burst: dict[str, Any], seconds: float, concurrency: int
+async def burst_and_ceilings(
+    plan: BurstPlan, system: Harness, api: Api, world: World, seconds: float, concurrency: int
 ) -> dict[str, Any]:
-    """Run the store and broker ceilings (one after the other, with nothing else running)."""
-    mix = Mix.of(burst["store_commands"]["by_collection"])
-    store = await store_ceiling(system.settings, system.db, mix, seconds, concurrency)
+    """The burst, recorded from a copy of the database taken just before it; then the ceilings
+    (the store replaying the recording at the copy, then the broker), with nothing else running."""
+    copies = [system.db.client[copy_name(system.settings, limit)] for limit in LIMITS]
+    try:
+        with tempfile.TemporaryDirectory(prefix="juhe-bench-recorded-") as folder:
+            for copy in copies:
+                await copy_database(system.db, copy)
+            await system.start_recording()
+            burst = await measure_burst(plan, system, api, world)
+            files = await system.stop_recording(Path(folder))
+            store = await store_ceiling(system.settings, files, burst["orders_stored"], seconds, LIMITS)
+    finally:
+        for copy in copies:
+            await system.db.client.drop_database(copy.name)
     broker = await broker_ceiling(system.settings.amqp_url or "", seconds, concurrency)
-    return combine(store, broker, burst["broker_messages"]["per_order"], burst["routing"]["per_second"])
+    messages = burst["broker_messages"]["per_order"]
+    return burst | {"ceilings": combine(store, broker, messages, burst["routing"]["per_second"])}
 
 
 def combine(

@@ -19,8 +19,11 @@ import aio_pika
 import uvicorn
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.monitoring import CommandListener
 
+from bench import recorder
 from bench.metrics import CommandCounter, CommandCounts, Tally, published_counts
+from bench.recorder import CommandRecorder
 from bench.worker_processes import WorkerChildren
 from edge_api.app import create_app
 from juhe.broker import local_or_configured
@@ -48,6 +51,8 @@ class Harness:
     edge_commands: CommandCounter
     #: The workers hosted in this process (none when they run in processes of their own).
     worker_commands: CommandCounter
+    #: The store commands of this process (the edge, and the workers when they run here).
+    recorder: CommandRecorder
     #: Processes hosting the workers; CPU is measured per pid.
     worker_pids: tuple[int, ...] = ()
     children: WorkerChildren | None = None
@@ -66,6 +71,19 @@ class Harness:
             workers += theirs
             published = dict(Counter(published) + Counter(their_published))
         return Tally(CommandCounts.of(self.edge_commands), workers, published)
+
+    async def start_recording(self) -> None:
+        """Every process keeps the store commands it sends from now on (`bench.recorder`)."""
+        self.recorder.start()
+        if self.children is not None:
+            await self.children.record()
+
+    async def stop_recording(self, folder: Path) -> list[Path]:
+        """One file per process in `folder`, each with what that process recorded."""
+        mine = folder / "bench.bson"
+        recorder.write(self.recorder.stop(), mine)
+        theirs = await self.children.recorded(folder) if self.children is not None else []
+        return [mine, *theirs]
 
 
 class _EdgeServer(uvicorn.Server):
@@ -97,19 +115,23 @@ async def running_system(
         client: AsyncMongoClient[Doc] = AsyncMongoClient(url, tz_aware=True)
         stack.push_async_callback(client.close)
         stack.push_async_callback(client.drop_database, settings.database_name)
-        worker_commands, edge_commands = CommandCounter(), CommandCounter()
+        worker_commands, edge_commands, recording = CommandCounter(), CommandCounter(), CommandRecorder()
         hosts = [
-            WorkerHost(Runtime.create(settings, store=Store(settings, [worker_commands])), list(WORKERS))
+            WorkerHost(
+                Runtime.create(settings, store=Store(settings, [worker_commands, recording])), list(WORKERS)
+            )
             for _ in range(1 if worker_processes else worker_copies)
         ]
         await _probe_broker(local_or_configured(dict(os.environ)))
         # With worker processes, hosts[0] is never started: it names the queues to delete.
         stack.push_async_callback(_within, _STOP_SECONDS, "namespace deletion", _delete_namespace(hosts[0]))
         children = await _start_workers(settings, hosts, worker_processes, stack)
-        base_url = await _serve_edge(settings, edge_commands, stack)
+        base_url = await _serve_edge(settings, [edge_commands, recording], stack)
         db = client[settings.database_name]
         pids = children.pids if children else (os.getpid(),)
-        yield Harness(settings, base_url, store_kind, db, edge_commands, worker_commands, pids, children)
+        yield Harness(
+            settings, base_url, store_kind, db, edge_commands, worker_commands, recording, pids, children
+        )
 
 
 async def _start_workers(
@@ -139,9 +161,9 @@ def _store(stack: AsyncExitStack) -> tuple[str, str]:
     return store.start(), "embedded SecantusDB (child process)"
 
 
-async def _serve_edge(settings: Settings, counter: CommandCounter, stack: AsyncExitStack) -> str:
+async def _serve_edge(settings: Settings, listeners: list[CommandListener], stack: AsyncExitStack) -> str:
     """Serve the edge app with uvicorn on a free loopback port in this event loop."""
-    runtime = Runtime.create(settings, store=Store(settings, [counter]))
+    runtime = Runtime.create(settings, store=Store(settings, listeners))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -1,7 +1,7 @@
 """One benchmark run: start the system, set up, then its phases, tear down, write JSON.
 
 Phases of the default run, in order: the burst (every order at once), the ceilings (the store
-replaying the burst's command mix, the broker's confirmed rate), and the steady phase (open
+replaying the burst's own commands, the broker's confirmed rate), and the steady phase (open
 loop at half the burst's routed rate, or `--rate`). `steady` runs only the burst (skipped
 when `--rate` is given) and the steady phase.
 """
@@ -24,7 +24,7 @@ import httpx
 
 from bench import goals
 from bench.burst import BurstPlan, measure_burst, quiesce, store_commands
-from bench.ceilings import measure_ceilings
+from bench.ceilings import burst_and_ceilings
 from bench.harness import Harness, running_system
 from bench.load import plan_orders
 from bench.seed import World, build_world
@@ -54,7 +54,7 @@ class Options:
     seed: int = 1
     lines: str = "2"
     timeout: float = 600.0
-    ceiling_seconds: float = 5.0
+    ceiling_seconds: float = 10.0
     ceiling_concurrency: int = 32
     rate: float | None = None
     steady_seconds: float = 30.0
@@ -102,13 +102,13 @@ async def cancellable(run: Awaitable[T]) -> T:
 
 async def phases(opts: Options, system: Harness, api: Api, world: World) -> dict[str, Any]:
     result: dict[str, Any] = {"ceilings": None, "steady": None}
-    if opts.mode == "all" or opts.rate is None:
-        plan = BurstPlan(opts.orders, opts.concurrency, opts.seed, opts.lines, opts.timeout)
-        result |= await measure_burst(plan, system, api, world)
+    plan = BurstPlan(opts.orders, opts.concurrency, opts.seed, opts.lines, opts.timeout)
     if opts.mode == "all" and opts.ceiling_seconds > 0:
-        result["ceilings"] = await measure_ceilings(
-            system, result, opts.ceiling_seconds, opts.ceiling_concurrency
+        result |= await burst_and_ceilings(
+            plan, system, api, world, opts.ceiling_seconds, opts.ceiling_concurrency
         )
+    elif opts.mode == "all" or opts.rate is None:
+        result |= await measure_burst(plan, system, api, world)
     rate = opts.rate or STEADY_SHARE * (result.get("routing", {}).get("per_second") or 0.0)
     if opts.steady_seconds > 0 and rate > 0:
         count = int(rate * opts.steady_seconds) + 1

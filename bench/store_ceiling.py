@@ -1,141 +1,244 @@
-"""The store's raw ceiling for the pipeline's own command mix.
+"""The store's raw ceiling for the pipeline's own commands: the burst's commands, replayed.
 
-The burst measured how many commands of each kind each order cost, by collection (`insert
-orders`, `findAndModify stock`, …). This phase replays that mix straight at the store, with the
-pipeline's client settings (`juhe.store.mongo.Store`), from many concurrent tasks, against
-scratch copies of the collections (a separate database, dropped afterwards) whose documents
-are copies of real ones, so sizes match. Commands per second over commands per order is the
-order rate the store alone allows.
+Before the burst the bench copies the database, documents and indexes, into scratch databases,
+and every process records the store commands it sends (`bench.recorder`). After the burst this
+phase sends the recorded commands, as they were sent, at a copy with nothing else running: the
+store alone redoes the burst's work, from its start, for a set time. It does so once for each
+limit on the commands in flight (1, 2, 4, 8), each at a copy of its own, because the embedded
+store spends more CPU per command the more of them run at once; the fastest is the ceiling.
+Commands/s over the burst's commands per order is the order rate the store alone allows.
 
-Replayed: `insert` (a new document), `find` (by `_id`), `findAndModify` and `update` (a
-compare-and-set on a version field, by `_id`), `delete` (by `_id`); any other command
-(`aggregate`, `getMore`, …) is replayed as a find by `_id` and named in `approximated`.
+Order in time is kept: a command starts only once every command that had ended before it
+started in the burst has ended here, so an update never overtakes the insert it found there;
+commands that overlapped in the burst may overlap here. Each process's commands go through a
+client of their own with the pipeline's settings (`juhe.store.mongo.Store`). Each command's
+effect (documents inserted, matched or returned) is compared with the burst's: equal effects
+mean the replay did the same work.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-import random
-import secrets
+import bisect
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from pymongo import ReturnDocument
-from pymongo.asynchronous.collection import AsyncCollection
+import bson
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 from tqdm import tqdm
 
+from bench import recorder
+from bench.recorder import Recorded, effect_of
 from juhe.settings import Settings
 from juhe.store.mongo import Store
 
 Doc = dict[str, Any]
-REPLAYED = frozenset({"insert", "find", "findAndModify", "update", "delete"})
-#: Documents per scratch collection that finds and updates pick from.
-POOL = 200
-_SLOTS = 1000  # the mix is spread over this many slots, in proportion to its per-order counts
+#: The session and routing a driver adds to each command; the replay's client adds its own.
+_DRIVER_FIELDS = frozenset({"lsid", "txnNumber", "$clusterTime", "$db", "$readPreference"})
+_COPY_BATCH = 1000
+#: Commands in flight at once: each is tried, and the fastest is the ceiling.
+LIMITS = (1, 2, 4, 8)
+_SHOWN_DIFFERENCES = 10
+
+
+def copy_name(settings: Settings, limit: int) -> str:
+    return f"{settings.database_name}_ceiling_{limit}"
+
+
+async def copy_database(source: AsyncDatabase[Doc], target: AsyncDatabase[Doc]) -> int:
+    """Every collection of `source`, with its indexes, into `target`; the documents copied."""
+    copied = 0
+    for name in sorted(await source.list_collection_names()):
+        indexes = [
+            {key: value for key, value in spec.items() if key not in {"v", "ns"}}
+            async for spec in await source[name].list_indexes()
+            if spec["name"] != "_id_"
+        ]
+        await target.create_collection(name)
+        if indexes:
+            await target.command({"createIndexes": name, "indexes": indexes})
+        batch: list[Doc] = []
+        async for doc in source[name].find({}):
+            batch.append(doc)
+            if len(batch) == _COPY_BATCH:
+                copied += await _insert(target, name, batch)
+        copied += await _insert(target, name, batch)
+    return copied
+
+
+async def _insert(target: AsyncDatabase[Doc], name: str, batch: list[Doc]) -> int:
+    if batch:
+        await target[name].insert_many(batch)
+    count = len(batch)
+    batch.clear()
+    return count
 
 
 @dataclass(frozen=True)
-class Mix:
-    """(command, collection) -> commands per order, as the burst counted them."""
+class Step:
+    """One recorded command in start order, with what must have ended before it starts."""
 
-    per_order: dict[tuple[str, str], float]
+    source: str
+    command: Doc
+    name: str  # `command collection`, e.g. `update orders`
+    recorded_effect: int | None
+    after: int  # how many commands (in end order) ended before this one started
+    end_rank: int  # this command's place in end order
 
-    @classmethod
-    def of(cls, by_collection: dict[str, float]) -> Mix:
-        targets = {}
-        for name, count in by_collection.items():
-            command, _, collection = name.partition(" ")
-            if collection and collection != "None" and count > 0:
-                targets[(command, collection)] = count
-        return cls(targets)
 
-    @property
-    def commands_per_order(self) -> float:
-        return sum(self.per_order.values())
+def plan(recordings: Mapping[str, Iterable[Recorded]]) -> list[Step]:
+    """Every process's commands in one timeline, each gated on what ended before it started."""
+    merged = sorted(
+        ((source, one) for source, recorded in recordings.items() for one in recorded),
+        key=lambda pair: pair[1].started,
+    )
+    end_order = sorted(range(len(merged)), key=lambda i: merged[i][1].ended)
+    end_rank = {index: rank for rank, index in enumerate(end_order)}
+    ends = [merged[i][1].ended for i in end_order]
+    steps = []
+    for index, (source, one) in enumerate(merged):
+        command = {k: v for k, v in bson.decode(one.command).items() if k not in _DRIVER_FIELDS}
+        after = bisect.bisect_left(ends, one.started)
+        steps.append(Step(source, command, _name(command), one.effect, after, end_rank[index]))
+    return steps
 
-    def slots(self, seed: int = 1) -> list[tuple[str, str]]:
-        """The mix as a shuffled list of commands, each in proportion to its count."""
-        total = self.commands_per_order
-        slots = [
-            target
-            for target, count in self.per_order.items()
-            for _ in range(max(1, round(_SLOTS * count / total)))
-        ]
-        random.Random(seed).shuffle(slots)
-        return slots
+
+def _name(command: Doc) -> str:
+    verb = next(iter(command))
+    return f"{verb} {command[verb]}"
+
+
+class _Gate:
+    """How far the replay has got in end order: the longest prefix of it that has ended."""
+
+    def __init__(self, size: int) -> None:
+        self._ended = bytearray(size)
+        self._through = 0
+        self._moved = asyncio.Event()
+
+    def end(self, rank: int) -> None:
+        self._ended[rank] = 1
+        while self._through < len(self._ended) and self._ended[self._through]:
+            self._through += 1
+        self._moved.set()
+
+    async def reached(self, count: int) -> None:
+        while self._through < count:
+            self._moved.clear()
+            await self._moved.wait()
+
+
+@dataclass
+class _Effects:
+    recorded: Counter[str]
+    replayed: Counter[str]
+    failed_recorded: int = 0
+    failed_replayed: int = 0
+
+    def figures(self) -> dict[str, Any]:
+        total_recorded, total_replayed = sum(self.recorded.values()), sum(self.replayed.values())
+        differing = {
+            name: {"burst": self.recorded[name], "replay": self.replayed[name]}
+            for name in sorted(set(self.recorded) | set(self.replayed))
+            if self.recorded[name] != self.replayed[name]
+        }
+        return {
+            "burst": total_recorded,
+            "replay": total_replayed,
+            "share": round(total_replayed / total_recorded, 4) if total_recorded else None,
+            "failed": {"burst": self.failed_recorded, "replay": self.failed_replayed},
+            "differing": dict(list(differing.items())[:_SHOWN_DIFFERENCES]),
+        }
+
+
+async def replay(
+    steps: list[Step], databases: Mapping[str, AsyncDatabase[Doc]], limit: int, seconds: float
+) -> tuple[int, float, _Effects]:
+    """Send steps in order, gated, at most `limit` at a time, until `seconds` have passed (those
+    in flight then still finish); the commands sent, the seconds taken, and their effects."""
+    gate, effects, slots = _Gate(len(steps)), _Effects(Counter(), Counter()), asyncio.Semaphore(limit)
+
+    async def send(step: Step, bar: tqdm[Any]) -> None:
+        try:
+            reply = await databases[step.source].command(step.command)
+        except OperationFailure:
+            effects.failed_replayed += 1
+        else:
+            effects.replayed[step.name] += effect_of(reply)
+        finally:
+            gate.end(step.end_rank)
+            slots.release()
+            bar.update()
+
+    running: set[asyncio.Task[None]] = set()
+    sent, start = 0, time.monotonic()
+    with tqdm(desc=f"store ceiling, {limit} at a time", unit="cmd", dynamic_ncols=True) as bar:
+        for step in steps:
+            await gate.reached(step.after)
+            await slots.acquire()
+            if time.monotonic() - start >= seconds:
+                break
+            _count_recorded(step, effects)
+            task = asyncio.create_task(send(step, bar))
+            running.add(task)
+            task.add_done_callback(running.discard)
+            sent += 1
+        await asyncio.gather(*running)
+    return sent, time.monotonic() - start, effects
+
+
+def _count_recorded(step: Step, effects: _Effects) -> None:
+    if step.recorded_effect is None:
+        effects.failed_recorded += 1
+    else:
+        effects.recorded[step.name] += step.recorded_effect
 
 
 async def store_ceiling(
-    settings: Settings, source: AsyncDatabase[Doc], mix: Mix, seconds: float, concurrency: int
+    settings: Settings, files: list[Path], orders: int, seconds: float, limits: Iterable[int] = LIMITS
 ) -> dict[str, Any]:
-    """Replay `mix` for `seconds` from `concurrency` tasks; commands/s and the implied orders/s."""
-    if not mix.per_order:
-        return {"commands_per_second": None, "orders_per_second": None, "note": "no commands measured"}
-    store = Store(settings)  # the pipeline's client options; no listener: nothing is counted
-    await store.connect()
-    scratch = store.client[f"{settings.database_name}_ceiling"]
-    try:
-        await _prepare(scratch, source, {collection for _, collection in mix.per_order})
-        done, elapsed = await _replay(scratch, mix, seconds, concurrency)
-    finally:
-        await store.client.drop_database(scratch.name)
-        await store.close()
-    per_second = done / elapsed if elapsed > 0 else 0.0
+    """Replay the recorded `files` (one per process) for `seconds` at each limit, each at its own
+    copy (`copy_name(settings, limit)`); the best limit's rate is the ceiling."""
+    steps = plan({path.stem: recorder.read(path) for path in files})
+    if not steps or orders <= 0:
+        return {"orders_per_second": None, "note": "nothing recorded"}
+    per_order = len(steps) / orders
+    runs = {str(limit): await _replay_at(settings, steps, limit, seconds, per_order) for limit in limits}
+    best = max(runs, key=lambda limit: runs[limit]["commands_per_second"])
     return {
-        "seconds": round(elapsed, 2),
-        "concurrency": concurrency,
-        "commands": done,
-        "commands_per_second": round(per_second, 1),
-        "commands_per_order": round(mix.commands_per_order, 3),
-        "orders_per_second": round(per_second / mix.commands_per_order, 2),
-        "approximated": sorted({f"{c} {coll}" for c, coll in mix.per_order if c not in REPLAYED}),
+        "method": "the burst's own commands, replayed in order at a copy of the database",
+        "commands_recorded": len(steps),
+        "commands_per_order": round(per_order, 3),
+        "by_limit": runs,
+        "best_limit": best,
+        "commands_per_second": runs[best]["commands_per_second"],
+        "orders_per_second": runs[best]["orders_per_second"],
+        "effects": runs[best]["effects"],
     }
 
 
-async def _prepare(scratch: AsyncDatabase[Doc], source: AsyncDatabase[Doc], collections: set[str]) -> None:
-    for name in sorted(collections):
-        template = await source[name].find_one({}, {"_id": 0}) or {"filler": "x" * 500}
-        await scratch[name].insert_many([{**template, "_id": f"pool-{i}", "v": 0} for i in range(POOL)])
-
-
-async def _replay(
-    scratch: AsyncDatabase[Doc], mix: Mix, seconds: float, concurrency: int
-) -> tuple[int, float]:
-    slots = itertools.cycle(mix.slots())
-    templates = {name: await scratch[name].find_one({"_id": "pool-0"}) or {} for _, name in mix.per_order}
-    fresh = itertools.count()
-    counted = [0]
-    start = time.monotonic()
-    deadline = start + seconds
-
-    async def task(bar: tqdm[Any]) -> None:
-        rng = random.Random(secrets.randbits(32))
-        while time.monotonic() < deadline:
-            command, name = next(slots)
-            await _command(command, scratch[name], templates[name], rng, next(fresh))()
-            counted[0] += 1
-            bar.update()
-
-    with tqdm(desc="store ceiling", unit="cmd", dynamic_ncols=True) as bar:
-        await asyncio.gather(*(task(bar) for _ in range(concurrency)))
-    return counted[0], time.monotonic() - start
-
-
-def _command(
-    command: str, coll: AsyncCollection[Doc], template: Doc, rng: random.Random, n: int
-) -> Callable[[], Awaitable[object]]:
-    pooled = {"_id": f"pool-{rng.randrange(POOL)}", "v": {"$gte": 0}}
-    if command == "insert":
-        return lambda: coll.insert_one({**template, "_id": f"new-{n}"})
-    if command == "findAndModify":
-        change = {"$inc": {"v": 1}}
-        return lambda: coll.find_one_and_update(pooled, change, return_document=ReturnDocument.AFTER)
-    if command == "update":
-        return lambda: coll.update_one(pooled, {"$inc": {"v": 1}})
-    if command == "delete":
-        return lambda: coll.delete_one({"_id": f"new-{rng.randrange(max(1, n))}"})
-    return lambda: coll.find_one({"_id": pooled["_id"]})
+async def _replay_at(
+    settings: Settings, steps: list[Step], limit: int, seconds: float, per_order: float
+) -> dict[str, Any]:
+    async with AsyncExitStack() as stack:
+        databases = {}
+        for source in sorted({step.source for step in steps}):
+            store = Store(settings)  # the pipeline's client options; no listener: nothing counted
+            await store.connect()
+            stack.push_async_callback(store.close)
+            databases[source] = store.client[copy_name(settings, limit)]
+        sent, took, effects = await replay(steps, databases, limit, seconds)
+    rate = sent / took
+    return {
+        "commands": sent,
+        "seconds": round(took, 2),
+        "commands_per_second": round(rate, 1),
+        "orders_per_second": round(rate / per_order, 2),
+        "effects": effects.figures(),
+    }

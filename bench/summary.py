@@ -60,14 +60,30 @@ def _ceilings(ceilings: dict[str, Any]) -> list[str]:
     store, broker = ceilings["store"], ceilings["broker"]
     return [
         "Ceilings (nothing else running)",
-        f"  store            : {store.get('commands_per_second')} cmds/s on the burst's mix "
-        f"({store.get('commands_per_order')} per order, {store.get('concurrency')} tasks) "
-        f"= {store.get('orders_per_second')} orders/s",
+        *_store_ceiling(store),
         f"  broker           : {broker['published_per_second']} confirmed publishes/s, "
         f"{broker['consumed_per_second']} acked deliveries/s (quorum queue) "
         f"= {broker['orders_per_second']} orders/s at {broker['messages_per_order']} msgs/order",
         f"  binding          : {ceilings['binding']} {ceilings['binding_orders_per_second']} orders/s; "
         f"routed {ceilings['routed_per_second']}/s = {ceilings['routed_share']} of it",
+    ]
+
+
+def _store_ceiling(store: dict[str, Any]) -> list[str]:
+    if store.get("orders_per_second") is None:
+        return [f"  store            : n/a ({store.get('note')})"]
+    rates = ", ".join(f"{limit}: {run['orders_per_second']}" for limit, run in store["by_limit"].items())
+    best, effects = store["by_limit"][store["best_limit"]], store["effects"]
+    return [
+        f"  store            : the burst's own commands ({store['commands_per_order']} per order) replayed "
+        f"from its start, orders/s by commands in flight: {rates}",
+        f"                     best {store['best_limit']} at a time: {best['commands']} commands in "
+        f"{best['seconds']} s = {store['commands_per_second']} cmds/s "
+        f"= {store['orders_per_second']} orders/s",
+        f"                     same effects as in the burst: {effects['replay']} of {effects['burst']} "
+        f"documents ({effects['share']}); failed {effects['failed']['burst']} there, "
+        f"{effects['failed']['replay']} here"
+        + (f"; differing {effects['differing']}" if effects["differing"] else ""),
     ]
 
 

@@ -10,6 +10,7 @@ import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bench.metrics import CommandCounts
@@ -124,6 +125,15 @@ class WorkerChildren:
 
     async def reset(self) -> None:
         await asyncio.gather(*(child.ask("reset") for child in self.children))
+
+    async def record(self) -> None:
+        await asyncio.gather(*(child.ask("record") for child in self.children))
+
+    async def recorded(self, folder: Path) -> list[Path]:
+        """Each child writes what it recorded to a file of its own in `folder`."""
+        files = [(child, folder / f"worker-{child.pid}.bson") for child in self.children]
+        await asyncio.gather(*(child.ask(f"recorded {path}") for child, path in files))
+        return [path for _, path in files]
 
     async def stop(self) -> None:
         await asyncio.gather(*(child.stop() for child in self.children))

@@ -1,25 +1,10 @@
-"""The ceilings: the burst's command mix as the store replays it, and the binding ceiling."""
+"""The binding ceiling: the lower of what the store and the broker allow, and the share of it."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from bench.ceilings import combine
-from bench.store_ceiling import Mix
-
-
-def test_mix_reads_command_and_collection_and_drops_the_rest() -> None:
-    mix = Mix.of({"insert orders": 1.0, "findAndModify stock": 2.0, "endSessions None": 0.5, "ping": 1.0})
-    assert mix.per_order == {("insert", "orders"): 1.0, ("findAndModify", "stock"): 2.0}
-    assert mix.commands_per_order == 3.0
-
-
-def test_slots_keep_the_mix_proportions() -> None:
-    mix = Mix.of({"insert orders": 1.0, "findAndModify stock": 2.0, "find skus": 0.001})
-    slots = Counter(Mix.slots(mix))
-    assert slots[("findAndModify", "stock")] == 2 * slots[("insert", "orders")]
-    assert slots[("find", "skus")] == 1  # a rare command is still replayed
 
 
 def _broker(published: float, consumed: float) -> dict[str, Any]:
