@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench import cpu, gc_pauses, report
+from bench import cpu, gc_pauses, report, steal
 from bench.harness import Harness
 from bench.load import LoadResult, Outcome, await_outcomes, order_times, plan_orders, push_orders
 from bench.metrics import Tally, counter_delta
@@ -43,11 +43,12 @@ async def measure_burst(plan: BurstPlan, system: Harness, api: Api, world: World
     ticks_before = cpu.read_ticks(pid for p in processes for pid in p.pids)
     orders = plan_orders(world, plan.orders, plan.seed, plan.lines)
     with gc_pauses.recording() as pauses:
-        load = await push_orders(api, orders, plan.concurrency)
-        routed_before = published_before.get("order.routed", 0)
-        outcome = await await_outcomes(
-            system.db, len(load.accepted_at), plan.timeout, routed_since(system, routed_before)
-        )
+        async with steal.sampling() as stolen:
+            load = await push_orders(api, orders, plan.concurrency)
+            routed_before = published_before.get("order.routed", 0)
+            outcome = await await_outcomes(
+                system.db, len(load.accepted_at), plan.timeout, routed_since(system, routed_before)
+            )
         await quiesce(system)
     ticks_after = cpu.read_ticks(pid for p in processes for pid in p.pids)
     tally = await system.tally()
@@ -59,6 +60,8 @@ async def measure_burst(plan: BurstPlan, system: Harness, api: Api, world: World
         processes, ticks_before, ticks_after, result["orders_stored"], tck
     )
     result["gc"] = pauses.figures()
+    first_accept = min(load.accepted_at, default=load.started)
+    result["steal"] = steal.figures(stolen, first_accept, result["routing"]["window_seconds"])
     result["sales"] = await sales_figures(system, result)
     return result
 

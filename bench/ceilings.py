@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.broker_ceiling import broker_ceiling
-from bench.burst import BurstPlan, measure_burst
+from bench.burst import BurstPlan, measure_burst, process_roles
 from bench.harness import Harness
 from bench.seed import World
 from bench.store_ceiling import LIMITS, copy_database, copy_name, store_ceiling
@@ -28,7 +28,9 @@ async def burst_and_ceilings(
             await system.start_recording()
             burst = await measure_burst(plan, system, api, world)
             files = await system.stop_recording(Path(folder))
-            store = await store_ceiling(system.settings, files, burst["orders_stored"], seconds, LIMITS)
+            store_pids = process_roles(system)["store"]
+            orders = burst["orders_stored"]
+            store = await store_ceiling(system.settings, files, orders, seconds, LIMITS, store_pids)
     finally:
         for copy in copies:
             await system.db.client.drop_database(copy.name)

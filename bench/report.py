@@ -10,6 +10,8 @@ from typing import Any
 from bench.load import LoadResult
 
 Doc = dict[str, Any]
+#: The width of the routed timeline's windows.
+TIMELINE_SECONDS = 5.0
 
 
 def _rate(count: float, seconds: float) -> float | None:
@@ -42,7 +44,15 @@ def routing(docs: list[Doc], load: LoadResult) -> dict[str, Any]:
         "quarters_per_second": quarter_rates(times),
         "quarters_note": "orders sorted by routed_at and cut in four; each rate is "
         "(orders in the quarter - 1) / (its last routed_at - its first routed_at)",
+        "routed_per_window": windows(times, first_accept, TIMELINE_SECONDS),
+        "window_seconds": TIMELINE_SECONDS,
     }
+
+
+def windows(times: list[datetime], start: datetime, seconds: float) -> list[int]:
+    """Orders routed in each `seconds` from `start` on: where in the run the rate dipped."""
+    counts: Counter[int] = Counter(int((t - start).total_seconds() // seconds) for t in times)
+    return [counts[i] for i in range(max(counts) + 1)] if counts else []
 
 
 def percentiles(values: list[float]) -> dict[str, float | None]:

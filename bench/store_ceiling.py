@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 from tqdm import tqdm
 
-from bench import recorder
+from bench import cpu, recorder
 from bench.recorder import Recorded, effect_of
 from juhe.settings import Settings
 from juhe.store.mongo import Store
@@ -193,6 +194,11 @@ async def replay(
     return sent, time.monotonic() - start, effects
 
 
+def _per_order(ticks: int, sent: int, per_order: float) -> float | None:
+    """CPU milliseconds per order's worth of commands, from clock ticks over `sent` commands."""
+    return round(1000 * ticks / os.sysconf("SC_CLK_TCK") * per_order / sent, 2) if sent else None
+
+
 def _count_recorded(step: Step, effects: _Effects) -> None:
     if step.recorded_effect is None:
         effects.failed_recorded += 1
@@ -201,15 +207,24 @@ def _count_recorded(step: Step, effects: _Effects) -> None:
 
 
 async def store_ceiling(
-    settings: Settings, files: list[Path], orders: int, seconds: float, limits: Iterable[int] = LIMITS
+    settings: Settings,
+    files: list[Path],
+    orders: int,
+    seconds: float,
+    limits: Iterable[int] = LIMITS,
+    store_pids: Sequence[int] = (),
 ) -> dict[str, Any]:
     """Replay the recorded `files` (one per process) for `seconds` at each limit, each at its own
-    copy (`copy_name(settings, limit)`); the best limit's rate is the ceiling."""
+    copy (`copy_name(settings, limit)`); the best limit's rate is the ceiling. With the store's
+    pids, each run also gives the store's CPU per order."""
     steps = plan({path.stem: recorder.read(path) for path in files})
     if not steps or orders <= 0:
         return {"orders_per_second": None, "note": "nothing recorded"}
     per_order = len(steps) / orders
-    runs = {str(limit): await _replay_at(settings, steps, limit, seconds, per_order) for limit in limits}
+    runs = {
+        str(limit): await _replay_at(settings, steps, limit, seconds, per_order, store_pids)
+        for limit in limits
+    }
     best = max(runs, key=lambda limit: runs[limit]["commands_per_second"])
     return {
         "method": "the burst's own commands, replayed in order at a copy of the database",
@@ -224,7 +239,12 @@ async def store_ceiling(
 
 
 async def _replay_at(
-    settings: Settings, steps: list[Step], limit: int, seconds: float, per_order: float
+    settings: Settings,
+    steps: list[Step],
+    limit: int,
+    seconds: float,
+    per_order: float,
+    store_pids: Sequence[int],
 ) -> dict[str, Any]:
     async with AsyncExitStack() as stack:
         databases = {}
@@ -233,12 +253,16 @@ async def _replay_at(
             await store.connect()
             stack.push_async_callback(store.close)
             databases[source] = store.client[copy_name(settings, limit)]
+        before = cpu.read_ticks(store_pids)
         sent, took, effects = await replay(steps, databases, limit, seconds)
+        after = cpu.read_ticks(store_pids)
     rate = sent / took
+    ticks = sum(after[pid] - before[pid] for pid in before if pid in after)
     return {
         "commands": sent,
         "seconds": round(took, 2),
         "commands_per_second": round(rate, 1),
         "orders_per_second": round(rate / per_order, 2),
+        "store_cpu_ms_per_order": _per_order(ticks, sent, per_order) if before else None,
         "effects": effects.figures(),
     }

@@ -41,6 +41,7 @@ def _burst(result: dict[str, Any]) -> list[str]:
         f"  routed           : {rt['routed']} in {rt['seconds']:.1f} s = {rt['per_second']} /s"
         f"  (outcomes {result['outcomes']['by_status']}{', TIMED OUT' if result['timed_out'] else ''})",
         f"  routed/s by qtr  : {' | '.join(_num(q) for q in quarters)}  (last/first {_ratio(quarters)})",
+        *_timeline(rt, result.get("steal") or {}),
         f"  webhook->routed  : p50 {_num(lat['p50'])} s  p95 {_num(lat['p95'])} s  p99 {_num(lat['p99'])} s"
         f"  max {_num(lat['max'])} s  (queueing under the burst)",
         f"  per order        : of the {result['orders_stored']} orders stored",
@@ -54,6 +55,18 @@ def _burst(result: dict[str, Any]) -> list[str]:
         *_gc(result.get("gc")),
         f"  topology         : {result['topology']}",
     ]
+
+
+def _timeline(routing: dict[str, Any], stolen: dict[str, Any]) -> list[str]:
+    """Orders routed per window, and the CPU time the machine's host took (steal) per window."""
+    if not routing.get("routed_per_window"):
+        return []
+    width = routing["window_seconds"]
+    lines = [f"  routed per {width:g} s : {' '.join(str(n) for n in routing['routed_per_window'])}"]
+    if stolen.get("share") is not None:
+        percents = " ".join("-" if w is None else f"{100 * w:.0f}" for w in stolen["per_window"])
+        lines.append(f"  steal % per {width:g} s: {percents}  (over the burst {100 * stolen['share']:.1f} %)")
+    return lines
 
 
 def _ceilings(ceilings: dict[str, Any]) -> list[str]:
@@ -72,19 +85,26 @@ def _ceilings(ceilings: dict[str, Any]) -> list[str]:
 def _store_ceiling(store: dict[str, Any]) -> list[str]:
     if store.get("orders_per_second") is None:
         return [f"  store            : n/a ({store.get('note')})"]
-    rates = ", ".join(f"{limit}: {run['orders_per_second']}" for limit, run in store["by_limit"].items())
-    best, effects = store["by_limit"][store["best_limit"]], store["effects"]
-    return [
-        f"  store            : the burst's own commands ({store['commands_per_order']} per order) replayed "
-        f"from its start, orders/s by commands in flight: {rates}",
-        f"                     best {store['best_limit']} at a time: {best['commands']} commands in "
-        f"{best['seconds']} s = {store['commands_per_second']} cmds/s "
-        f"= {store['orders_per_second']} orders/s",
+    effects = store["effects"]
+    lines = [
+        f"  store            : the burst's own commands ({store['commands_per_order']} per order) "
+        "replayed from its start at a copy, by commands in flight:"
+    ]
+    for limit, run in store["by_limit"].items():
+        lines.append(
+            f"                     {limit} at a time: {run['orders_per_second']} orders/s "
+            f"({run['commands']} commands in {run['seconds']} s, store CPU {run['store_cpu_ms_per_order']} "
+            "ms/order)"
+        )
+    lines += [
+        f"                     ceiling: {store['orders_per_second']} orders/s "
+        f"({store['best_limit']} at a time)",
         f"                     same effects as in the burst: {effects['replay']} of {effects['burst']} "
         f"documents ({effects['share']}); failed {effects['failed']['burst']} there, "
         f"{effects['failed']['replay']} here"
         + (f"; differing {effects['differing']}" if effects["differing"] else ""),
     ]
+    return lines
 
 
 def _steady(steady: dict[str, Any]) -> list[str]:

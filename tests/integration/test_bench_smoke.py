@@ -66,6 +66,8 @@ def _assert_burst(result: dict[str, Any]) -> None:
     assert result["outcomes"]["by_status"] == {"routed": ORDERS}
     assert not result["timed_out"]
     assert len(result["routing"]["quarters_per_second"]) == 4
+    assert sum(result["routing"]["routed_per_window"]) == ORDERS
+    assert 0.0 <= result["steal"]["share"] < 1.0  # this machine's kernel reports steal
     by_collection = result["store_commands"]["by_collection"]
     # Grouped inserts: one command per order at most, fewer when orders were inserted together.
     assert 0 < by_collection["insert orders"] <= 1.0
