@@ -156,9 +156,10 @@ def _store(stack: AsyncExitStack) -> tuple[str, str]:
         return url, "external (JUHE_MONGODB_URL)"
     data_dir = Path(tempfile.mkdtemp(prefix="juhe-bench-"))
     stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
-    store = EmbeddedStore(data_dir)
+    cpus = Settings().embedded_store_cpus
+    store = EmbeddedStore(data_dir, cpus=cpus)
     stack.callback(store.stop)
-    return store.start(), "embedded SecantusDB (child process)"
+    return store.start(), f"embedded SecantusDB (child process, embedded_store_cpus={cpus})"
 
 
 async def _serve_edge(settings: Settings, listeners: list[CommandListener], stack: AsyncExitStack) -> str:

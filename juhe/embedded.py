@@ -26,7 +26,7 @@ def start_store(settings: Settings, stack: ExitStack) -> Settings:
     """Settings pointing at the configured store, or at an embedded one started now."""
     if settings.mongodb_url:
         return settings
-    store = EmbeddedStore(settings.data_dir)
+    store = EmbeddedStore(settings.data_dir, cpus=settings.embedded_store_cpus)
     url = store.start()
     stack.callback(store.stop)
     _announce(stack, store_url_file(settings.data_dir), url)

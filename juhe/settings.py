@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     #: connection and holds a collection's lock through its commit: past a few threads the lock
     #: holder waits for the interpreter behind them, so more connections only make writes slower.
     mongodb_max_pool_size: int = Field(default=8, ge=1, le=1000)
+    #: CPUs the embedded store's process runs on: `one` (the last CPU Juhe may use), `all`, or
+    #: CPU numbers (`2,3`). Its threads share one interpreter lock; on one core they spend less
+    #: CPU passing it around (the performance section of the README).
+    embedded_store_cpus: str = Field(default="one", pattern=r"^(one|all|\d+(,\d+)*)$")
     #: The broker's management API (`http://host:15672/`), for unacked counts and rates in
     #: `GET /v1/ops/queues`; unset, those figures are null. `juhe up` sets it for its own node.
     rabbitmq_management_url: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from importlib.util import find_spec
@@ -20,19 +21,43 @@ from juhe.child import ChildStartError, ReadyChild
 _CLIENT_OPTIONS = "directConnection=true&retryWrites=false"
 
 
+#: `embedded_store_cpus`: one CPU (the last this process may use), or no pinning.
+ONE_CPU, ALL_CPUS = "one", "all"
+
+
 class EmbeddedStoreError(RuntimeError):
     """The embedded store could not be started."""
+
+
+def store_cpus(choice: str, allowed: set[int] | None = None) -> frozenset[int] | None:
+    """The CPUs to pin the embedded store to (`Settings.embedded_store_cpus`), None for none.
+
+    The store is one Python process whose connection threads share one interpreter lock, and
+    its storage engine lets go of that lock on every call: spread over several cores, the
+    threads spend more CPU handing the lock from core to core than on the commands themselves.
+    """
+    if choice == ALL_CPUS or not hasattr(os, "sched_setaffinity"):
+        return None
+    if choice == ONE_CPU:
+        usable = allowed if allowed is not None else os.sched_getaffinity(0)
+        return frozenset({max(usable)})
+    cpus = frozenset(int(part) for part in choice.split(","))
+    if not cpus or min(cpus) < 0:
+        raise ValueError(f"embedded store CPUs {choice!r}: want {ONE_CPU!r}, {ALL_CPUS!r} or CPU numbers")
+    return cpus
 
 
 class EmbeddedStore:
     """One SecantusDB child process serving the data under `data_dir/store`."""
 
-    def __init__(self, data_dir: Path, *, startup_timeout: float = 30.0) -> None:
+    def __init__(self, data_dir: Path, *, startup_timeout: float = 30.0, cpus: str = ONE_CPU) -> None:
         self._data_dir = data_dir
         self._startup_timeout = startup_timeout
         store_dir = (data_dir / "store").resolve()
         command = [sys.executable, "-m", "juhe.store.secantus_server"]
         command += ["--storage-path", str(store_dir), "--watch-stdin"]
+        if (pinned := store_cpus(cpus)) is not None:
+            command += ["--cpus", ",".join(str(cpu) for cpu in sorted(pinned))]
         self._log_path = data_dir / "store.log"
         self._child = ReadyChild(command, self._log_path)
         self._url: str | None = None
@@ -41,6 +66,11 @@ class EmbeddedStore:
     def url(self) -> str | None:
         """The connection URL while the store runs, else None."""
         return self._url
+
+    @property
+    def pid(self) -> int | None:
+        """The store process, while it runs."""
+        return self._child.pid
 
     @property
     def log_path(self) -> Path:

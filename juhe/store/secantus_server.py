@@ -126,11 +126,20 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument(
+        "--cpus",
+        type=_cpu_list,
+        help="comma-separated CPUs this process and every thread it starts may run on",
+    )
+    parser.add_argument(
         "--watch-stdin",
         action="store_true",
         help="stop when stdin closes (the launcher's pipe closes when the launcher dies)",
     )
     return parser.parse_args(argv)
+
+
+def _cpu_list(text: str) -> set[int]:
+    return {int(part) for part in text.split(",")}
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -178,6 +187,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log = logging.getLogger("juhe.store")
+    if args.cpus is not None:
+        # Before any thread starts: each thread inherits the CPUs of the thread that starts it.
+        try:
+            os.sched_setaffinity(0, args.cpus)
+        except (OSError, ValueError) as exc:
+            log.error("refusing to start: cannot run on CPUs %s: %s", sorted(args.cpus), exc)
+            return 2
     stop = threading.Event()
     _stop_on_signals(stop)
     if args.watch_stdin:

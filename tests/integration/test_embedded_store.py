@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import importlib.metadata
+import os
 from collections.abc import AsyncIterator, Iterator
 from importlib.util import find_spec
 from pathlib import Path
@@ -203,3 +204,49 @@ def test_fix_refuses_another_secantus_release(monkeypatch: pytest.MonkeyPatch) -
 
     with pytest.raises(RuntimeError, match=r"needs secantusdb==0\.7\.0b3, found 0\.7\.1"):
         secantus_server.apply_candidate_fix()
+
+
+def _cpus_of_every_thread(pid: int) -> set[str]:
+    """Each thread's `Cpus_allowed_list` from /proc (one value when all agree)."""
+    lists = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            status = (task / "status").read_text()
+        except FileNotFoundError:  # a connection's thread that ended meanwhile
+            continue
+        lists.update(
+            line.split(":", 1)[1].strip()
+            for line in status.splitlines()
+            if line.startswith("Cpus_allowed_list:")
+        )
+    return lists
+
+
+@needs_secantus
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads thread affinity from /proc")
+async def test_the_store_and_every_thread_it_starts_run_on_the_chosen_cpu(tmp_path: Path) -> None:
+    last = max(os.sched_getaffinity(0))
+    store = EmbeddedStore(tmp_path)  # the default: one CPU
+    url = await asyncio.to_thread(store.start)
+    try:
+        await _crud_round_trip(url)  # connections: threads started after the pinning
+        assert store.pid is not None
+        assert _cpus_of_every_thread(store.pid) == {str(last)}
+    finally:
+        await asyncio.to_thread(store.stop)
+
+
+@needs_secantus
+async def test_all_leaves_the_store_on_every_cpu_and_a_cpu_it_may_not_use_stops_it(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "all", cpus="all")
+    await asyncio.to_thread(store.start)
+    try:
+        assert store.pid is not None
+        assert os.sched_getaffinity(store.pid) == os.sched_getaffinity(0)
+    finally:
+        await asyncio.to_thread(store.stop)
+    missing = max(os.sched_getaffinity(0)) + 1000
+    with pytest.raises(EmbeddedStoreError, match="cannot run on CPUs"):
+        await asyncio.to_thread(
+            EmbeddedStore(tmp_path / "none", cpus=str(missing), startup_timeout=20.0).start
+        )
