@@ -93,11 +93,24 @@ async def run(opts: Options) -> tuple[dict[str, Any], Path]:
 
 
 async def cancellable(run: Awaitable[T]) -> T:
-    """SIGTERM cancels the run like Ctrl-C does, so its teardown still removes queues and data."""
+    """SIGTERM cancels the run like Ctrl-C does, so its teardown still removes queues and data.
+
+    Only the first: `uv run` passes on a SIGTERM sent to it, so a process group given one gets
+    two, and a second cancel would stop the teardown half-way and leave the queues behind.
+    """
     task = asyncio.current_task()
     assert task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    return await run
+    loop = asyncio.get_running_loop()
+
+    def cancel_once() -> None:
+        loop.add_signal_handler(signal.SIGTERM, lambda: None)
+        task.cancel()
+
+    loop.add_signal_handler(signal.SIGTERM, cancel_once)
+    try:
+        return await run
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def phases(opts: Options, system: Harness, api: Api, world: World) -> dict[str, Any]:
