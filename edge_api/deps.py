@@ -15,7 +15,9 @@ from schemas.envelope import utcnow
 from workers.accounts.queries import AccountsQueries
 
 
-def get_edge(request: Request) -> EdgeContext:
+async def get_edge(request: Request) -> EdgeContext:
+    # Async on purpose, as every dependency here: FastAPI runs a plain `def` dependency in its
+    # thread pool, a hand-off to a thread and back on every request for a field read.
     edge: EdgeContext = request.app.state.edge
     return edge
 

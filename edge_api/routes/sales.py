@@ -30,7 +30,9 @@ MerchantId = Annotated[str | None, Query(description="operator: one merchant's s
 SupplierId = Annotated[str | None, Query(description="operator: one supplier's slice")]
 
 
-def sales_slice(caller: AnyCaller, merchant_id: MerchantId = None, supplier_id: SupplierId = None) -> Slice:
+async def sales_slice(
+    caller: AnyCaller, merchant_id: MerchantId = None, supplier_id: SupplierId = None
+) -> Slice:
     """The operator's pick (everything by default); a merchant's or a supplier's own sales. Asking
     for someone else's slice is not found."""
     if caller.is_operator:
@@ -42,7 +44,7 @@ def sales_slice(caller: AnyCaller, merchant_id: MerchantId = None, supplier_id: 
     return own
 
 
-def period(start: Since = None, end: Until = None) -> Period:
+async def period(start: Since = None, end: Until = None) -> Period:
     """The bounds in UTC: roll-up hours and days are UTC's."""
     if start is not None and end is not None and start >= end:
         raise ApiError(422, "invalid_field", "from: must be before to")
