@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import bson
+from bson.codec_options import CodecOptions
 from bson.raw_bson import RawBSONDocument
 from pymongo import monitoring
 
 from bench.metrics import NOISE
 
+_RAW: CodecOptions[RawBSONDocument] = CodecOptions(document_class=RawBSONDocument)
 #: Not work of their own: `getMore` continues a cursor the replay did not keep open.
 UNREPLAYED = NOISE | {"getMore", "killCursors"}
 
@@ -47,7 +49,8 @@ class Recorded:
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Recorded:
-        return cls(doc["db"], bson.encode(doc["cmd"]), doc["t0"], doc["t1"], doc["effect"])
+        """From a document read as raw BSON (`read`): the command keeps its bytes as written."""
+        return cls(doc["db"], doc["cmd"].raw, doc["t0"], doc["t1"], doc["effect"])
 
 
 def effect_of(reply: Mapping[str, Any]) -> int:
@@ -107,5 +110,5 @@ def write(recorded: list[Recorded], path: Path) -> None:
 
 def read(path: Path) -> Iterator[Recorded]:
     with path.open("rb") as source:
-        for doc in bson.decode_file_iter(source):
+        for doc in bson.decode_file_iter(source, codec_options=_RAW):
             yield Recorded.from_document(doc)

@@ -64,21 +64,11 @@ async def copy_database(source: AsyncDatabase[Doc], target: AsyncDatabase[Doc]) 
         await target.create_collection(name)
         if indexes:
             await target.command({"createIndexes": name, "indexes": indexes})
-        batch: list[Doc] = []
-        async for doc in source[name].find({}):
-            batch.append(doc)
-            if len(batch) == _COPY_BATCH:
-                copied += await _insert(target, name, batch)
-        copied += await _insert(target, name, batch)
+        docs = await source[name].find({}).to_list()  # the seeded data before a burst: small
+        for start in range(0, len(docs), _COPY_BATCH):
+            await target[name].insert_many(docs[start : start + _COPY_BATCH])
+        copied += len(docs)
     return copied
-
-
-async def _insert(target: AsyncDatabase[Doc], name: str, batch: list[Doc]) -> int:
-    if batch:
-        await target[name].insert_many(batch)
-    count = len(batch)
-    batch.clear()
-    return count
 
 
 @dataclass(frozen=True)
@@ -100,7 +90,9 @@ def plan(recordings: Mapping[str, Iterable[Recorded]]) -> list[Step]:
         key=lambda pair: pair[1].started,
     )
     end_order = sorted(range(len(merged)), key=lambda i: merged[i][1].ended)
-    end_rank = {index: rank for rank, index in enumerate(end_order)}
+    end_rank = [0] * len(merged)
+    for rank, index in enumerate(end_order):
+        end_rank[index] = rank
     ends = [merged[i][1].ended for i in end_order]
     steps = []
     for index, (source, one) in enumerate(merged):
