@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
 
 from schemas.after_sale import PushSubOrderCancellation, ReleaseStockUnits
 from schemas.commands import CreditWallet
 from schemas.common import StockLine
 from schemas.events import OrderClosed, OrderRefunded
 from tests.unit.order.after_sale import AfterSale, named, of_type
-from workers.order.model import OrderStatus, SubOrderStatus, sub_order_id
+from workers.order.model import LogEntry, OrderStatus, SubOrderStatus, sub_order_id
 from workers.order.model.refunds import LineMode, RefundState
 from workers.order.model.refunds_ledger import units_charge
 
@@ -170,3 +174,59 @@ async def test_a_full_refund_when_everything_is_claimed_is_refused() -> None:
     assert (
         a.stored("R2").refusal == "nothing_left_to_refund: every unit is already refunded or being refunded"
     )
+
+
+class Crash(Exception):
+    pass
+
+
+def crash_once(write: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    calls = 0
+
+    async def crashing(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise Crash
+        return await write(*args)
+
+    return crashing
+
+
+def decisions(a: AfterSale, key: str) -> list[LogEntry]:
+    return [e for e in a.world.order(key).events if e.type in ("refund_refused", "refund_accepted")]
+
+
+async def test_a_refusal_is_logged_by_the_redelivery_after_a_crash_before_its_log(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: the refusal was stored before the order's log entry, and the redelivery found
+    the refund decided and logged nothing."""
+    a = AfterSale()
+    key = await a.world.routed("P1", ("A1", 1))
+    monkeypatch.setattr(a.store, "log_once_by", crash_once(a.store.log_once_by))
+    with pytest.raises(Crash):
+        await a.refund(key, "R1", ("B1", 1))
+    assert (a.stored("R1").state, decisions(a, key)) == (RefundState.REFUSED, [])
+    assert await a.refund(key, "R1", ("B1", 1)) == []
+    decided = next(e for e in a.stored("R1").history if e.type == "refused")
+    [logged] = decisions(a, key)
+    assert (logged.type, logged.at) == ("refund_refused", decided.at)
+    assert logged.data == {"refund_key": "merchant:R1", "reason": "unknown_sku: B1 is not on the order"}
+
+
+async def test_an_acceptance_is_logged_and_carried_out_by_the_redelivery_after_a_crash_before_its_log(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    a = AfterSale()
+    key = await a.world.routed("P1", ("A1", 2))
+    monkeypatch.setattr(a.store, "log_once_by", crash_once(a.store.log_once_by))
+    with pytest.raises(Crash):
+        await a.refund(key, "R1", ("A1", 1))
+    assert (a.stored("R1").state, decisions(a, key)) == (RefundState.REFUNDED, [])
+    out = await a.refund(key, "R1", ("A1", 1))
+    assert [(c.amount, c.reference) for c in of_type(out, CreditWallet)] == [(1000, "merchant:R1:cancel")]
+    accepted = ("refund_accepted", {"refund_key": "merchant:R1"})
+    assert [(e.type, e.data) for e in decisions(a, key)] == [accepted]
+    await a.refund(key, "R1", ("A1", 1))
+    assert len(decisions(a, key)) == 1

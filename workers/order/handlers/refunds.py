@@ -27,6 +27,7 @@ async def request_refund(cmd: RequestRefund, *, deps: RefundDeps) -> list[Outgoi
     order = await deps.orders.get(refund.order_key)
     if refund.state is RefundState.REQUESTED:
         refund = await decide(refund, order, deps)
+    await log_decision(refund, deps)
     if order is None or refund.state is RefundState.REFUSED:
         return []
     out = await carry_out_cancellations(refund, order, deps)
@@ -54,23 +55,30 @@ async def decide(refund: Refund, order: Order | None, deps: RefundDeps) -> Refun
         refund.key, {RefundState.REQUESTED}, state, entry, {"lines": lines}
     )
     assert moved is not None
-    await deps.refunds.log_once_by(
-        order.key, LogEntry.of("refund_accepted", utcnow(), refund_key=refund.key), "refund_key"
-    )
     return moved
 
 
 async def refuse(refund: Refund, reason: str, deps: RefundDeps) -> Refund:
-    """Refused with the reason on the refund and in the order's change log."""
-    now = utcnow()
-    entry = LogEntry.of("refused", now, reason=reason)
+    """Refused, with the reason kept on the refund."""
+    entry = LogEntry.of("refused", utcnow(), reason=reason)
     moved = await deps.refunds.move_refund(
         refund.key, {RefundState.REQUESTED}, RefundState.REFUSED, entry, {"refusal": reason}
     )
-    logged = LogEntry.of("refund_refused", now, refund_key=refund.key, reason=reason)
-    await deps.refunds.log_once_by(refund.order_key, logged, "refund_key")
     assert moved is not None
     return moved
+
+
+async def log_decision(refund: Refund, deps: RefundDeps) -> None:
+    """The stored decision in the order's change log, once: derived from the refund, so a
+    redelivery after a crash between the two writes still logs it."""
+    decided = next((e for e in refund.history if e.type in ("refused", "accepted")), None)
+    if decided is None:
+        return
+    if refund.state is RefundState.REFUSED:
+        entry = LogEntry.of("refund_refused", decided.at, refund_key=refund.key, reason=refund.refusal)
+    else:
+        entry = LogEntry.of("refund_accepted", decided.at, refund_key=refund.key)
+    await deps.refunds.log_once_by(refund.order_key, entry, "refund_key")
 
 
 async def cancel_unshipped(refund: Refund, order: Order, claim: Claim, deps: RefundDeps) -> list[RefundLine]:
