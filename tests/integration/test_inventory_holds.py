@@ -1,12 +1,14 @@
 """Bounded holds, against the real store and the memory twin alike: a reserved order's hold
 settles out of its SKU's `holds`, takes come off what it still holds exactly once, and a run
-that read an older state never makes a change twice."""
+that read an older state never makes a change twice. A supplier's count repeated changes nothing
+and still says which records it created."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any, Protocol
 
 import pytest
@@ -21,7 +23,7 @@ from workers.inventory import handlers
 from workers.inventory.handlers.ports import InventoryRepository
 from workers.inventory.handlers.takes import take_units
 from workers.inventory.memory import SEEDED_AT, MemoryInventory
-from workers.inventory.model import Reservation, ReservationState, StockRecord, take_mark
+from workers.inventory.model import Reservation, ReservationState, StockRecord, Synced, take_mark
 from workers.inventory.queries import InventoryQueries, StockMismatch
 from workers.inventory.repository import MongoInventoryRepository
 
@@ -271,3 +273,18 @@ async def test_the_audit_counts_what_reserved_orders_hold_against_each_sku(
         ]
     finally:
         await client.drop_database(database)
+
+
+async def test_a_count_repeated_changes_nothing_and_still_says_which_record_it_created(twin: Twin) -> None:
+    at = SEEDED_AT + timedelta(hours=1)
+    assert await twin.repo.set_on_hand("NEW", "sup", 4, at) is Synced.CREATED
+    assert await twin.repo.set_on_hand("NEW", "sup", 9, at) is Synced.CREATED
+    assert await twin.repo.set_on_hand("A", "sup", 7, at) is Synced.UPDATED
+    assert await twin.repo.set_on_hand("A", "sup", 8, at) is Synced.STALE
+    assert await twin.repo.set_on_hand("NEW", "sup", 1, SEEDED_AT) is Synced.STALE
+    later = at + timedelta(hours=1)
+    assert await twin.repo.set_on_hand("NEW", "sup", 2, later) is Synced.UPDATED
+    assert await twin.repo.set_on_hand("NEW", "sup", 2, later) is Synced.STALE
+    new, a = await twin.stock("NEW"), await twin.stock("A")
+    assert (new.on_hand, new.available, new.synced_at, new.first_synced_at) == (2, 2, later, at)
+    assert (a.on_hand, a.synced_at) == (7, at)

@@ -131,7 +131,7 @@ class MemoryInventory:
             self.stock[sku] = StockRecord.first_sync(sku, supplier_id, on_hand, at)
             return Synced.CREATED
         if record.synced_at >= at:  # an older (or the same) sync than the last applied
-            return Synced.STALE
+            return Synced.CREATED if record.first_synced_at == at else Synced.STALE
         self.stock[sku] = record.synced(supplier_id, on_hand, at)
         return Synced.UPDATED
 

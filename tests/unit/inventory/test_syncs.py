@@ -1,5 +1,5 @@
-"""Supplier stock syncs: absolute counts at the sync's time; a redelivered chunk repeats nothing,
-chunks stand alone, an older sync never rolls back a newer one."""
+"""Supplier stock syncs: absolute counts at the sync's time; a redelivered chunk writes nothing
+again but announces the same change, chunks stand alone, an older sync never rolls back a newer one."""
 
 from __future__ import annotations
 
@@ -27,8 +27,9 @@ class CountingInventory(MemoryInventory):
         self.writes = 0
 
     async def set_on_hand(self, sku: str, supplier_id: str, on_hand: int, at: datetime) -> Synced:
+        before = self.stock.get(sku)
         synced = await super().set_on_hand(sku, supplier_id, on_hand, at)
-        self.writes += 0 if synced is Synced.STALE else 1
+        self.writes += 0 if self.stock.get(sku) is before else 1
         return synced
 
 
@@ -72,6 +73,31 @@ async def test_a_redelivered_chunk_changes_nothing_and_other_chunks_are_untouche
     inventory.stock["SKU-0"] = inventory.stock["SKU-0"].synced("sup", 9, at + timedelta(seconds=1))
     await apply_stock_chunk(chunk(0, 5, at), repo=inventory, syncs=syncs)
     assert (inventory.stock["SKU-0"].on_hand, inventory.writes, syncs.syncs["sup:s1"].done) == (9, 1, [0])
+
+
+async def test_a_chunk_repeated_after_a_crash_before_its_publish_announces_the_same_change() -> None:
+    """Regression: a chunk marked done was skipped when redelivered, so the StockChanged a crash
+    before the publish had lost was never sent, nor the SKU it created reported as new."""
+    inventory, syncs = CountingInventory(), MemoryStockSyncs()
+    body, _ = await start_stock_sync(start("d1"), syncs=syncs)
+    at = datetime.fromisoformat(body["at"])
+    first = await apply_stock_chunk(chunk(0, 5, at), repo=inventory, syncs=syncs)
+    again = await apply_stock_chunk(chunk(0, 5, at), repo=inventory, syncs=syncs)
+    announced = [(m.message_id, m.skus, m.created) for m in first if isinstance(m, StockChanged)]
+    assert announced == [(first[0].message_id, ["SKU-0"], ["SKU-0"])]
+    assert [(m.message_id, m.skus, m.created) for m in again if isinstance(m, StockChanged)] == announced
+    assert (inventory.writes, inventory.stock["SKU-0"].on_hand, syncs.syncs["sup:s1"].done) == (1, 5, [0])
+
+
+async def test_a_repeated_sync_reports_the_skus_it_created_and_a_later_one_does_not() -> None:
+    repo = CountingInventory(A=5)
+    at = utcnow()
+    first = await handlers.sync_stock(sync(at, A=2, NEW=7), repo=repo)
+    again = await handlers.sync_stock(sync(at, A=2, NEW=7), repo=repo)
+    later = await handlers.sync_stock(sync(at + timedelta(seconds=1), A=1, NEW=6), repo=repo)
+    created = [m.created for m in (*first, *again, *later) if isinstance(m, StockChanged)]
+    assert created == [["NEW"], ["NEW"], []]
+    assert (repo.writes, repo.stock["NEW"].on_hand, repo.stock["A"].on_hand) == (4, 6, 1)
 
 
 async def test_a_chunk_of_an_unrecorded_sync_is_dead_lettered() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from juhe.outgoing import Outgoing
 from schemas.after_sale import (
@@ -95,3 +96,21 @@ def named(out: list[Outgoing]) -> list[str]:
 
 def of_type(out: list[Outgoing], kind: type[T]) -> list[T]:
     return [message for message in out if isinstance(message, kind)]
+
+
+class Crash(Exception):
+    """The process died here."""
+
+
+def crash_once(write: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """`write` that dies on its first call, as a crash between two writes would."""
+    calls = 0
+
+    async def crashing(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise Crash
+        return await write(*args)
+
+    return crashing

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import pytest
 
@@ -12,7 +10,7 @@ from schemas.after_sale import PushSubOrderCancellation, ReleaseStockUnits
 from schemas.commands import CreditWallet
 from schemas.common import StockLine
 from schemas.events import OrderClosed, OrderRefunded
-from tests.unit.order.after_sale import AfterSale, named, of_type
+from tests.unit.order.after_sale import AfterSale, Crash, crash_once, named, of_type
 from workers.order.model import LogEntry, OrderStatus, SubOrderStatus, sub_order_id
 from workers.order.model.refunds import LineMode, RefundState
 from workers.order.model.refunds_ledger import units_charge
@@ -174,23 +172,6 @@ async def test_a_full_refund_when_everything_is_claimed_is_refused() -> None:
     assert (
         a.stored("R2").refusal == "nothing_left_to_refund: every unit is already refunded or being refunded"
     )
-
-
-class Crash(Exception):
-    pass
-
-
-def crash_once(write: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    calls = 0
-
-    async def crashing(*args: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            raise Crash
-        return await write(*args)
-
-    return crashing
 
 
 def decisions(a: AfterSale, key: str) -> list[LogEntry]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from schemas.after_sale import RestockUnits
 from schemas.commands import CreditWallet
 from schemas.common import StockLine
 from schemas.events import OrderRefunded, ReturnReceived
-from tests.unit.order.after_sale import AfterSale, named, of_type
+from tests.unit.order.after_sale import AfterSale, Crash, crash_once, named, of_type
 from workers.order.model import OrderStatus, sub_order_id
 from workers.order.model.refunds import RefundState
 from workers.order.model.returns import Return, ReturnState
@@ -135,3 +137,24 @@ async def test_tracking_is_taken_only_while_requested() -> None:
     assert [e.type for e in stored.history] == ["requested", "in_transit"]
     assert stored.tracking is not None
     assert (stored.tracking.carrier, stored.tracking.tracking_no) == ("SF", "R1")
+
+
+async def test_a_receipt_is_logged_on_the_order_by_the_redelivery_after_a_crash_before_its_log(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: the return was moved before the order's log entry, and the redelivery found it
+    received and skipped the move that logs."""
+    a = AfterSale()
+    key, ret = await shipped_and_returning(a, ("A1", 2))
+    monkeypatch.setattr(a.store, "log_once_by", crash_once(a.store.log_once_by))
+    with pytest.raises(Crash):
+        await a.receive(ret, ("A1", 2, 0))
+    assert a.store.returns[ret.id].state is ReturnState.RECEIVED
+    assert "return_received" not in a.world.log(key)
+    out = await a.receive(ret, ("A1", 2, 0))
+    assert [c.amount for c in of_type(out, CreditWallet)] == [2000]
+    received = next(e for e in a.store.returns[ret.id].history if e.type == "received")
+    [logged] = [e for e in a.world.order(key).events if e.type == "return_received"]
+    assert (logged.at, logged.data) == (received.at, {"return_id": ret.id, "step": f"{ret.id}|received"})
+    await a.receive(ret, ("A1", 2, 0))
+    assert a.world.log(key).count("return_received") == 1

@@ -52,7 +52,8 @@ async def test_shipping_one_of_two_sub_orders_commits_its_stock_and_syncs_but_th
     assert order.events[-1].data["tracking_no"] == "SF-A"
 
 
-async def test_the_last_shipment_ships_the_order_once() -> None:
+async def test_the_last_shipment_ships_the_order_once_and_a_repeat_says_so_again() -> None:
+    """Regression: a repeat did not say OrderShipped, which a crash before the first publish lost."""
     w = World()
     key, sub_a, sub_b = await two_suppliers(w)
     await w.ship(sub_a, "sup_a")
@@ -61,7 +62,8 @@ async def test_the_last_shipment_ships_the_order_once() -> None:
     order = w.order(key)
     assert (order.status, order.awaiting_shipment, order.shipped_at is not None) == ("shipped", [], True)
     again = await w.ship(sub_b, "sup_b")
-    assert [type(m) for m in again] == [CommitStock, DeliverShipment, SubOrderShipped]
+    assert [type(m) for m in again] == [CommitStock, DeliverShipment, SubOrderShipped, OrderShipped]
+    assert [m.message_id for m in again] == [m.message_id for m in out]
     assert w.log(key).count("shipped") == 1
     assert w.log(key).count("sub_order_shipped") == 2
 

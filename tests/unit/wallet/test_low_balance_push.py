@@ -69,14 +69,31 @@ async def test_the_push_is_signed_with_the_notify_secret_and_marks_the_alert_not
     assert (alert.notified, alert.outcome) == (True, "low_balance_notified")
 
 
-async def test_a_failed_push_is_retried_and_a_repeat_of_its_first_attempt_is_not_sent() -> None:
-    repo, post = await crossed(), Poster(500)
+async def test_a_failed_push_is_retried_and_a_repeat_of_its_first_attempt_schedules_the_same_retry() -> None:
+    """Regression: a repeat of the first attempt was dropped, and it may be the redelivery after a
+    crash before the retry was published: every retry was lost with it."""
+    repo, post = await crossed(), Poster(500, 500)
     [retry] = await alerts.notify_low_balance(notify(), deps=deps(repo, post))
     assert isinstance(retry, Later)
     assert isinstance(retry.message, NotifyLowBalance)
     assert (retry.message.attempt, retry.seconds) == (2, 5)
+    [again] = await alerts.notify_low_balance(notify(), deps=deps(repo, post))
+    assert isinstance(again, Later)
+    assert again.message.message_id == retry.message.message_id
+    assert len(post.sent) == 2
+
+
+async def test_once_delivered_no_attempt_is_sent_again() -> None:
+    repo, post = await crossed(), Poster(500, 204)
+    [retry] = await alerts.notify_low_balance(notify(), deps=deps(repo, post))
+    assert isinstance(retry, Later)
+    assert await alerts.notify_low_balance(notify(attempt=2), deps=deps(repo, post)) == []
     assert await alerts.notify_low_balance(notify(), deps=deps(repo, post)) == []
-    assert len(post.sent) == 1
+    assert await alerts.notify_low_balance(notify(attempt=2), deps=deps(repo, post)) == []
+    assert len(post.sent) == 2
+    alert = repo.wallets["m1"].low_alert
+    assert alert is not None
+    assert alert.outcome == "low_balance_notified"
 
 
 async def test_a_superseded_or_unaddressed_alert_is_not_pushed() -> None:

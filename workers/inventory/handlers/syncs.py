@@ -51,9 +51,8 @@ async def apply_stock_chunk(
     sync = await syncs.get(cmd.supplier_id, cmd.sync_id)
     if sync is None:
         raise DeadLetterError(f"chunk {cmd.chunk} of an unrecorded sync {cmd.sync_id!r}")
-    if sync.has_applied(cmd.chunk):
-        _log.info("stock.chunk_skipped", sync_id=cmd.sync_id, chunk=cmd.chunk, why="already applied")
-        return []
+    # Applied again even if marked done: a crash after the mark and before the publish must not
+    # lose the chunk's StockChanged, and each count changes nothing the second time.
     apply = SyncStock(
         correlation_id=cmd.correlation_id,
         supplier_id=cmd.supplier_id,

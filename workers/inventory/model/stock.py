@@ -53,6 +53,8 @@ class StockRecord(Document):
     #: Takes applied here that their reservation does not yet record as applied (`take_mark`).
     marks: list[str] = Field(default_factory=list)
     synced_at: datetime
+    #: The sync that created the record: a repeat of that sync still reports it as new.
+    first_synced_at: datetime | None = None
     #: Returns restocked (each once) and the units they put back on hand.
     restocks: list[str] = Field(default_factory=list)
     restocked: int = 0
@@ -62,7 +64,14 @@ class StockRecord(Document):
 
     @classmethod
     def first_sync(cls, sku: str, supplier_id: str, on_hand: int, at: datetime) -> StockRecord:
-        return cls(sku=sku, supplier_id=supplier_id, on_hand=on_hand, available=on_hand, synced_at=at)
+        return cls(
+            sku=sku,
+            supplier_id=supplier_id,
+            on_hand=on_hand,
+            available=on_hand,
+            synced_at=at,
+            first_synced_at=at,
+        )
 
     def hold_of(self, order_key: str) -> Hold | None:
         return next((h for h in self.holds if h.order_key == order_key), None)
@@ -148,6 +157,7 @@ class StockRecord(Document):
 class Synced(StrEnum):
     """What a supplier's count did to a SKU's stock record."""
 
+    #: The record is new with this sync (also said again when the same sync is repeated).
     CREATED = "created"
     UPDATED = "updated"
     STALE = "stale"  # a newer (or the same) sync was applied before: nothing changed

@@ -188,17 +188,28 @@ class MongoInventoryRepository(MongoReservations):
                             "reserved": {"$ifNull": ["$reserved", 0]},
                             "holds": {"$ifNull": ["$holds", []]},
                             "synced_at": at,
+                            "first_synced_at": _first_synced(at),
                         }
                     },
                     _RECOMPUTE_AVAILABLE,
                 ],
                 upsert=True,
             )
-        except DuplicateKeyError:  # the document exists with a newer sync
-            return Synced.STALE
+        except DuplicateKeyError:  # the document exists with this sync or a newer one
+            return await self._created_by(sku, at)
         if result.upserted_id is not None:
             return Synced.CREATED
-        return Synced.UPDATED if result.modified_count == 1 else Synced.STALE
+        return Synced.UPDATED if result.modified_count == 1 else await self._created_by(sku, at)
+
+    async def _created_by(self, sku: str, at: datetime) -> Synced:
+        """A sync not applied again: CREATED if it is the one that created the record (a repeat)."""
+        created = await self._stock.find_one({"_id": sku, "first_synced_at": at}, {"_id": 1})
+        return Synced.STALE if created is None else Synced.CREATED
+
+
+def _first_synced(at: datetime) -> Doc:
+    """Kept from the first sync; a record from before this field was first synced earlier."""
+    return {"$ifNull": ["$first_synced_at", {"$ifNull": ["$synced_at", at]}]}
 
 
 async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:

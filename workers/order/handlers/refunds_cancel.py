@@ -14,11 +14,11 @@ from juhe.outgoing import DeadLetterError, Outgoing
 from schemas.after_sale import PushSubOrderCancellation, ReleaseStockUnits
 from schemas.common import StockLine
 from schemas.envelope import utcnow
-from schemas.events import OrderShipped
 from workers.order.handlers.deliveries import DeliveryDeps
 from workers.order.handlers.dispatch import pushed_by_webhook
 from workers.order.handlers.refunds_credit import RefundDeps, credit
 from workers.order.handlers.refunds_ports import RefundStore
+from workers.order.handlers.shipping import order_shipped
 from workers.order.model import LogEntry, Order, SubOrder, SubOrderStatus
 from workers.order.model.refunds import LineMode, Refund, RefundLine, Units
 
@@ -27,7 +27,7 @@ async def carry_out_cancellations(refund: Refund, order: Order, deps: RefundDeps
     lines = [line for line in refund.lines if line.mode is LineMode.CANCEL]
     if not lines:
         return []
-    key, now = order.key, utcnow()
+    key = order.key
     touched = {line.sub_order_id for line in lines}
     subs = await deps.refunds.sub_orders_of(key)
     for sub in subs:
@@ -37,9 +37,8 @@ async def carry_out_cancellations(refund: Refund, order: Order, deps: RefundDeps
         ReleaseStockUnits(correlation_id=key, order_key=key, release_id=refund.key, lines=_by_sku(lines))
     ]
     # The rest had shipped already: with this sub-order gone, nothing more is awaited.
-    shipped = any(sub.status is SubOrderStatus.SHIPPED for sub in subs)
-    if shipped and await deps.orders.finish_shipping(key, LogEntry.of("shipped", now)) is not None:
-        out.append(OrderShipped(correlation_id=key, order_key=key))
+    if any(sub.status is SubOrderStatus.SHIPPED for sub in subs):
+        out += await order_shipped(key, deps.orders)
     cancelled_subs = [sub for sub in subs if sub.id in touched]
     for sub_id in await pushed_by_webhook(cancelled_subs, deps.accounts):
         out.append(

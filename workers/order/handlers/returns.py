@@ -7,6 +7,8 @@ repeat re-derives the same (idempotent) messages; a refund ends when all its ret
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import structlog
 
 from juhe.outgoing import Outgoing
@@ -52,9 +54,22 @@ async def _move(
     entry = LogEntry.of(to.value, now, **note)
     moved = await deps.refunds.move_return(ret.id, RETURN_MOVES[action], to, entry, fields)
     assert moved is not None
-    logged = LogEntry.of(f"return_{to.value}", now, return_id=ret.id, step=f"{ret.id}|{to.value}")
-    await deps.refunds.log_once_by(ret.order_key, logged, "step")
+    await _log_on_order(ret, to, now, deps)
     return moved
+
+
+async def _log_on_order(ret: Return, state: ReturnState, at: datetime, deps: RefundDeps) -> None:
+    logged = LogEntry.of(f"return_{state.value}", at, return_id=ret.id, step=f"{ret.id}|{state.value}")
+    await deps.refunds.log_once_by(ret.order_key, logged, "step")
+
+
+async def _log_receipt(ret: Return, deps: RefundDeps) -> None:
+    """The receipt on the order, from the stored return: a redelivery after a crash between the
+    return's move and the order's log finds the return received and still logs it."""
+    receipts = {ReturnState.RECEIVED.value, ReturnState.PARTIALLY_RECEIVED.value}
+    receipt = next((e for e in ret.history if e.type in receipts), None)
+    if receipt is not None:
+        await _log_on_order(ret, ReturnState(receipt.type), receipt.at, deps)
 
 
 async def _context(return_id: str, deps: RefundDeps) -> tuple[Return, Order] | None:
@@ -87,6 +102,7 @@ async def receive(cmd: ReceiveReturn, *, deps: RefundDeps) -> list[Outgoing]:
         ret = await _move(ret, A.RECEIVE, deps, receipt_state(lines), lines=lines, received_at=utcnow())
     if ret.received_at is None:
         return []
+    await _log_receipt(ret, deps)
     return await _after_receipt(ret, order, deps)
 
 

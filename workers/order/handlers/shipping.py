@@ -9,6 +9,7 @@ from schemas.commands import AcceptSubOrder, CommitStock, DeliverShipment, ShipS
 from schemas.envelope import utcnow
 from schemas.events import OrderShipped, SubOrderShipped
 from schemas.routing import BACKOFF_SECONDS
+from workers.order.handlers.ports import OrderStore
 from workers.order.handlers.saga import SagaDeps
 from workers.order.model import SUB_ORDER_MOVES, LogEntry, OrderStatus, Shipment, SubOrderAction
 
@@ -56,9 +57,19 @@ async def ship_sub_order(cmd: ShipSubOrder, *, deps: SagaDeps) -> list[Outgoing]
             merchant_id=sub.merchant_id,
         ),
     ]
-    if await deps.orders.finish_shipping(key, LogEntry.of("shipped", now)) is not None:
-        out.append(OrderShipped(correlation_id=key, order_key=key))
-    return out
+    return [*out, *await order_shipped(key, deps.orders)]
+
+
+async def order_shipped(order_key: str, orders: OrderStore) -> list[Outgoing]:
+    """OrderShipped once nothing more is awaited: said by the call that moves the order, and again
+    by a repeat that finds it shipped (a crash may have lost the first publish; the event's id
+    is derived from the order, so it is the same event)."""
+    order = await orders.finish_shipping(order_key, LogEntry.of("shipped", utcnow()))
+    if order is None:
+        order = await orders.get(order_key)
+    if order is None or order.status is not OrderStatus.SHIPPED:
+        return []
+    return [OrderShipped(correlation_id=order_key, order_key=order_key)]
 
 
 async def _routing(order_key: str, deps: SagaDeps) -> bool:

@@ -39,13 +39,14 @@ class NotifyDeps:
 
 
 async def notify_low_balance(cmd: NotifyLowBalance, *, deps: NotifyDeps) -> list[Outgoing]:
-    """Retries go on until 2xx or give-up; a first attempt of a push already made is skipped."""
+    """Retries go on until 2xx or give-up. A repeat of the first attempt is sent again: it may be
+    the redelivery after a crash before its retry was published, and the retry is derived anew."""
     wallet = await deps.repo.wallet(cmd.merchant_id)
     alert = wallet.low_alert
     if alert is None or alert.seq != cmd.seq or wallet.notify_url is None or wallet.notify_secret is None:
         return []  # a newer crossing superseded it, or the notify URL was removed
-    if cmd.attempt == 1 and alert.notified:
-        return []
+    if alert.outcome is not None:
+        return []  # delivered or given up: a repeat, or a second retry chain, sends nothing
     request = signed_json(wallet.notify_url, wallet.notify_secret, wallet.merchant_id, pushed(wallet, alert))
 
     async def record(outcome: str, _: dict[str, Any]) -> None:
