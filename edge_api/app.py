@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from edge_api import errors
 from edge_api.body_limit import BodyLimit
 from edge_api.context import EdgeContext
 from edge_api.openapi import document_errors
+from edge_api.request_context import RequestContext
 from edge_api.routes import (
     applications,
     catalog,
@@ -102,12 +102,5 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     # Added first, so it runs inside the request-context middleware below, next to the
     # routes: its 413 raised while FastAPI reads a body reaches errors.install's handler.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-
-    @app.middleware("http")
-    async def bind_request(request: Request, call_next: object) -> Response:
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(path=request.url.path, method=request.method)
-        response: Response = await call_next(request)  # type: ignore[operator]
-        return response
-
+    app.add_middleware(RequestContext)
     return app
