@@ -26,7 +26,9 @@ def start_store(settings: Settings, stack: ExitStack) -> Settings:
     """Settings pointing at the configured store, or at an embedded one started now."""
     if settings.mongodb_url:
         return settings
-    store = EmbeddedStore(settings.data_dir, cpus=settings.embedded_store_cpus)
+    store = EmbeddedStore(
+        settings.data_dir, cpus=settings.embedded_store_cpus, cache=settings.embedded_store_cache
+    )
     url = store.start()
     stack.callback(store.stop)
     _announce(stack, store_url_file(settings.data_dir), url)

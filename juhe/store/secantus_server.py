@@ -12,6 +12,7 @@ import functools
 import importlib.metadata
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -26,6 +27,8 @@ from juhe.store.secantus_entries import secantus_module
 REQUIRED_VERSION = "0.7.0b3"
 _FIX_MARKER = "__juhe_candidate_fix__"
 _WALK_MARKER = "__juhe_sorted_walk__"
+#: A storage-engine cache size as WiredTiger takes it: megabytes or gigabytes.
+CACHE_SIZE = re.compile(r"[1-9]\d*[MG]")
 
 Candidates = list[Any] | None
 CandidatePicker = Callable[..., Candidates]
@@ -131,11 +134,23 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="comma-separated CPUs this process and every thread it starts may run on",
     )
     parser.add_argument(
+        "--cache-size",
+        type=_cache_size,
+        default="1G",
+        help="the storage engine's cache, e.g. 512M or 4G (the store library's default: 1G)",
+    )
+    parser.add_argument(
         "--watch-stdin",
         action="store_true",
         help="stop when stdin closes (the launcher's pipe closes when the launcher dies)",
     )
     return parser.parse_args(argv)
+
+
+def _cache_size(text: str) -> str:
+    if not CACHE_SIZE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"want a size such as 512M or 4G, got {text!r}")
+    return text
 
 
 def _cpu_list(text: str) -> set[int]:
@@ -171,6 +186,7 @@ def _serve(args: argparse.Namespace, stop: threading.Event) -> None:
         port=args.port,
         storage_path=str(args.storage_path),
         sync_on_commit=True,
+        cache_size=args.cache_size,
     )
     server.start()
     try:

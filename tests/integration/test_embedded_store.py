@@ -250,3 +250,17 @@ async def test_all_leaves_the_store_on_every_cpu_and_a_cpu_it_may_not_use_stops_
         await asyncio.to_thread(
             EmbeddedStore(tmp_path / "none", cpus=str(missing), startup_timeout=20.0).start
         )
+
+
+@needs_secantus
+async def test_the_store_opens_its_storage_engine_with_the_chosen_cache(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path, cache="256M")
+    url = await asyncio.to_thread(store.start)
+    try:
+        await _crud_round_trip(url)
+    finally:
+        await asyncio.to_thread(store.stop)
+    # The engine records the settings a store was created with in its base configuration.
+    settings = (tmp_path / "store" / "WiredTiger.basecfg").read_text().splitlines()
+    assert "cache_size=256M" in settings
+    assert "cache_size=1G" not in settings
