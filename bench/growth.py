@@ -1,8 +1,10 @@
 """`python -m bench growth`: do reads slow down as the store grows?
 
-Seeds a small baseline (`--baseline` orders) and measures p99 of an order read (`GET
-/v1/orders/{key}`, operator) and of a supplier's pull (`GET /v1/supplier/orders?status=routed`,
-the supplier's own key); then bulk-inserts the rest up to `--orders` orders with their
+Seeds a small baseline (`--baseline` orders: 12,000, the fewest with which every supplier's
+first page of routed sub-orders is full, so both stores answer the same page) and
+measures p99 of an order read (`GET /v1/orders/{key}`, operator) and of a supplier's pull (`GET
+/v1/supplier/orders?status=routed`, the supplier's own key, with the sub-orders per page
+reported); then bulk-inserts the rest up to `--orders` orders with their
 sub-orders and `--skus` SKUs (insert_many in batches, not through the pipeline, with the
 indexes the workers create) and measures the same reads again. Requests go through the edge's
 HTTP code path in process (httpx ASGITransport on `create_app`); no broker is needed to read.
@@ -51,7 +53,7 @@ class GrowthOptions:
     skus: int = 100_000
     suppliers: int = 100
     merchants: int = 1_000
-    baseline: int = 1_000
+    baseline: int = 12_000
     batch: int = 2_000
     parallel: int = 2
     reads: int = 300
@@ -89,12 +91,12 @@ async def _grow_and_read(opts: GrowthOptions, settings: Settings, runtime: Runti
     app.state.edge = EdgeContext(runtime)  # reads need the store only
     rng = random.Random(opts.seed)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
-        empty = await measure_reads(http, settings.admin_token, baseline, opts, rng)
+        empty, empty_pages = await measure_reads(http, settings.admin_token, baseline, opts, rng)
         started = time.perf_counter()
         await seed_orders(db, baseline, opts.orders, shape, bulk)
         await seed_skus(db, 0, opts.skus, shape, bulk)
         seed_seconds = time.perf_counter() - started
-        grown = await measure_reads(http, settings.admin_token, opts.orders, opts, rng)
+        grown, grown_pages = await measure_reads(http, settings.admin_token, opts.orders, opts, rng)
     result: dict[str, Any] = {
         "timestamp": datetime.now(UTC).isoformat(),
         "config": asdict(opts),
@@ -103,6 +105,7 @@ async def _grow_and_read(opts: GrowthOptions, settings: Settings, runtime: Runti
         },
         "seed_seconds": round(seed_seconds, 1),
         "reads": {name: compare(empty[name], grown[name]) for name in empty},
+        "pull_page_items": {"empty": empty_pages, "grown": grown_pages},
     }
     result["goals"] = goals.growth_goals(result)
     return result
@@ -110,27 +113,30 @@ async def _grow_and_read(opts: GrowthOptions, settings: Settings, runtime: Runti
 
 async def measure_reads(
     http: httpx.AsyncClient, admin: str, orders: int, opts: GrowthOptions, rng: random.Random
-) -> dict[str, list[float]]:
-    """Latencies in ms of `reads` order reads (random stored orders) and supplier pulls."""
+) -> tuple[dict[str, list[float]], float]:
+    """Latencies in ms of `reads` order reads (random stored orders) and supplier pulls, and the
+    mean number of sub-orders a pull's page held."""
     samples: dict[str, list[float]] = {"order read": [], "supplier pull": []}
+    items = 0
     for i in range(_WARM_UP + opts.reads):
         key = order_key(rng.randrange(orders))
-        order_ms = await _timed(http, f"/v1/orders/{key}", {}, admin)
+        order_ms, _ = await _timed(http, f"/v1/orders/{key}", {}, admin)
         n = rng.randrange(opts.suppliers)
-        pull_ms = await _timed(http, "/v1/supplier/orders", {"status": "routed"}, supplier_key(n))
+        pull_ms, page = await _timed(http, "/v1/supplier/orders", {"status": "routed"}, supplier_key(n))
         if i >= _WARM_UP:
             samples["order read"].append(order_ms)
             samples["supplier pull"].append(pull_ms)
-    return samples
+            items += len(page["items"])
+    return samples, round(items / opts.reads, 1) if opts.reads else 0.0
 
 
-async def _timed(http: httpx.AsyncClient, path: str, params: dict[str, str], token: str) -> float:
+async def _timed(http: httpx.AsyncClient, path: str, params: dict[str, str], token: str) -> tuple[float, Any]:
     started = time.perf_counter()
     response = await http.get(path, params=params, headers={"Authorization": f"Bearer {token}"})
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:200]}")
-    return elapsed
+    return elapsed, response.json()
 
 
 def compare(empty: list[float], grown: list[float]) -> dict[str, Any]:
@@ -147,8 +153,14 @@ def _store_url() -> Iterator[tuple[str, bool]]:
     if url := os.environ.get("JUHE_MONGODB_URL"):
         yield url, True
         return
-    with TemporaryDirectory(prefix="juhe-growth-") as tmp, EmbeddedStore(Path(tmp)) as embedded:
-        yield embedded, False
+    with TemporaryDirectory(prefix="juhe-growth-") as tmp, _embedded(Path(tmp)) as url:
+        yield url, False
+
+
+def _embedded(data_dir: Path) -> EmbeddedStore:
+    """The embedded store as `juhe up` would run it (its CPUs and cache from the settings)."""
+    settings = Settings()
+    return EmbeddedStore(data_dir, cpus=settings.embedded_store_cpus, cache=settings.embedded_store_cache)
 
 
 def parse(argv: Sequence[str]) -> GrowthOptions:
@@ -172,6 +184,8 @@ def render(result: dict[str, Any], path: str) -> str:
             f"  {name:<14}: empty p50 {empty['p50']} p99 {empty['p99']} ms; "
             f"grown p50 {grown['p50']} p99 {grown['p99']} ms; p99 x{measure['p99_ratio']}"
         )
+    pages = result["pull_page_items"]
+    lines.append(f"  sub-orders per pull page: empty {pages['empty']}, grown {pages['grown']}")
     lines += ["Goals", *goals.render(result["goals"]), f"  results: {path}"]
     return "\n".join(lines) + "\n"
 

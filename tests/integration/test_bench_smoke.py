@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from aiormq.exceptions import ChannelNotFoundEntity
 from pymongo import AsyncMongoClient
 
 from bench.growth import GrowthOptions, run_growth
-from bench.growth_seed import Shape, order_docs
+from bench.growth_seed import Shape, order_docs, supplier_id
 from bench.run import Options, run
 from bench.store_ceiling import LIMITS
 from juhe.broker import local_or_configured
@@ -147,8 +148,19 @@ async def test_growth_seeds_exact_counts_and_compares_reads(store_url: str, tmp_
     for measure in result["reads"].values():
         assert measure["p99_ratio"] == round(measure["grown_ms"]["p99"] / measure["empty_ms"]["p99"], 2)
     assert [g["status"] in {"PASS", "FAIL"} for g in result["goals"]] == [True, True]
+    for phase, stored in (("empty", opts.baseline), ("grown", opts.orders)):
+        pages = _routed_page_sizes(range(stored), shape)
+        assert min(pages) <= result["pull_page_items"][phase] <= max(pages)
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(store_url)
     try:
         assert not [n for n in await client.list_database_names() if n.startswith("juhe_bench_growth_")]
     finally:
         await client.close()
+
+
+def _routed_page_sizes(orders: range, shape: Shape) -> list[int]:
+    """Each supplier's first page of routed sub-orders among these orders: its size."""
+    routed = Counter(
+        sub["supplier_id"] for i in orders for sub in order_docs(i, shape)[1] if sub["status"] == "routed"
+    )
+    return [min(50, routed[supplier_id(n)]) for n in range(shape.suppliers)]
