@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     #: CPU passing it around (the performance section of the README).
     embedded_store_cpus: str = Field(default="one", pattern=r"^(one|all|\d+(,\d+)*)$")
     #: The embedded store's cache: `auto` sizes it as mongod does (half the memory above 1 GiB),
-    #: or a size such as `512M` or `4G`. Reads of data that no longer fits are read from disk.
+    #: or a size such as `512M` or `4G`. A store that outgrows it reads slower while it evicts.
     embedded_store_cache: str = Field(default="auto", pattern=r"^(auto|[1-9]\d*[MG])$")
     #: The broker's management API (`http://host:15672/`), for unacked counts and rates in
     #: `GET /v1/ops/queues`; unset, those figures are null. `juhe up` sets it for its own node.

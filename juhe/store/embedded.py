@@ -52,9 +52,9 @@ def store_cache(choice: str, memory: int | None = None) -> str:
     """The storage engine's cache size for `Settings.embedded_store_cache`, as `<n>M` or `<n>G`.
 
     `auto` takes what mongod takes by default: half of the memory above 1 GiB, at least 256 MiB.
-    Once the stored data outgrows the cache, every read of a page that fell out of it is read
-    and decompressed again; the store library's own default (1 GiB) made reads of a store of a
-    million orders several times slower than the same reads on a store that fits.
+    A store that outgrows its cache reads while it evicts dirty pages: with the store library's
+    own default (1 GiB), reads right after a bulk load of a million orders were up to three times
+    slower than on the small store (the README's performance section).
     """
     if choice != AUTO_CACHE:
         return choice
