@@ -38,7 +38,7 @@ from edge_api.context import EdgeContext
 from juhe.broker import local_or_configured
 from juhe.runtime import Runtime
 from juhe.settings import Settings
-from juhe.store.embedded import EmbeddedStore
+from juhe.store.embedded import configured_store
 from workers.catalog.repository import ensure_indexes as catalog_indexes
 from workers.inventory.repository import ensure_indexes as inventory_indexes
 from workers.order.repository import ensure_indexes as order_indexes
@@ -153,14 +153,8 @@ def _store_url() -> Iterator[tuple[str, bool]]:
     if url := os.environ.get("JUHE_MONGODB_URL"):
         yield url, True
         return
-    with TemporaryDirectory(prefix="juhe-growth-") as tmp, _embedded(Path(tmp)) as url:
+    with TemporaryDirectory(prefix="juhe-growth-") as tmp, configured_store(Path(tmp), Settings()) as url:
         yield url, False
-
-
-def _embedded(data_dir: Path) -> EmbeddedStore:
-    """The embedded store as `juhe up` would run it (its CPUs and cache from the settings)."""
-    settings = Settings()
-    return EmbeddedStore(data_dir, cpus=settings.embedded_store_cpus, cache=settings.embedded_store_cache)
 
 
 def parse(argv: Sequence[str]) -> GrowthOptions:

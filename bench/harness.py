@@ -29,7 +29,7 @@ from edge_api.app import create_app
 from juhe.broker import local_or_configured
 from juhe.runtime import Runtime
 from juhe.settings import Settings
-from juhe.store.embedded import EmbeddedStore, store_cache
+from juhe.store.embedded import configured_store, store_cache
 from juhe.store.mongo import Store
 from schemas import routing
 from workers.host import WorkerHost
@@ -157,11 +157,10 @@ def _store(stack: AsyncExitStack) -> tuple[str, str]:
     data_dir = Path(tempfile.mkdtemp(prefix="juhe-bench-"))
     stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
     settings = Settings()
-    cpus = settings.embedded_store_cpus
-    store = EmbeddedStore(data_dir, cpus=cpus, cache=settings.embedded_store_cache)
+    store = configured_store(data_dir, settings)
     stack.callback(store.stop)
     return store.start(), (
-        f"embedded SecantusDB (child process, embedded_store_cpus={cpus}, "
+        f"embedded SecantusDB (child process, embedded_store_cpus={settings.embedded_store_cpus}, "
         f"cache {store_cache(settings.embedded_store_cache)})"
     )
 

@@ -11,7 +11,7 @@ import structlog
 from juhe.broker import broker_url_file
 from juhe.broker.embedded import EmbeddedBroker
 from juhe.settings import Settings
-from juhe.store.embedded import EmbeddedStore
+from juhe.store.embedded import configured_store
 from juhe.store.mongo import store_url_file
 
 _log = structlog.get_logger("juhe.embedded")
@@ -26,9 +26,7 @@ def start_store(settings: Settings, stack: ExitStack) -> Settings:
     """Settings pointing at the configured store, or at an embedded one started now."""
     if settings.mongodb_url:
         return settings
-    store = EmbeddedStore(
-        settings.data_dir, cpus=settings.embedded_store_cpus, cache=settings.embedded_store_cache
-    )
+    store = configured_store(settings.data_dir, settings)
     url = store.start()
     stack.callback(store.stop)
     _announce(stack, store_url_file(settings.data_dir), url)

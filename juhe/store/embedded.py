@@ -13,6 +13,7 @@ from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 from juhe.child import ChildStartError, ReadyChild
+from juhe.settings import Settings
 
 # Retryable writes off: SecantusDB 0.7.0b3 scans (and past its cap sorts) every recorded
 # retryable write on each new one, so the cost of a write grows with the writes before it.
@@ -159,6 +160,16 @@ class EmbeddedStore:
     def _failure(self, what: str) -> EmbeddedStoreError:
         """Build a start error carrying the tail of this run's store log."""
         return EmbeddedStoreError(f"embedded store {what}; log {self.log_path}:\n{self._child.log_tail()}")
+
+
+def configured_store(data_dir: Path, settings: Settings, *, startup_timeout: float = 30.0) -> EmbeddedStore:
+    """The embedded store on the CPUs and with the cache `settings` name."""
+    return EmbeddedStore(
+        data_dir,
+        startup_timeout=startup_timeout,
+        cpus=settings.embedded_store_cpus,
+        cache=settings.embedded_store_cache,
+    )
 
 
 def _require_secantus() -> None:
