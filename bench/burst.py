@@ -161,7 +161,7 @@ def topology(system: Harness) -> str:
     where = "in the bench process" if in_process else f"in processes {list(system.worker_pids)}"
     return (
         f"load generator (pushes on kept-alive HTTP/1.1 connections, bench/raw_http.py) + edge API "
-        f"(uvicorn) in one asyncio loop; "
+        f"(uvicorn) in one asyncio loop at niceness {os.getpriority(os.PRIO_PROCESS, 0)}; "
         f"workers {sorted(WORKERS)} {where} (prefetch {system.settings.prefetch}) on RabbitMQ "
         f"{broker.hostname}:{broker.port or 5672}; store: {system.store_kind}"
     )

@@ -15,6 +15,7 @@ import typer
 from juhe import console
 from juhe.console import fail
 from juhe.embedded import forget, start_broker, start_store
+from juhe.niceness import lower_this_thread
 from juhe.preflight import Refused, lock_data_dir, require_broker, require_free_port, require_store
 from juhe.settings import Settings
 from juhe.worker_plan import resolve_groups
@@ -69,6 +70,8 @@ async def _run_up(settings: Settings, management: str | None, groups: list[list[
     from juhe.serve import api_server
 
     async with _workers(settings, groups) as processes:
+        if processes:  # the store and the broker started before: they keep their priority
+            lower_this_thread(settings.edge_niceness)
         server = api_server(settings)
         typer.echo("\n".join(console.banner(settings, management, processes)))
         await server.serve()  # returns on Ctrl-C / SIGTERM
@@ -150,6 +153,7 @@ def api() -> None:
     settings = console.setup()
     with fail.on_refusal():
         require_free_port(settings.api_host, settings.api_port)
+    lower_this_thread(settings.edge_niceness)
     asyncio.run(api_server(settings).serve())
 
 

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     #: `juhe up`: 0 runs the workers in the API's process; N worker processes each hosting
     #: every worker; or `;`-separated groups of worker names, one process each (juhe.worker_plan).
     worker_processes: str = "1"
+    #: The edge's niceness when the workers run in processes of their own (`juhe up`, `juhe api`):
+    #: on a busy shared machine the store and the workers get the CPU first, so the orders already
+    #: accepted move on while new ones wait in the broker (juhe.niceness). 0: the same priority.
+    edge_niceness: int = Field(default=8, ge=0, le=19)
     prefetch: int = Field(default=32, ge=1, le=1000)
     #: Unacked new orders per intake consumer. Kept small so the orders already taken in move on
     #: before more are: a burst then waits in the intake queue, not half-done across every stage.

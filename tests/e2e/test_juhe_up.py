@@ -9,6 +9,7 @@ import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef"
 REFUSAL_SECONDS = 20
 #: Bounds for a hang, not timings: store, broker and worker processes start on a busy machine.
 READY_SECONDS = 120
+EDGE_NICENESS = Settings.model_fields["edge_niceness"].default
 
 
 def free_port() -> int:
@@ -137,6 +139,14 @@ async def test_an_unreachable_broker_is_one_line(juhe_up: Running, tmp_path: Pat
     )
 
 
+async def test_the_edge_leaves_the_cpu_to_its_workers_first(juhe_up: Running) -> None:
+    """Once its worker process has started, `juhe up` lowers its own priority, which serves the
+    edge, to `JUHE_EDGE_NICENESS`; the worker process keeps the priority it started with."""
+    [worker] = _worker_pids((Path(juhe_up.env["JUHE_DATA_DIR"]) / "up.log").read_text())
+    assert _niceness(worker) == own_niceness()
+    assert _niceness(juhe_up.process.pid) == max(own_niceness(), EDGE_NICENESS)
+
+
 async def test_order_flows_through_a_running_system(juhe_up: Running) -> None:
     base, process = juhe_up.base, juhe_up.process
     async with httpx.AsyncClient(base_url=base, timeout=10) as http:
@@ -190,14 +200,38 @@ async def test_worker_groups_route_an_order_and_die_with_a_killed_juhe(
     juhe_up: Running, tmp_path: Path
 ) -> None:
     """Two worker processes, each hosting some workers: an order crosses both; kill -9 of
-    `juhe up` takes them down (their pipe from it closes)."""
+    `juhe up` takes them down (their pipe from it closes). Both keep the priority they were
+    started with; the edge's process runs at the edge's niceness."""
+    others = ",".join(sorted(set(WORKERS) - {"order", "inventory"}))
+    async with another_up(juhe_up, tmp_path, JUHE_WORKER_PROCESSES=f"order,inventory;{others}") as up:
+        pids = _worker_pids(up.log.read_text())
+        assert len(pids) == 2
+        assert [_niceness(pid) for pid in pids] == [own_niceness(), own_niceness()]
+        assert _niceness(up.process.pid) == max(own_niceness(), EDGE_NICENESS)
+        await _route_one_order(Api(up.http, ADMIN_TOKEN), "E2E-GROUPS")
+    await eventually(lambda: _all_gone(pids), within=30, what="worker processes gone")
+
+
+async def test_workers_in_the_edges_process_keep_its_priority(juhe_up: Running, tmp_path: Path) -> None:
+    """`JUHE_WORKER_PROCESSES=0`: the edge shares its process with the workers, so it does not
+    lower its priority below the store's and the broker's."""
+    async with another_up(juhe_up, tmp_path, JUHE_WORKER_PROCESSES="0") as up:
+        assert "  workers: in the API's process" in up.log.read_text().splitlines()
+        assert _niceness(up.process.pid) == own_niceness()
+
+
+@dataclass(frozen=True)
+class AnotherUp:
+    process: asyncio.subprocess.Process
+    http: httpx.AsyncClient
+    log: Path
+
+
+@asynccontextmanager
+async def another_up(juhe_up: Running, tmp_path: Path, **changes: str) -> AsyncIterator[AnotherUp]:
+    """A second `juhe up` on the same store and broker with other settings, killed (-9) after."""
     port = free_port()
-    env = {
-        **juhe_up.env,
-        "JUHE_DATA_DIR": str(tmp_path),
-        "JUHE_API_PORT": str(port),
-        "JUHE_WORKER_PROCESSES": f"order,inventory;{','.join(sorted(set(WORKERS) - {'order', 'inventory'}))}",
-    }
+    env = {**juhe_up.env, "JUHE_DATA_DIR": str(tmp_path), "JUHE_API_PORT": str(port), **changes}
     log = tmp_path / "up.log"
     with log.open("wb") as sink:
         process = await asyncio.create_subprocess_exec(
@@ -206,14 +240,11 @@ async def test_worker_groups_route_an_order_and_die_with_a_killed_juhe(
         try:
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
                 await eventually(lambda: _ready(http), within=READY_SECONDS, what="juhe up ready")
-                pids = _worker_pids(log.read_text())
-                assert len(pids) == 2
-                await _route_one_order(Api(http, ADMIN_TOKEN), "E2E-GROUPS")
+                yield AnotherUp(process, http, log)
         finally:
             if process.returncode is None:
                 process.kill()
             await process.wait()
-    await eventually(lambda: _all_gone(pids), within=30, what="worker processes gone")
 
 
 def _worker_pids(banner: str) -> list[int]:
@@ -223,6 +254,15 @@ def _worker_pids(banner: str) -> list[int]:
 
 async def _all_gone(pids: list[int]) -> bool:
     return not any(_alive(pid) for pid in pids)
+
+
+def own_niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def _niceness(pid: int) -> int:
+    """The niceness of a process's main thread (Linux keeps it per thread)."""
+    return os.getpriority(os.PRIO_PROCESS, pid)
 
 
 def _alive(pid: int) -> bool:
