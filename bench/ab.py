@@ -1,8 +1,9 @@
 """`python -m bench ab NAME=VALUE … [--rounds N] [burst options]`: a change and its baseline in
 one run. The baseline is the burst with the given settings (`JUHE_` names, e.g.
-`INTAKE_PREFETCH=64`); the change is the same burst as configured. They alternate, baseline
-first, each on a fresh system, so a drift of the machine falls on both alike; the summary is
-each side's median per figure.
+`INTAKE_PREFETCH=64`); the change is the same burst as configured. They alternate, each on a
+fresh system, the side that goes first swapping every round (baseline, change, change,
+baseline, …), so a machine that drifts one way over the run weighs on both alike; the summary
+is each side's median per figure.
 """
 
 from __future__ import annotations
@@ -70,11 +71,17 @@ async def run_ab(opts: Options, overrides: dict[str, str], rounds: int) -> dict[
     burst_only = replace(opts, ceiling_seconds=0.0, steady_seconds=0.0)
     runs: list[dict[str, Any]] = []
     for round_ in range(1, rounds + 1):
-        for side in SIDES:
+        for side in order_of(round_):
             with environment(overrides if side == "baseline" else {}):
                 result, path = await run(burst_only)
             runs.append({"side": side, "round": round_, "results": path.name, **figures(result)})
     return {"baseline": overrides, "rounds": rounds, "runs": runs, "median": medians(runs)}
+
+
+def order_of(round_: int) -> tuple[str, ...]:
+    """Baseline first in odd rounds, the change first in even ones: with the same side always
+    first, a machine slowing down over the run would count against the other one."""
+    return SIDES if round_ % 2 else SIDES[::-1]
 
 
 def medians(runs: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bench.ab import environment, figures, medians, render, setting_overrides
+from bench.ab import environment, figures, medians, order_of, render, setting_overrides
 
 
 def burst(per_second: float, quarters: list[float], commands: float) -> dict[str, Any]:
@@ -85,3 +85,12 @@ def test_each_side_is_summed_up_by_its_medians() -> None:
     )
     assert "baseline INTAKE_PREFETCH=64" in text
     assert "  routed/s                           37         34" in text
+
+
+def test_the_side_that_goes_first_swaps_every_round() -> None:
+    assert [order_of(round_) for round_ in (1, 2, 3, 4)] == [
+        ("baseline", "change"),
+        ("change", "baseline"),
+        ("baseline", "change"),
+        ("change", "baseline"),
+    ]
