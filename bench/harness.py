@@ -31,7 +31,7 @@ from juhe.broker import local_or_configured
 from juhe.niceness import lower_this_thread
 from juhe.runtime import Runtime
 from juhe.settings import Settings
-from juhe.store.embedded import configured_store, store_cache
+from juhe.store.embedded import configured_store
 from juhe.store.mongo import Store
 from schemas import routing
 from workers.host import WorkerHost
@@ -182,7 +182,7 @@ def _store(stack: AsyncExitStack) -> tuple[str, str]:
     stack.callback(store.stop)
     return store.start(), (
         f"embedded SecantusDB (child process, embedded_store_cpus={settings.embedded_store_cpus}, "
-        f"cache {store_cache(settings.embedded_store_cache)})"
+        f"cache {store.cache_size})"
     )
 
 

@@ -81,9 +81,11 @@ class EmbeddedStore:
     ) -> None:
         self._data_dir = data_dir
         self._startup_timeout = startup_timeout
+        #: The storage engine's cache as given to the child, e.g. `11540M`.
+        self.cache_size = store_cache(cache)
         store_dir = (data_dir / "store").resolve()
         command = [sys.executable, "-m", "juhe.store.secantus_server"]
-        command += ["--storage-path", str(store_dir), "--watch-stdin", "--cache-size", store_cache(cache)]
+        command += ["--storage-path", str(store_dir), "--watch-stdin", "--cache-size", self.cache_size]
         if (pinned := store_cpus(cpus)) is not None:
             command += ["--cpus", ",".join(str(cpu) for cpu in sorted(pinned))]
         self._log_path = data_dir / "store.log"

@@ -143,8 +143,8 @@ async def test_the_edge_leaves_the_cpu_to_its_workers_first(juhe_up: Running) ->
     """Once its worker process has started, `juhe up` lowers its own priority, which serves the
     edge, to `JUHE_EDGE_NICENESS`; the worker process keeps the priority it started with."""
     [worker] = _worker_pids((Path(juhe_up.env["JUHE_DATA_DIR"]) / "up.log").read_text())
-    assert _niceness(worker) == own_niceness()
-    assert _niceness(juhe_up.process.pid) == max(own_niceness(), EDGE_NICENESS)
+    assert _niceness(worker) == _own_niceness()
+    assert _niceness(juhe_up.process.pid) == max(_own_niceness(), EDGE_NICENESS)
 
 
 async def test_order_flows_through_a_running_system(juhe_up: Running) -> None:
@@ -206,8 +206,8 @@ async def test_worker_groups_route_an_order_and_die_with_a_killed_juhe(
     async with another_up(juhe_up, tmp_path, JUHE_WORKER_PROCESSES=f"order,inventory;{others}") as up:
         pids = _worker_pids(up.log.read_text())
         assert len(pids) == 2
-        assert [_niceness(pid) for pid in pids] == [own_niceness(), own_niceness()]
-        assert _niceness(up.process.pid) == max(own_niceness(), EDGE_NICENESS)
+        assert [_niceness(pid) for pid in pids] == [_own_niceness(), _own_niceness()]
+        assert _niceness(up.process.pid) == max(_own_niceness(), EDGE_NICENESS)
         await _route_one_order(Api(up.http, ADMIN_TOKEN), "E2E-GROUPS")
     await eventually(lambda: _all_gone(pids), within=30, what="worker processes gone")
 
@@ -217,7 +217,7 @@ async def test_workers_in_the_edges_process_keep_its_priority(juhe_up: Running, 
     lower its priority below the store's and the broker's."""
     async with another_up(juhe_up, tmp_path, JUHE_WORKER_PROCESSES="0") as up:
         assert "  workers: in the API's process" in up.log.read_text().splitlines()
-        assert _niceness(up.process.pid) == own_niceness()
+        assert _niceness(up.process.pid) == _own_niceness()
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,7 @@ async def _all_gone(pids: list[int]) -> bool:
     return not any(_alive(pid) for pid in pids)
 
 
-def own_niceness() -> int:
+def _own_niceness() -> int:
     return os.getpriority(os.PRIO_PROCESS, 0)
 
 
