@@ -83,6 +83,12 @@ def parse(argv: Sequence[str] | None = None, mode: str = "all") -> Options:
         "--ceiling-seconds", type=_fraction, default=defaults.ceiling_seconds, help="each ceiling, 0 skips"
     )
     parser.add_argument("--ceiling-concurrency", type=_positive, default=defaults.ceiling_concurrency)
+    parser.add_argument(
+        "--machine-seconds",
+        type=_fraction,
+        default=defaults.machine_seconds,
+        help="a constant load on every CPU, nothing else running (as long as the burst); 0 skips",
+    )
     parser.add_argument("--rate", type=_fraction, default=None, help="steady orders/s (half the burst's)")
     parser.add_argument(
         "--steady-seconds", type=_fraction, default=defaults.steady_seconds, help="steady phase, 0 skips"

@@ -1,8 +1,9 @@
 """One benchmark run: start the system, set up, then its phases, tear down, write JSON.
 
 Phases of the default run, in order: the burst (every order at once), the ceilings (the store
-replaying the burst's own commands, the broker's confirmed rate), and the steady phase (open
-loop at half the burst's routed rate, or `--rate`). `steady` runs only the burst (skipped
+replaying the burst's own commands, the broker's confirmed rate), the machine alone (a constant
+load on every CPU for as long as the burst ran), and the steady phase (open loop at half the
+burst's routed rate, or `--rate`). `steady` runs only the burst (skipped
 when `--rate` is given) and the steady phase.
 """
 
@@ -22,7 +23,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from bench import goals
+from bench import goals, machine
 from bench.burst import BurstPlan, measure_burst, quiesce, store_commands
 from bench.ceilings import burst_and_ceilings
 from bench.harness import Harness, running_system
@@ -56,6 +57,8 @@ class Options:
     timeout: float = 600.0
     ceiling_seconds: float = 10.0
     ceiling_concurrency: int = 32
+    #: The machine alone: seconds of constant load per CPU; None: as long as the burst, 0 skips.
+    machine_seconds: float | None = None
     rate: float | None = None
     steady_seconds: float = 30.0
     results: str = str(RESULTS)
@@ -122,6 +125,8 @@ async def phases(opts: Options, system: Harness, api: Api, world: World) -> dict
         )
     elif opts.mode == "all" or opts.rate is None:
         result |= await measure_burst(plan, system, api, world)
+    if opts.mode == "all":
+        result["machine_alone"] = await machine_alone(opts, result)
     rate = opts.rate or STEADY_SHARE * (result.get("routing", {}).get("per_second") or 0.0)
     if opts.steady_seconds > 0 and rate > 0:
         count = int(rate * opts.steady_seconds) + 1
@@ -132,6 +137,16 @@ async def phases(opts: Options, system: Harness, api: Api, world: World) -> dict
         steady["store_commands"] = store_commands(await system.tally(), steady["routed"])
         result["steady"] = steady
     return result
+
+
+async def machine_alone(opts: Options, result: dict[str, Any]) -> dict[str, Any] | None:
+    """How flat a constant load runs on this machine, over as long as the burst ran."""
+    burst_seconds = result.get("routing", {}).get("seconds") or 0.0
+    seconds = round(burst_seconds if opts.machine_seconds is None else opts.machine_seconds)
+    if seconds < 4:  # fewer than one second per quarter
+        return None
+    say(f"machine alone: a constant load on every CPU for {seconds} s")
+    return machine.figures(await machine.run_alone(seconds))
 
 
 async def audit_figures(system: Harness) -> dict[str, Any]:

@@ -22,10 +22,12 @@ def render(result: dict[str, Any], path: str) -> str:
         lines += _burst(result)
     if result.get("ceilings"):
         lines += _ceilings(result["ceilings"])
+    if result.get("machine_alone"):
+        lines += machine_lines(result["machine_alone"])
     if result.get("steady"):
         lines += _steady(result["steady"])
     lines += audit_lines(result.get("audit"))
-    lines += ["Goals", *goals.render(result["goals"])]
+    lines += ["Goals", *goals.render(result["goals"]), *_machine_beside_quarters(result)]
     lines += [f"  results          : {path}"]
     return "\n".join(lines) + "\n"
 
@@ -160,6 +162,34 @@ def _sales(sales: dict[str, Any] | None) -> list[str]:
         f" event->roll-up p50 {_num(delay['p50'])} s  p95 {_num(delay['p95'])} s  max {_num(delay['max'])} s;"
         f" fact stored->roll-up p50 {_num(batch.get('p50'))} s  p95 {_num(batch.get('p95'))} s",
         f"                     {_top(sales['by_collection'])}",
+    ]
+
+
+def machine_lines(alone: dict[str, Any]) -> list[str]:
+    """Each CPU's constant load: its quarters against each other, as the burst's are judged."""
+    lines = ["Machine alone (the same fixed work on every CPU at once, nothing else running)"]
+    per_window = f"units per {alone['window_seconds']} s"
+    for cpu, figures in alone["cpus"].items():
+        quarters = " | ".join("-" if q is None else f"{q:.0f}" for q in figures["quarters_per_second"])
+        flat = "-" if figures["flatness"] is None else f"{figures['flatness']:.3f}"
+        spread = "-" if figures["window_cv"] is None else f"{figures['window_cv']:.3f}"
+        lines += [
+            f"  cpu {cpu}            : units/s by qtr {quarters}  (slowest/fastest {flat}, "
+            f"over {figures['seconds']} s)",
+            f"  {per_window:<17}: "
+            f"{' '.join(str(n) for n in figures['per_window'])}"
+            f"  (std dev / mean {spread})",
+        ]
+    return lines
+
+
+def _machine_beside_quarters(result: dict[str, Any]) -> list[str]:
+    alone = result.get("machine_alone") or {}
+    if alone.get("flatness") is None:
+        return []
+    return [
+        f"  quarters of a constant load on this machine, alone, as long as the burst: "
+        f"{alone['flatness']:.3f} on its least flat CPU"
     ]
 
 
