@@ -1,9 +1,9 @@
-"""`python -m bench [--orders N] [--rate R] …` (burst, ceilings, steady), `python -m bench steady
-[--rate R] [--steady-seconds S]` (the open-loop phase alone), `python -m bench growth [--orders N]
-[--skus K]` (reads on a grown store), `python -m bench hot` (one SKU and one wallet wanted by
-every order at once), `python -m bench ab NAME=VALUE … [--rounds N]` (the burst with those
-settings as the baseline against it as configured, in one run), or `python -m bench products`
-(the product-list benchmark)."""
+"""`python -m bench [--orders N] [--rate R] …` (burst, ceilings, the machine alone, steady),
+`python -m bench steady [--rate R] [--steady-seconds S]` (the open-loop phase alone), `python -m
+bench growth [--orders N] [--skus K]` (reads on a grown store), `python -m bench hot` (one SKU
+and one wallet wanted by every order at once), `python -m bench ab NAME=VALUE … [--rounds N]`
+(the burst with those settings as the baseline against it as configured, in one run), or
+`python -m bench products` (the product-list benchmark)."""
 
 from __future__ import annotations
 
