@@ -87,7 +87,7 @@ def parse(argv: Sequence[str] | None = None, mode: str = "all") -> Options:
         "--machine-seconds",
         type=_fraction,
         default=defaults.machine_seconds,
-        help="a constant load on every CPU, nothing else running (as long as the burst); 0 skips",
+        help="a constant load on every CPU, the system idle (as long as the burst); 0 skips",
     )
     parser.add_argument("--rate", type=_fraction, default=None, help="steady orders/s (half the burst's)")
     parser.add_argument(

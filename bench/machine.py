@@ -2,12 +2,13 @@
 
 A burst's quarters can differ because the pipeline slowed or because the machine did. A shared
 virtual machine changes speed without reporting steal: a neighbour on the same physical core, a
-lower clock, a busier memory bus make every instruction take longer. So after the burst, with
-nothing else running, one child process per CPU, pinned to it, repeats the same fixed piece of
-interpreter work (a document through JSON and back, a dict built and sorted: the kind of work
-the embedded store and the workers do) as fast as it can, and counts the units it did each
-second. Its quarters are judged as the burst's are; a machine on which they are not flat cannot
-give a burst flat quarters either.
+lower clock, a busier memory bus make every instruction take longer. So after the burst and
+the ceilings, with the system idle, one child process per CPU, pinned to it, repeats the same
+fixed piece of interpreter work (a document through JSON and back, a dict built and sorted: the
+kind of work the embedded store and the workers do) as fast as it can, and counts the units it
+did each second. Its quarters (four equal spans of time; the burst's are four equal numbers of
+orders) get the same slowest/fastest ratio as the burst's; a machine on which they are not flat
+cannot give a burst flat quarters either.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 from bench.goals import quarter_flatness
@@ -54,23 +56,47 @@ def count_per_second(cpu: int, seconds: int) -> None:
         sys.stdout.flush()
 
 
+class MachineAloneFailed(RuntimeError):
+    """A child of the constant load did not count every second."""
+
+
 async def run_alone(seconds: int, cpus: Sequence[int] | None = None) -> dict[int, list[int]]:
     """Units per second on each CPU (all of this process's by default), every CPU at once."""
     chosen = sorted(cpus if cpus is not None else os.sched_getaffinity(0))
-    children = [
-        await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.machine", str(cpu), str(seconds), stdout=asyncio.subprocess.PIPE
-        )
-        for cpu in chosen
-    ]
+    children: list[asyncio.subprocess.Process] = []
     try:
+        for cpu in chosen:
+            children.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "bench.machine",
+                    str(cpu),
+                    str(seconds),
+                    stdout=asyncio.subprocess.PIPE,
+                )
+            )
         outputs = await asyncio.gather(*(child.communicate() for child in children))
     finally:
-        for child in children:
-            if child.returncode is None:
-                child.kill()
-                await child.wait()
-    return {cpu: [int(line) for line in out.split()] for cpu, (out, _) in zip(chosen, outputs, strict=True)}
+        await _stop(children)
+    counted = {
+        cpu: [int(line) for line in out.split()] for cpu, (out, _) in zip(chosen, outputs, strict=True)
+    }
+    short = {cpu: len(per_second) for cpu, per_second in counted.items() if len(per_second) != seconds}
+    if short or any(child.returncode != 0 for child in children):
+        raise MachineAloneFailed(
+            f"seconds counted per CPU, of {seconds}: {short or 'all, but a child failed'}"
+        )
+    return counted
+
+
+async def _stop(children: list[asyncio.subprocess.Process]) -> None:
+    """Every child still running killed first, then waited for, so a second cancel leaves none."""
+    running = [child for child in children if child.returncode is None]
+    for child in running:
+        with suppress(ProcessLookupError):
+            child.kill()
+    await asyncio.gather(*(child.wait() for child in running))
 
 
 def quarters(per_second: Sequence[int]) -> list[float | None]:
@@ -91,11 +117,12 @@ def figures(per_cpu: dict[int, list[int]]) -> dict[str, Any]:
     cpus: dict[str, Any] = {}
     for cpu, per_second in sorted(per_cpu.items()):
         per_window = windows(per_second)
+        per_quarter = quarters(per_second)
         cpus[str(cpu)] = {
             "seconds": len(per_second),
             "units_per_second": round(statistics.fmean(per_second), 1) if per_second else None,
-            "quarters_per_second": (q := quarters(per_second)),
-            "flatness": quarter_flatness(q),
+            "quarters_per_second": per_quarter,
+            "flatness": quarter_flatness(per_quarter),
             "per_window": per_window,
             "window_cv": _spread(per_window),
         }
@@ -111,4 +138,6 @@ def _spread(values: Sequence[int]) -> float | None:
 
 
 if __name__ == "__main__":
-    count_per_second(int(sys.argv[1]), int(sys.argv[2]))
+    # Stopped by the bench's Ctrl-C or teardown: no traceback for a load that only counts.
+    with suppress(KeyboardInterrupt, BrokenPipeError):
+        count_per_second(int(sys.argv[1]), int(sys.argv[2]))

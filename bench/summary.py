@@ -27,7 +27,7 @@ def render(result: dict[str, Any], path: str) -> str:
     if result.get("steady"):
         lines += _steady(result["steady"])
     lines += audit_lines(result.get("audit"))
-    lines += ["Goals", *goals.render(result["goals"]), *_machine_beside_quarters(result)]
+    lines += ["Goals", *goals.render(result["goals"]), *_machine_below_goals(result)]
     lines += [f"  results          : {path}"]
     return "\n".join(lines) + "\n"
 
@@ -167,23 +167,22 @@ def _sales(sales: dict[str, Any] | None) -> list[str]:
 
 def machine_lines(alone: dict[str, Any]) -> list[str]:
     """Each CPU's constant load: its quarters against each other, as the burst's are judged."""
-    lines = ["Machine alone (the same fixed work on every CPU at once, nothing else running)"]
+    niceness = f", at niceness {alone['niceness']}" if "niceness" in alone else ""
+    lines = [f"Machine alone (the same fixed work on every CPU at once, the system idle{niceness})"]
     per_window = f"units per {alone['window_seconds']} s"
     for cpu, figures in alone["cpus"].items():
         quarters = " | ".join("-" if q is None else f"{q:.0f}" for q in figures["quarters_per_second"])
-        flat = "-" if figures["flatness"] is None else f"{figures['flatness']:.3f}"
-        spread = "-" if figures["window_cv"] is None else f"{figures['window_cv']:.3f}"
         lines += [
-            f"  cpu {cpu}            : units/s by qtr {quarters}  (slowest/fastest {flat}, "
-            f"over {figures['seconds']} s)",
-            f"  {per_window:<17}: "
-            f"{' '.join(str(n) for n in figures['per_window'])}"
-            f"  (std dev / mean {spread})",
+            f"  {'cpu ' + cpu:<17}: units/s by qtr {quarters}  (slowest/fastest "
+            f"{_fixed(figures['flatness'])}, over {figures['seconds']} s)",
+            f"  {per_window:<17}: {' '.join(str(n) for n in figures['per_window'])}"
+            f"  (std dev / mean {_fixed(figures['window_cv'])})",
         ]
     return lines
 
 
-def _machine_beside_quarters(result: dict[str, Any]) -> list[str]:
+def _machine_below_goals(result: dict[str, Any]) -> list[str]:
+    """The machine's own flatness under the quarters' goal, to read that goal against."""
     alone = result.get("machine_alone") or {}
     if alone.get("flatness") is None:
         return []
@@ -191,6 +190,10 @@ def _machine_beside_quarters(result: dict[str, Any]) -> list[str]:
         f"  quarters of a constant load on this machine, alone, as long as the burst: "
         f"{alone['flatness']:.3f} on its least flat CPU"
     ]
+
+
+def _fixed(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def _num(value: float | None) -> str:

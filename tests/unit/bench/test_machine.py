@@ -45,19 +45,26 @@ def test_too_few_seconds_judge_nothing() -> None:
     assert figures["flatness"] is None
 
 
-async def test_every_cpu_counts_whole_seconds_in_a_child_pinned_to_it() -> None:
+async def test_a_child_counts_every_second_asked_and_leaves_this_process_s_cpus_alone() -> None:
     affinity = os.sched_getaffinity(0)
-    counted = await machine.run_alone(2)
-    assert set(counted) == affinity
-    assert all(len(per_second) == 2 and min(per_second) > 0 for per_second in counted.values())
-    # The children pin themselves; this process keeps its own CPUs.
+    cpu = min(affinity)
+    counted = await machine.run_alone(1, cpus=[cpu])
+    assert list(counted) == [cpu]
+    assert len(counted[cpu]) == 1
+    assert counted[cpu][0] > 0
+    assert counted[cpu][0] % 20 == 0  # whole batches
     assert os.sched_getaffinity(0) == affinity
 
 
+async def test_a_child_that_cannot_pin_itself_fails_the_phase_loudly() -> None:
+    with pytest.raises(machine.MachineAloneFailed, match="seconds counted per CPU, of 1"):
+        await machine.run_alone(1, cpus=[os.cpu_count() or 1])  # a CPU that does not exist
+
+
 def test_the_summary_prints_each_cpu_s_quarters_and_windows() -> None:
-    alone = machine.figures({1: [100, 100, 80, 80, 100, 100, 100, 100]})
+    alone = machine.figures({1: [100, 100, 80, 80, 100, 100, 100, 100]}) | {"niceness": 8}
     assert machine_lines(alone) == [
-        "Machine alone (the same fixed work on every CPU at once, nothing else running)",
+        "Machine alone (the same fixed work on every CPU at once, the system idle, at niceness 8)",
         "  cpu 1            : units/s by qtr 100 | 80 | 100 | 100  (slowest/fastest 0.800, over 8 s)",
         "  units per 5 s    : 460  (std dev / mean -)",
     ]
@@ -65,7 +72,14 @@ def test_the_summary_prints_each_cpu_s_quarters_and_windows() -> None:
 
 @pytest.mark.parametrize(
     ("machine_seconds", "burst_seconds", "expected"),
-    [(None, 71.6, 72), (30.0, 71.6, 30), (0.0, 71.6, None), (None, 3.0, None), (None, None, None)],
+    [
+        (None, 71.6, 72),
+        (30.0, 71.6, 30),
+        (30.0, None, 30),
+        (0.0, 71.6, None),
+        (None, 3.0, None),
+        (None, None, None),
+    ],
 )
 async def test_the_phase_runs_as_long_as_the_burst_unless_told(
     monkeypatch: pytest.MonkeyPatch,
@@ -85,7 +99,9 @@ async def test_the_phase_runs_as_long_as_the_burst_unless_told(
     assert asked == ([] if expected is None else [expected])
     assert (alone is None) == (expected is None)
     if expected is not None:
-        assert alone == machine.figures({0: [100] * expected})
+        assert alone == machine.figures({0: [100] * expected}) | {
+            "niceness": os.getpriority(os.PRIO_PROCESS, 0)
+        }
 
 
 def test_the_goals_show_the_machine_s_own_flatness_beside_the_quarters() -> None:
@@ -102,4 +118,4 @@ def test_the_goals_show_the_machine_s_own_flatness_beside_the_quarters() -> None
         "0.800 on its least flat CPU"
     )
     assert lines.index("Goals") < len(lines) - 2
-    assert "Machine alone (the same fixed work on every CPU at once, nothing else running)" in lines
+    assert "Machine alone (the same fixed work on every CPU at once, the system idle)" in lines
