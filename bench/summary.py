@@ -186,8 +186,9 @@ def _machine_below_goals(result: dict[str, Any]) -> list[str]:
     alone = result.get("machine_alone") or {}
     if alone.get("flatness") is None:
         return []
+    seconds = max(cpu["seconds"] for cpu in alone["cpus"].values())
     return [
-        f"  quarters of a constant load on this machine, alone, as long as the burst: "
+        f"  quarters of a constant load on this machine, alone, over {seconds} s: "
         f"{alone['flatness']:.3f} on its least flat CPU"
     ]
 

@@ -114,8 +114,7 @@ def test_the_goals_show_the_machine_s_own_flatness_beside_the_quarters() -> None
     lines = render(result, "bench/results/x.json").splitlines()
     # Last among the goals, just before the results file.
     assert lines[-2] == (
-        "  quarters of a constant load on this machine, alone, as long as the burst: "
-        "0.800 on its least flat CPU"
+        "  quarters of a constant load on this machine, alone, over 8 s: 0.800 on its least flat CPU"
     )
     assert lines.index("Goals") < len(lines) - 2
     assert "Machine alone (the same fixed work on every CPU at once, the system idle)" in lines
