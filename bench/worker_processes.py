@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,14 @@ def child_environment(settings: Settings) -> dict[str, str]:
 
 @dataclass
 class WorkerChild:
+    """One child and its request/reply pipe: one question at a time, each reply read before the
+    next question is written, or the child's answers would belong to the wrong questions."""
+
     process: asyncio.subprocess.Process
+    _turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: A question was written and its reply not read (cancelled, timed out): whatever the pipe
+    #: says next answers that question, so the child can no longer be asked.
+    _out_of_step: bool = False
 
     @classmethod
     async def start(cls, env: dict[str, str]) -> WorkerChild:
@@ -65,10 +72,16 @@ class WorkerChild:
 
     async def ask(self, request: str) -> dict[str, Any]:
         assert self.process.stdin is not None
-        self.process.stdin.write(f"{request}\n".encode())
-        await self.process.stdin.drain()
-        async with asyncio.timeout(_ANSWER_SECONDS):
-            reply: dict[str, Any] = json.loads(await self._readline())
+        async with self._turn:
+            if self._out_of_step:
+                raise RuntimeError(f"bench worker process {self.pid}: an earlier reply went unread")
+            self._out_of_step = True
+            self.process.stdin.write(f"{request}\n".encode())
+            await self.process.stdin.drain()
+            async with asyncio.timeout(_ANSWER_SECONDS):
+                line = await self._readline()
+            self._out_of_step = False
+        reply: dict[str, Any] = json.loads(line)
         if "error" in reply:
             raise RuntimeError(f"bench worker process {self.pid}: {reply['error']}")
         return reply
