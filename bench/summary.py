@@ -174,9 +174,9 @@ def machine_lines(alone: dict[str, Any]) -> list[str]:
         quarters = " | ".join("-" if q is None else f"{q:.0f}" for q in figures["quarters_per_second"])
         lines += [
             f"  {'cpu ' + cpu:<17}: units/s by qtr {quarters}  (slowest/fastest "
-            f"{_fixed(figures['flatness'])}, over {figures['seconds']} s)",
+            f"{_num(figures['flatness'], 3)}, over {figures['seconds']} s)",
             f"  {per_window:<17}: {' '.join(str(n) for n in figures['per_window'])}"
-            f"  (std dev / mean {_fixed(figures['window_cv'])})",
+            f"  (std dev / mean {_num(figures['window_cv'], 3)})",
         ]
     return lines
 
@@ -193,12 +193,8 @@ def _machine_below_goals(result: dict[str, Any]) -> list[str]:
     ]
 
 
-def _fixed(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"
-
-
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def _ratio(quarters: list[float | None]) -> str:
