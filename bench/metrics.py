@@ -27,7 +27,7 @@ class CommandCounter(monitoring.CommandListener):
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         """Remember the collection: only the start event names it."""
         if event.command_name not in NOISE:
-            target = f"{event.command_name} {event.command.get(event.command_name)}"
+            target = f"{event.command_name} {_collection(event)}"
             with self._lock:
                 self._pending[event.request_id] = target
 
@@ -65,6 +65,13 @@ class CommandCounter(monitoring.CommandListener):
             self._succeeded.clear()
             self._failed.clear()
             self._targets.clear()
+
+
+def _collection(event: monitoring.CommandStartedEvent) -> object:
+    """The collection a command works on: a cursor's continuation names it apart from its id."""
+    if event.command_name == "getMore":
+        return event.command.get("collection")
+    return event.command.get(event.command_name)
 
 
 def published_counts() -> dict[str, int]:
