@@ -37,10 +37,9 @@ class BurstPlan:
 
 async def measure_burst(plan: BurstPlan, system: Harness, api: Api, world: World) -> dict[str, Any]:
     """The timed part, counted from zero: push, wait until settled, let trailing work finish."""
-    processes = cpu.group_roles(process_roles(system))
     await system.reset_counters()
     published_before = (await system.tally()).published
-    ticks_before = cpu.read_ticks(pid for p in processes for pid in p.pids)
+    cpu_at_start = cpu.sample(cpu.group_roles(process_roles(system)))
     orders = plan_orders(world, plan.orders, plan.seed, plan.lines)
     with gc_pauses.recording() as pauses:
         async with steal.sampling() as stolen:
@@ -50,15 +49,12 @@ async def measure_burst(plan: BurstPlan, system: Harness, api: Api, world: World
                 system.db, len(load.accepted_at), plan.timeout, routed_since(system, routed_before)
             )
         await quiesce(system)
-    ticks_after = cpu.read_ticks(pid for p in processes for pid in p.pids)
+    cpu_at_end = cpu.sample(cpu_at_start.processes)
     tally = await system.tally()
     published = counter_delta(tally.published, published_before)
     docs = await order_times(system.db)
     result = build_result(system, tally, load, outcome, docs, published)
-    tck = os.sysconf("SC_CLK_TCK")
-    result["cpu_ms_per_order"] = cpu.cpu_per_order(
-        processes, ticks_before, ticks_after, result["orders_stored"], tck
-    )
+    result["cpu_ms_per_order"] = cpu.used_per_order(cpu_at_start, cpu_at_end, result["orders_stored"])
     result["gc"] = pauses.figures()
     first_accept = min(load.accepted_at, default=load.started)
     result["steal"] = steal.figures(stolen, first_accept, result["routing"]["window_seconds"])

@@ -54,6 +54,23 @@ def group_roles(roles: Mapping[str, Iterable[int]]) -> list[Process]:
     return [Process("+".join(names), pids) for pids, names in grouped.items()]
 
 
+@dataclass(frozen=True)
+class Ticks:
+    """The ticks of a set of processes at one moment."""
+
+    processes: list[Process]
+    ticks: dict[int, int]
+
+
+def sample(processes: list[Process]) -> Ticks:
+    return Ticks(processes, read_ticks(pid for process in processes for pid in process.pids))
+
+
+def used_per_order(start: Ticks, end: Ticks, orders: int) -> dict[str, dict[str, Any]]:
+    """Each process's CPU between two samples of the same processes, per order."""
+    return cpu_per_order(start.processes, start.ticks, end.ticks, orders, os.sysconf("SC_CLK_TCK"))
+
+
 def cpu_per_order(
     processes: list[Process],
     before: Mapping[int, int],

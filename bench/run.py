@@ -23,13 +23,13 @@ from typing import Any, TypeVar
 
 import httpx
 
-from bench import goals, machine
-from bench.burst import BurstPlan, measure_burst, quiesce, store_commands
+from bench import cpu, goals, machine
+from bench.burst import BurstPlan, measure_burst, process_roles, quiesce, store_commands
 from bench.ceilings import burst_and_ceilings
 from bench.harness import Harness, running_system
 from bench.load import plan_orders
 from bench.seed import World, build_world
-from bench.steady import run_steady
+from bench.steady import Pace, run_steady
 from tests.support.api import Api
 from workers.audit import audit
 
@@ -130,14 +130,22 @@ async def phases(opts: Options, system: Harness, api: Api, world: World) -> dict
         result["machine_alone"] = await machine_alone(opts, result)
     rate = opts.rate or STEADY_SHARE * (result.get("routing", {}).get("per_second") or 0.0)
     if opts.steady_seconds > 0 and rate > 0:
-        count = int(rate * opts.steady_seconds) + 1
-        orders = plan_orders(world, count, opts.seed + 1, opts.lines, prefix="STEADY")
-        await system.reset_counters()
-        steady = await run_steady(api, system.db, orders, rate, opts.steady_seconds, opts.timeout)
-        # Inserts are grouped only while others queue: at a steady rate, fewer share a command.
-        steady["store_commands"] = store_commands(await system.tally(), steady["routed"])
-        result["steady"] = steady
+        result["steady"] = await steady_phase(opts, system, api, world, rate)
     return result
+
+
+async def steady_phase(opts: Options, system: Harness, api: Api, world: World, rate: float) -> dict[str, Any]:
+    """Open loop at `rate`, with what it cost: store commands and CPU per order."""
+    count = int(rate * opts.steady_seconds) + 1
+    orders = plan_orders(world, count, opts.seed + 1, opts.lines, prefix="STEADY")
+    await system.reset_counters()
+    processes = cpu.group_roles(process_roles(system))
+    steady = await run_steady(
+        api, system.db, orders, Pace(rate, opts.steady_seconds, opts.timeout), processes
+    )
+    # Inserts are grouped only while others queue: at a steady rate, fewer share a command.
+    steady["store_commands"] = store_commands(await system.tally(), steady["routed"])
+    return steady
 
 
 async def machine_alone(opts: Options, result: dict[str, Any]) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ import httpx
 from pymongo.asynchronous.database import AsyncDatabase
 from tqdm import tqdm
 
+from bench import cpu, steal
 from bench.load import PENDING, PlannedOrder
 from bench.report import percentiles
 from bench.sales import steady_rollup_delays
@@ -25,6 +26,8 @@ from tests.support.api import Api
 
 Doc = dict[str, Any]
 _IN_BATCH = 100
+#: Latency and steal are also reported per window of this many seconds of the schedule.
+WINDOW_SECONDS = 5.0
 _POLL_SECONDS = 0.5
 #: How long the sales roll-ups of the steady orders are waited for after they are routed.
 _SALES_WAIT_SECONDS = 60.0
@@ -108,17 +111,58 @@ def latencies(sent: list[Sent], docs: list[Doc], rate: float, seconds: float) ->
         "latency_ms": percentiles(from_send),
         "received_to_routed_ms": percentiles(from_receipt),
         "send_lag_ms": {"p99": percentiles(lags)["p99"], "max": max(lags, default=None)},
+        "window_seconds": WINDOW_SECONDS,
+        "latency_by_window": by_window(sent, docs),
     }
 
 
+def by_window(sent: list[Sent], docs: list[Doc], seconds: float = WINDOW_SECONDS) -> list[dict[str, Any]]:
+    """Per window of the schedule, the orders sent in it that were routed and their send -> routed
+    p50 and max in ms: whether a high percentile came from one stall or from a whole phase."""
+    scheduled = {s.order_key: s.scheduled for s in sent if s.order_key}
+    if not scheduled:
+        return []
+    start = min(scheduled.values())
+    windows: list[list[float]] = [[] for _ in range(_window_of(max(scheduled.values()), start, seconds) + 1)]
+    for doc in docs:
+        if doc.get("routed_at") is not None and doc["_id"] in scheduled:
+            sent_at = scheduled[doc["_id"]]
+            windows[_window_of(sent_at, start, seconds)].append(
+                (doc["routed_at"] - sent_at).total_seconds() * 1000
+            )
+    return [_window_figures(ms) for ms in windows]
+
+
+def _window_figures(ms: list[float]) -> dict[str, Any]:
+    cuts = percentiles(ms)
+    return {"routed": len(ms), "p50_ms": cuts["p50"], "max_ms": cuts["max"]}
+
+
+def _window_of(at: datetime, start: datetime, seconds: float) -> int:
+    return int((at - start).total_seconds() // seconds)
+
+
+@dataclass(frozen=True)
+class Pace:
+    rate: float  # orders offered per second
+    seconds: float  # for how long
+    within: float  # seconds to wait for the last of them to settle
+
+
 async def run_steady(
-    api: Api, db: AsyncDatabase[Doc], orders: list[PlannedOrder], rate: float, seconds: float, within: float
+    api: Api, db: AsyncDatabase[Doc], orders: list[PlannedOrder], pace: Pace, processes: list[cpu.Process]
 ) -> dict[str, Any]:
-    """Offer `rate` orders/s for `seconds`, wait until they settle, report their latencies."""
-    offsets = schedule(rate, seconds)
-    sent = await offer(api, orders, offsets)
-    keys = [s.order_key for s in sent if s.order_key]
-    docs = await settle(db, keys, within) if keys else []
-    result = latencies(sent, docs, rate, seconds)
+    """Offer orders at the pace, wait until they settle, report their latencies and what each
+    process spent on them (the roll-ups' wait after, which polls the store, left out)."""
+    cpu_at_start = cpu.sample(processes)
+    async with steal.sampling() as stolen:
+        sent = await offer(api, orders, schedule(pace.rate, pace.seconds))
+        keys = [s.order_key for s in sent if s.order_key]
+        docs = await settle(db, keys, pace.within) if keys else []
+    cpu_at_end = cpu.sample(processes)
+    result = latencies(sent, docs, pace.rate, pace.seconds)
+    result["cpu_ms_per_order"] = cpu.used_per_order(cpu_at_start, cpu_at_end, result["routed"])
+    started = min((s.scheduled for s in sent), default=datetime.now(UTC))
+    result["steal"] = steal.figures(stolen, started, WINDOW_SECONDS)
     result["sales"] = await steady_rollup_delays(db, keys, _SALES_WAIT_SECONDS) if keys else None
     return result

@@ -118,9 +118,33 @@ def _steady(steady: dict[str, Any]) -> list[str]:
         f"  p99 {_num(lat['p99'])} ms  max {_num(lat['max'])} ms",
         f"  received->routed : p50 {_num(rec['p50'])} ms  p99 {_num(rec['p99'])} ms",
         f"  send lag         : p99 {_num(lag['p99'])} ms  max {_num(lag['max'])} ms",
+        *_steady_windows(steady),
         *_steady_commands(steady.get("store_commands")),
         *_steady_sales(steady.get("sales")),
     ]
+
+
+def _steady_windows(steady: dict[str, Any]) -> list[str]:
+    """Latency by window of the schedule, steal and CPU per order; older results have none."""
+    windows = steady.get("latency_by_window")
+    if not windows:
+        return []
+    width = steady["window_seconds"]
+
+    def row(key: str) -> str:
+        return " ".join("-" if w[key] is None else f"{w[key]:.0f}" for w in windows)
+
+    lines = [
+        f"  {f'by {width:g} s sent':<17}: p50 ms {row('p50_ms')}",
+        f"                     max ms {row('max_ms')}",
+    ]
+    stolen = steady.get("steal") or {}
+    if stolen.get("share") is not None:
+        percents = " ".join("-" if w is None else f"{100 * w:.0f}" for w in stolen["per_window"])
+        lines.append(f"  steal % per {width:g} s: {percents}  (until settled {100 * stolen['share']:.1f} %)")
+    if steady.get("cpu_ms_per_order"):
+        lines.append(f"  CPU ms/order     : {_cpu(steady['cpu_ms_per_order'])}")
+    return lines
 
 
 def _hosting(cfg: dict[str, Any]) -> str:

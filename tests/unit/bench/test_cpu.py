@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from bench.cpu import (
@@ -11,7 +13,9 @@ from bench.cpu import (
     group_roles,
     listening_inodes,
     read_ticks,
+    sample,
     ticks_of,
+    used_per_order,
 )
 
 # pid, comm (with a space and a parenthesis), state, ppid, … utime=120 stime=30 cutime=999 …
@@ -77,3 +81,16 @@ def test_children_and_ticks_from_a_proc_tree(tmp_path: Path) -> None:
     _process(tmp_path, 103, 1, "python -m juhe.store.secantus_server", 40)  # not our child
     assert children_matching(100, "secantus", tmp_path) == [101]
     assert read_ticks([101, 102, 999], tmp_path) == {101: 25, 102: 35}
+
+
+def test_samples_of_this_process_count_the_cpu_spent_between_them() -> None:
+    me = [Process("bench", (os.getpid(),))]
+    start = sample(me)
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:
+        pass
+    used = used_per_order(start, sample(me), orders=3)
+    assert used["bench"]["pids"] == [os.getpid()]
+    assert used["bench"]["cpu_seconds"] is not None
+    assert 0.25 <= used["bench"]["cpu_seconds"] <= 1.0
+    assert used["bench"]["ms_per_order"] == round(used["bench"]["cpu_seconds"] * 1000 / 3, 2)
