@@ -66,9 +66,14 @@ def _timeline(routing: dict[str, Any], stolen: dict[str, Any]) -> list[str]:
     width = routing["window_seconds"]
     lines = [f"  routed per {width:g} s : {' '.join(str(n) for n in routing['routed_per_window'])}"]
     if stolen.get("share") is not None:
-        percents = " ".join("-" if w is None else f"{100 * w:.0f}" for w in stolen["per_window"])
+        percents = _percents(stolen["per_window"])
         lines.append(f"  steal % per {width:g} s: {percents}  (over the burst {100 * stolen['share']:.1f} %)")
     return lines
+
+
+def _percents(shares: list[float | None]) -> str:
+    """Shares per window as whole percents, '-' where a window had no measure."""
+    return " ".join("-" if w is None else f"{100 * w:.0f}" for w in shares)
 
 
 def _ceilings(ceilings: dict[str, Any]) -> list[str]:
@@ -140,7 +145,7 @@ def _steady_windows(steady: dict[str, Any]) -> list[str]:
     ]
     stolen = steady.get("steal") or {}
     if stolen.get("share") is not None:
-        percents = " ".join("-" if w is None else f"{100 * w:.0f}" for w in stolen["per_window"])
+        percents = _percents(stolen["per_window"])
         lines.append(f"  steal % per {width:g} s: {percents}  (until settled {100 * stolen['share']:.1f} %)")
     if steady.get("cpu_ms_per_order"):
         lines.append(f"  CPU ms/order     : {_cpu(steady['cpu_ms_per_order'])}")
