@@ -29,6 +29,10 @@ Doc = dict[str, Any]
 DUPLICATE_KEY = 11000
 #: Bucket updates per bulk write of a batch.
 APPLY_CHUNK = 40
+#: A batch's bulk writes in flight at once. The store connections are the process's, shared
+#: with the order path: a large batch sent all at once held every one of them for seconds,
+#: and every order in the process waited behind its bucket updates.
+APPLY_IN_FLIGHT = 2
 
 
 def _only_duplicates(exc: BulkWriteError) -> bool:
@@ -75,18 +79,21 @@ class MongoSalesRepository:
         return result.matched_count == 1 or result.upserted_id is not None
 
     async def apply(self, batch: int, buckets: Sequence[Bucket]) -> None:
-        """Chunks of one bulk write each, sent together: each bucket's update stands alone, and
-        a busy store serves several at once rather than one long write behind everyone else."""
+        """Chunks of one bulk write each, `APPLY_IN_FLIGHT` at a time: each bucket's update stands
+        alone, so a busy store serves a chunk beside the pipeline's commands rather than one long
+        write behind everyone else, and the rest of the process keeps its connections."""
         writes = [_increment(batch, b) for b in buckets]
         chunks = [writes[i : i + APPLY_CHUNK] for i in range(0, len(writes), APPLY_CHUNK)]
-        await asyncio.gather(*(self._write(chunk) for chunk in chunks))
+        in_flight = asyncio.Semaphore(APPLY_IN_FLIGHT)
+        await asyncio.gather(*(self._write(chunk, in_flight) for chunk in chunks))
 
-    async def _write(self, chunk: list[UpdateOne]) -> None:
-        try:
-            await self._buckets.bulk_write(chunk, ordered=False)
-        except BulkWriteError as exc:  # an upsert met a bucket this batch already added to
-            if not _only_duplicates(exc):
-                raise
+    async def _write(self, chunk: list[UpdateOne], in_flight: asyncio.Semaphore) -> None:
+        async with in_flight:
+            try:
+                await self._buckets.bulk_write(chunk, ordered=False)
+            except BulkWriteError as exc:  # an upsert met a bucket this batch already added to
+                if not _only_duplicates(exc):
+                    raise
 
     async def mark_applied(self, batch: int, fact_ids: Sequence[str], at: datetime) -> None:
         applied = {"batch": batch, "applied_at": at}
