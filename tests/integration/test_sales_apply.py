@@ -19,8 +19,8 @@ from workers.sales.repository import APPLY_CHUNK, APPLY_IN_FLIGHT, MongoSalesRep
 
 Doc = dict[str, Any]
 HOUR = datetime(2026, 12, 4, 20, tzinfo=UTC)
-#: Enough buckets for five bulk writes, so sending them all at once would show.
-BUCKET_COUNT = APPLY_CHUNK * 4 + 1
+#: One bulk write more than may be in flight, so sending them all at once would show.
+BUCKET_COUNT = APPLY_CHUNK * APPLY_IN_FLIGHT + 1
 
 
 class UpdatesInFlight(CommandListener):
@@ -74,7 +74,7 @@ async def test_a_large_batch_has_at_most_its_share_of_writes_in_flight(
 
     await repo.apply(1, [bucket(n) for n in range(BUCKET_COUNT)])
 
-    assert updates.sent == 5
+    assert updates.sent == APPLY_IN_FLIGHT + 1
     assert updates.most == APPLY_IN_FLIGHT
     stored = {doc["_id"]: (doc["units"], doc["batch"]) async for doc in db[BUCKETS].find()}
     assert stored == {f"hour|test|sku|SKU-{n}": (n + 1, 1) for n in range(BUCKET_COUNT)}

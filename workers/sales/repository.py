@@ -29,10 +29,11 @@ Doc = dict[str, Any]
 DUPLICATE_KEY = 11000
 #: Bucket updates per bulk write of a batch.
 APPLY_CHUNK = 40
-#: A batch's bulk writes in flight at once. The store connections are the process's, shared
-#: with the order path: a large batch sent all at once held every one of them for seconds,
-#: and every order in the process waited behind its bucket updates.
-APPLY_IN_FLIGHT = 2
+#: A batch's bulk writes in flight at once: half of the process's store connections by default
+#: (`JUHE_MONGODB_MAX_POOL_SIZE`, 8), which the order path shares. A large batch sent all at once
+#: held every one of them for seconds while the orders waited; with two, the roll-ups fell behind
+#: the facts of a steady 20 orders/s (docs/sales.md).
+APPLY_IN_FLIGHT = 4
 
 
 def _only_duplicates(exc: BulkWriteError) -> bool:
