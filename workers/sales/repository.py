@@ -29,11 +29,18 @@ Doc = dict[str, Any]
 DUPLICATE_KEY = 11000
 #: Bucket updates per bulk write of a batch.
 APPLY_CHUNK = 40
-#: A batch's bulk writes in flight at once: half of the process's store connections by default
-#: (`JUHE_MONGODB_MAX_POOL_SIZE`, 8), which the order path shares. A large batch sent all at once
-#: held every one of them for seconds while the orders waited; with two, the roll-ups fell behind
-#: the facts of a steady 20 orders/s (docs/sales.md).
-APPLY_IN_FLIGHT = 4
+#: A batch's bulk writes in flight on a client whose pool has no limit (`maxPoolSize=0` in the
+#: URL): as many as with the default pool of 8.
+UNLIMITED_POOL_IN_FLIGHT = 4
+
+
+def apply_in_flight(db: AsyncDatabase[Doc]) -> int:
+    """A batch's bulk writes in flight at once: half of the process's store connections
+    (`JUHE_MONGODB_MAX_POOL_SIZE`, 8 by default: four), the rest left to the order path. A large
+    batch sent all at once held every one of them for seconds while the orders waited; with two
+    of eight, the roll-ups fell behind the facts of a steady 20 orders/s (docs/sales.md)."""
+    pool = db.client.options.pool_options.max_pool_size
+    return max(1, int(pool) // 2) if pool else UNLIMITED_POOL_IN_FLIGHT
 
 
 def _only_duplicates(exc: BulkWriteError) -> bool:
@@ -46,6 +53,7 @@ class MongoSalesRepository:
         self._insert_facts = (inserts or private_inserts(db))(FACTS)
         self._buckets = db[BUCKETS]
         self._cursors = db[CURSORS]
+        self._in_flight = apply_in_flight(db)
 
     async def add_facts(self, facts: Sequence[SaleFact]) -> None:
         if not facts:
@@ -80,12 +88,12 @@ class MongoSalesRepository:
         return result.matched_count == 1 or result.upserted_id is not None
 
     async def apply(self, batch: int, buckets: Sequence[Bucket]) -> None:
-        """Chunks of one bulk write each, `APPLY_IN_FLIGHT` at a time: each bucket's update stands
+        """Chunks of one bulk write each, `apply_in_flight` at a time: each bucket's update stands
         alone, so a busy store serves a chunk beside the pipeline's commands rather than one long
         write behind everyone else, and the rest of the process keeps its connections."""
         writes = [_increment(batch, b) for b in buckets]
         chunks = [writes[i : i + APPLY_CHUNK] for i in range(0, len(writes), APPLY_CHUNK)]
-        in_flight = asyncio.Semaphore(APPLY_IN_FLIGHT)
+        in_flight = asyncio.Semaphore(self._in_flight)
         await asyncio.gather(*(self._write(chunk, in_flight) for chunk in chunks))
 
     async def _write(self, chunk: list[UpdateOne], in_flight: asyncio.Semaphore) -> None:
