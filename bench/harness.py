@@ -106,9 +106,10 @@ async def running_system(
     if worker_processes and worker_copies != 1:
         raise ValueError("worker copies are for workers in the bench process; processes host one each")
     async with AsyncExitStack() as stack:
-        url, store_kind = _store(stack)
+        url, store_kind, database = _store(stack)
         settings = Settings(
             namespace=f"juhe_bench_{secrets.token_hex(4)}",
+            database=database,
             amqp_url=local_or_configured(dict(os.environ)),
             mongodb_url=url,
             admin_token=secrets.token_hex(16),
@@ -171,18 +172,29 @@ def _restore_priority(niceness: int) -> None:
         sys.stderr.write(f"bench: this process stays at niceness {stays}, not {niceness}\n")
 
 
-def _store(stack: AsyncExitStack) -> tuple[str, str]:
-    """The configured store, or an embedded one in a fresh temporary data dir."""
+def _store(stack: AsyncExitStack) -> tuple[str, str, str | None]:
+    """The configured store, or an embedded one in a fresh temporary data dir; with the database
+    to use there, None for the run's own namespace.
+
+    In a store of its own the run uses the database name `juhe up` would: the embedded store
+    keeps several collections' documents in one table, chosen by a hash of the database and
+    collection names, so a run's random name would measure a layout the deployment does not
+    have. One such layout (`raw_payloads` beside `sales_rollups`) slows every roll-up write
+    about eightfold during some checkpoints (README, Performance)."""
     if url := os.environ.get("JUHE_MONGODB_URL"):
-        return url, "external (JUHE_MONGODB_URL)"
+        return url, "external (JUHE_MONGODB_URL)", None
     data_dir = Path(tempfile.mkdtemp(prefix="juhe-bench-"))
     stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
     settings = Settings()
     store = configured_store(data_dir, settings)
     stack.callback(store.stop)
-    return store.start(), (
-        f"embedded SecantusDB (child process, embedded_store_cpus={settings.embedded_store_cpus}, "
-        f"cache {store.cache_size})"
+    return (
+        store.start(),
+        (
+            f"embedded SecantusDB (child process, embedded_store_cpus={settings.embedded_store_cpus}, "
+            f"cache {store.cache_size}, database {settings.database_name})"
+        ),
+        settings.database_name,
     )
 
 

@@ -25,6 +25,8 @@ def child_environment(settings: Settings) -> dict[str, str]:
     """The bench's settings as the JUHE_* variables `Settings()` reads in the child."""
     chosen = {
         "JUHE_NAMESPACE": settings.namespace,
+        # Always named: one inherited from this environment would be another database.
+        "JUHE_DATABASE": settings.database_name,
         "JUHE_AMQP_URL": settings.amqp_url or "",
         "JUHE_MONGODB_URL": settings.mongodb_url or "",
         "JUHE_ADMIN_TOKEN": settings.admin_token or "",

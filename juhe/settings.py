@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     #: `GET /v1/ops/queues`; unset, those figures are null. `juhe up` sets it for its own node.
     rabbitmq_management_url: str | None = None
     namespace: str = "juhe"
+    #: The store's database; unset, the namespace's name (dots as underscores).
+    database: str | None = Field(default=None, pattern=r'^[^/\\. "$\x00]{1,63}$')
     data_dir: Path = Path(".juhe")
     admin_token: str = DEV_ADMIN_TOKEN
     api_host: str = "127.0.0.1"
@@ -115,7 +117,7 @@ class Settings(BaseSettings):
 
     @property
     def database_name(self) -> str:
-        return self.namespace.replace(".", "_")
+        return self.database or self.namespace.replace(".", "_")
 
 
 def new_secret(prefix: str) -> str:
