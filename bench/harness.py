@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import aio_pika
 import uvicorn
@@ -27,6 +27,7 @@ from bench.metrics import CommandCounter, CommandCounts, Tally, published_counts
 from bench.recorder import CommandRecorder
 from bench.worker_processes import WorkerChildren
 from edge_api.app import create_app
+from juhe.affinity import ALL_CPUS, as_setting, worker_cpus
 from juhe.broker import local_or_configured
 from juhe.niceness import lower_this_thread
 from juhe.runtime import Runtime
@@ -106,10 +107,12 @@ async def running_system(
     if worker_processes and worker_copies != 1:
         raise ValueError("worker copies are for workers in the bench process; processes host one each")
     async with AsyncExitStack() as stack:
-        url, store_kind, database = _store(stack)
+        store = _store(stack)
+        url, store_kind = store.url, store.kind
         settings = Settings(
             namespace=f"juhe_bench_{secrets.token_hex(4)}",
-            database=database,
+            database=store.database,
+            worker_cpus=store.worker_cpus,
             amqp_url=local_or_configured(dict(os.environ)),
             mongodb_url=url,
             admin_token=secrets.token_hex(16),
@@ -172,9 +175,17 @@ def _restore_priority(niceness: int) -> None:
         sys.stderr.write(f"bench: this process stays at niceness {stays}, not {niceness}\n")
 
 
-def _store(stack: AsyncExitStack) -> tuple[str, str, str | None]:
-    """The configured store, or an embedded one in a fresh temporary data dir; with the database
-    to use there, None for the run's own namespace.
+class _RunStore(NamedTuple):
+    url: str
+    kind: str
+    #: The database to use there; None: the run's own namespace.
+    database: str | None = None
+    #: The worker processes' CPUs beside it, as `juhe up` resolves them.
+    worker_cpus: str = ALL_CPUS
+
+
+def _store(stack: AsyncExitStack) -> _RunStore:
+    """The configured store, or an embedded one in a fresh temporary data dir.
 
     In a store of its own the run uses the database name `juhe up` would: the embedded store
     keeps several collections' documents in one table, chosen by a hash of the database and
@@ -182,20 +193,18 @@ def _store(stack: AsyncExitStack) -> tuple[str, str, str | None]:
     have. One such layout (`raw_payloads` beside `sales_rollups`) slows every roll-up write
     about eightfold during some checkpoints (README, Performance)."""
     if url := os.environ.get("JUHE_MONGODB_URL"):
-        return url, "external (JUHE_MONGODB_URL)", None
+        return _RunStore(url, "external (JUHE_MONGODB_URL)")
     data_dir = Path(tempfile.mkdtemp(prefix="juhe-bench-"))
     stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
     settings = Settings()
     store = configured_store(data_dir, settings)
     stack.callback(store.stop)
-    return (
-        store.start(),
-        (
-            f"embedded SecantusDB (child process, embedded_store_cpus={settings.embedded_store_cpus}, "
-            f"cache {store.cache_size}, database {settings.database_name})"
-        ),
-        settings.database_name,
+    workers = as_setting(worker_cpus(settings.worker_cpus, store.cpus))
+    kind = (
+        f"embedded SecantusDB (child process, embedded_store_cpus={settings.embedded_store_cpus}, "
+        f"cache {store.cache_size}, database {settings.database_name}); worker processes on CPUs {workers}"
     )
+    return _RunStore(store.start(), kind, settings.database_name, workers)
 
 
 async def _serve_edge(settings: Settings, listeners: list[CommandListener], stack: AsyncExitStack) -> str:

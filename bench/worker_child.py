@@ -20,6 +20,7 @@ from typing import Any
 from bench import recorder
 from bench.metrics import CommandCounter, CommandCounts, published_counts
 from bench.recorder import CommandRecorder
+from juhe.affinity import pin_this_process
 from juhe.logging import configure_logging
 from juhe.runtime import Runtime
 from juhe.settings import Settings
@@ -76,7 +77,9 @@ def _say(line: str) -> None:
 
 def main() -> None:
     configure_logging("WARNING")  # as in the bench: per-message INFO lines are not measured work
-    asyncio.run(serve(Settings()))
+    settings = Settings()
+    pin_this_process(settings.worker_cpus)  # as `juhe worker` does, before any thread starts
+    asyncio.run(serve(settings))
 
 
 if __name__ == "__main__":

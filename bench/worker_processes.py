@@ -27,6 +27,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
         "JUHE_NAMESPACE": settings.namespace,
         # Always named: one inherited from this environment would be another database.
         "JUHE_DATABASE": settings.database_name,
+        "JUHE_WORKER_CPUS": settings.worker_cpus,
         "JUHE_AMQP_URL": settings.amqp_url or "",
         "JUHE_MONGODB_URL": settings.mongodb_url or "",
         "JUHE_ADMIN_TOKEN": settings.admin_token or "",

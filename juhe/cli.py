@@ -13,6 +13,7 @@ import httpx
 import typer
 
 from juhe import console
+from juhe.affinity import pin_this_process
 from juhe.console import fail
 from juhe.embedded import forget, start_broker, start_store
 from juhe.niceness import lower_this_thread
@@ -113,6 +114,12 @@ def worker(
     if unknown:
         fail.now(f"unknown worker {', '.join(unknown)}; known: {', '.join(sorted(WORKERS))}", code=2)
     settings = console.setup()
+    try:
+        pin_this_process(settings.worker_cpus)
+    except (OSError, ValueError) as exc:
+        fail.now(
+            f"invalid setting JUHE_WORKER_CPUS: cannot run on CPUs {settings.worker_cpus}: {exc}", code=2
+        )
 
     async def run() -> None:
         host = WorkerHost(console.runtime(settings), names)

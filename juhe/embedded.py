@@ -8,6 +8,7 @@ from pathlib import Path
 
 import structlog
 
+from juhe.affinity import as_setting, worker_cpus
 from juhe.broker import broker_url_file
 from juhe.broker.embedded import EmbeddedBroker
 from juhe.settings import Settings
@@ -23,7 +24,8 @@ def _announce(stack: ExitStack, file: Path, url: str) -> None:
 
 
 def start_store(settings: Settings, stack: ExitStack) -> Settings:
-    """Settings pointing at the configured store, or at an embedded one started now."""
+    """Settings pointing at the configured store, or at an embedded one started now (with the
+    worker processes' CPUs resolved beside it)."""
     if settings.mongodb_url:
         return settings
     store = configured_store(settings.data_dir, settings)
@@ -31,7 +33,8 @@ def start_store(settings: Settings, stack: ExitStack) -> Settings:
     stack.callback(store.stop)
     _announce(stack, store_url_file(settings.data_dir), url)
     _log.info("store.started", url=url, data_dir=str(settings.data_dir))
-    return settings.model_copy(update={"mongodb_url": url})
+    workers = as_setting(worker_cpus(settings.worker_cpus, store.cpus))
+    return settings.model_copy(update={"mongodb_url": url, "worker_cpus": workers})
 
 
 def start_broker(settings: Settings, stack: ExitStack) -> tuple[Settings, str | None]:

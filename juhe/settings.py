@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     #: The embedded store's cache: `auto` sizes it as mongod does (half the memory above 1 GiB),
     #: or a size such as `512M` or `4G`. A store that outgrows it reads slower while it evicts.
     embedded_store_cache: str = Field(default="auto", pattern=r"^(auto|[1-9]\d*[MG])$")
+    #: The CPUs of `juhe up`'s worker processes: `others` (every CPU but the embedded store's,
+    #: when it has one of its own), `all`, or CPU numbers (juhe.affinity).
+    worker_cpus: str = Field(default="others", pattern=r"^(others|all|\d+(,\d+)*)$")
     #: The broker's management API (`http://host:15672/`), for unacked counts and rates in
     #: `GET /v1/ops/queues`; unset, those figures are null. `juhe up` sets it for its own node.
     rabbitmq_management_url: str | None = None

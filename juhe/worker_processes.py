@@ -22,7 +22,7 @@ class WorkerProcess:
 
 class WorkerProcesses:
     def __init__(self, settings: Settings, groups: list[list[str]]) -> None:
-        env = {**os.environ, **_urls(settings)}
+        env = {**os.environ, **_resolved(settings)}
         self._groups = groups
         self._children = [
             ReadyChild([sys.executable, "-m", "juhe", "worker", "--supervised", *group], None, env=env)
@@ -52,11 +52,13 @@ def _try_start(child: ReadyChild) -> list[str] | Exception:
         return exc
 
 
-def _urls(settings: Settings) -> dict[str, str]:
-    """What the parent resolved (embedded store and broker), so the children find the same ones."""
-    urls = {
+def _resolved(settings: Settings) -> dict[str, str]:
+    """What the parent resolved (embedded store and broker, the CPUs beside the store), so the
+    children find the same ones."""
+    resolved = {
         "JUHE_AMQP_URL": settings.amqp_url,
         "JUHE_MONGODB_URL": settings.mongodb_url,
         "JUHE_RABBITMQ_MANAGEMENT_URL": settings.rabbitmq_management_url,
+        "JUHE_WORKER_CPUS": settings.worker_cpus,
     }
-    return {name: url for name, url in urls.items() if url}
+    return {name: value for name, value in resolved.items() if value}

@@ -86,8 +86,10 @@ class EmbeddedStore:
         store_dir = (data_dir / "store").resolve()
         command = [sys.executable, "-m", "juhe.store.secantus_server"]
         command += ["--storage-path", str(store_dir), "--watch-stdin", "--cache-size", self.cache_size]
-        if (pinned := store_cpus(cpus)) is not None:
-            command += ["--cpus", ",".join(str(cpu) for cpu in sorted(pinned))]
+        #: The CPUs the store runs on, None when it is not pinned.
+        self.cpus = store_cpus(cpus)
+        if self.cpus is not None:
+            command += ["--cpus", ",".join(str(cpu) for cpu in sorted(self.cpus))]
         self._log_path = data_dir / "store.log"
         self._child = ReadyChild(command, self._log_path)
         self._url: str | None = None

@@ -220,6 +220,22 @@ async def test_workers_in_the_edges_process_keep_its_priority(juhe_up: Running, 
         assert _niceness(up.process.pid) == _own_niceness()
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity here")
+async def test_worker_processes_run_on_the_cpus_they_are_given(juhe_up: Running, tmp_path: Path) -> None:
+    """`JUHE_WORKER_CPUS` names CPUs: the worker process and every thread it started run there,
+    while the edge's process keeps every CPU. (With the store given by URL, `others` pins
+    nothing: the workers of the module's `juhe up` keep every CPU.)"""
+    first, every = min(os.sched_getaffinity(0)), os.sched_getaffinity(0)
+    [unpinned] = _worker_pids((Path(juhe_up.env["JUHE_DATA_DIR"]) / "up.log").read_text())
+    assert os.sched_getaffinity(unpinned) == every
+    async with another_up(juhe_up, tmp_path, JUHE_WORKER_CPUS=str(first)) as up:
+        [worker] = _worker_pids(up.log.read_text())
+        threads = [int(tid) for tid in os.listdir(f"/proc/{worker}/task")]
+        assert len(threads) > 1
+        assert {frozenset(os.sched_getaffinity(thread)) for thread in threads} == {frozenset({first})}
+        assert os.sched_getaffinity(up.process.pid) == every
+
+
 @dataclass(frozen=True)
 class AnotherUp:
     process: asyncio.subprocess.Process
