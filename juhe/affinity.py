@@ -27,7 +27,12 @@ def worker_cpus(
         usable = allowed if allowed is not None else os.sched_getaffinity(0)
         rest = frozenset(usable - store) if store is not None else frozenset()
         return rest or None
-    return frozenset(int(part) for part in choice.split(","))
+    return cpu_numbers(choice)
+
+
+def cpu_numbers(text: str) -> frozenset[int]:
+    """The CPUs a setting such as `0,2` numbers."""
+    return frozenset(int(part) for part in text.split(","))
 
 
 def as_setting(cpus: frozenset[int] | None) -> str:
@@ -42,4 +47,4 @@ def pin_this_process(choice: str) -> None:
     thread starts: a thread keeps the CPUs it had when it started."""
     if choice in (OTHER_CPUS, ALL_CPUS) or not hasattr(os, "sched_setaffinity"):
         return
-    os.sched_setaffinity(0, {int(part) for part in choice.split(",")})
+    os.sched_setaffinity(0, cpu_numbers(choice))

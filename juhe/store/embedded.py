@@ -12,6 +12,7 @@ from types import TracebackType
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
+from juhe.affinity import cpu_numbers
 from juhe.child import ChildStartError, ReadyChild
 from juhe.settings import Settings
 
@@ -46,7 +47,7 @@ def store_cpus(choice: str, allowed: set[int] | None = None) -> frozenset[int] |
         usable = allowed if allowed is not None else os.sched_getaffinity(0)
         return frozenset({max(usable)})
     # The setting's pattern admits only CPU numbers here; the store refuses CPUs it may not use.
-    return frozenset(int(part) for part in choice.split(","))
+    return cpu_numbers(choice)
 
 
 def store_cache(choice: str, memory: int | None = None) -> str:

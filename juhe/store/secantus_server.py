@@ -21,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from juhe.affinity import cpu_numbers
 from juhe.store import secantus_walk
 from juhe.store.secantus_entries import secantus_module
 
@@ -130,7 +131,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument(
         "--cpus",
-        type=_cpu_list,
+        type=cpu_numbers,
         help="comma-separated CPUs this process and every thread it starts may run on",
     )
     parser.add_argument(
@@ -151,10 +152,6 @@ def _cache_size(text: str) -> str:
     if not CACHE_SIZE.fullmatch(text):
         raise argparse.ArgumentTypeError(f"want a size such as 512M or 4G, got {text!r}")
     return text
-
-
-def _cpu_list(text: str) -> set[int]:
-    return {int(part) for part in text.split(",")}
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
