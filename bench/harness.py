@@ -27,7 +27,7 @@ from bench.metrics import CommandCounter, CommandCounts, Tally, published_counts
 from bench.recorder import CommandRecorder
 from bench.worker_processes import WorkerChildren
 from edge_api.app import create_app
-from juhe.affinity import ALL_CPUS, as_setting, worker_cpus
+from juhe.affinity import ALL_CPUS, beside_store
 from juhe.broker import local_or_configured
 from juhe.niceness import lower_this_thread
 from juhe.runtime import Runtime
@@ -199,7 +199,7 @@ def _store(stack: AsyncExitStack) -> _RunStore:
     settings = Settings()
     store = configured_store(data_dir, settings)
     stack.callback(store.stop)
-    workers = as_setting(worker_cpus(settings.worker_cpus, store.cpus))
+    workers = beside_store(settings.worker_cpus, store.cpus)
     kind = (
         f"embedded SecantusDB (child process, embedded_store_cpus={settings.embedded_store_cpus}, "
         f"cache {store.cache_size}, database {settings.database_name}); worker processes on CPUs {workers}"

@@ -30,6 +30,11 @@ def worker_cpus(
     return cpu_numbers(choice)
 
 
+def beside_store(choice: str, store: frozenset[int] | None) -> str:
+    """`worker_cpus` as the process that started the store hands it to its worker processes."""
+    return as_setting(worker_cpus(choice, store))
+
+
 def cpu_numbers(text: str) -> frozenset[int]:
     """The CPUs a setting such as `0,2` numbers."""
     return frozenset(int(part) for part in text.split(","))

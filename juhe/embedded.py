@@ -8,7 +8,7 @@ from pathlib import Path
 
 import structlog
 
-from juhe.affinity import as_setting, worker_cpus
+from juhe.affinity import beside_store
 from juhe.broker import broker_url_file
 from juhe.broker.embedded import EmbeddedBroker
 from juhe.settings import Settings
@@ -33,7 +33,7 @@ def start_store(settings: Settings, stack: ExitStack) -> Settings:
     stack.callback(store.stop)
     _announce(stack, store_url_file(settings.data_dir), url)
     _log.info("store.started", url=url, data_dir=str(settings.data_dir))
-    workers = as_setting(worker_cpus(settings.worker_cpus, store.cpus))
+    workers = beside_store(settings.worker_cpus, store.cpus)
     return settings.model_copy(update={"mongodb_url": url, "worker_cpus": workers})
 
 

@@ -12,7 +12,7 @@ from types import TracebackType
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
-from juhe.affinity import cpu_numbers
+from juhe.affinity import as_setting, cpu_numbers
 from juhe.child import ChildStartError, ReadyChild
 from juhe.settings import Settings
 
@@ -90,7 +90,7 @@ class EmbeddedStore:
         #: The CPUs the store runs on, None when it is not pinned.
         self.cpus = store_cpus(cpus)
         if self.cpus is not None:
-            command += ["--cpus", ",".join(str(cpu) for cpu in sorted(self.cpus))]
+            command += ["--cpus", as_setting(self.cpus)]
         self._log_path = data_dir / "store.log"
         self._child = ReadyChild(command, self._log_path)
         self._url: str | None = None

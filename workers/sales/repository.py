@@ -53,7 +53,6 @@ class MongoSalesRepository:
         self._insert_facts = (inserts or private_inserts(db))(FACTS)
         self._buckets = db[BUCKETS]
         self._cursors = db[CURSORS]
-        self._in_flight = apply_in_flight(db)
 
     async def add_facts(self, facts: Sequence[SaleFact]) -> None:
         if not facts:
@@ -93,7 +92,7 @@ class MongoSalesRepository:
         write behind everyone else, and the rest of the process keeps its connections."""
         writes = [_increment(batch, b) for b in buckets]
         chunks = [writes[i : i + APPLY_CHUNK] for i in range(0, len(writes), APPLY_CHUNK)]
-        in_flight = asyncio.Semaphore(self._in_flight)
+        in_flight = asyncio.Semaphore(apply_in_flight(self._buckets.database))
         await asyncio.gather(*(self._write(chunk, in_flight) for chunk in chunks))
 
     async def _write(self, chunk: list[UpdateOne], in_flight: asyncio.Semaphore) -> None:
